@@ -1,0 +1,11 @@
+/** Unit and golden tests: fast, offline, no external services. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/integration/'],
+  // ts-jest transpiles each file on its own (isolatedModules in tsconfig.json): fast; types are
+  // checked once by `tsc --noEmit`.
+  transform: { '^.+\\.ts$': ['ts-jest', {}] },
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+};

@@ -1,0 +1,8 @@
+/** Integration tests: run the scripts berth ships against real tools (PostgreSQL, find). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/integration'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', {}] },
+  testTimeout: 120000,
+};

@@ -1,0 +1,40 @@
+/**
+ * What every part of a service chart needs to know, resolved once from the spec and the
+ * environment, and the registry through which constructs contribute volumes, mounts and env to
+ * the pods of the processes that use them.
+ */
+import { Construct } from 'constructs';
+import { PodContribution, PodSecurityProps } from '../constructs/workloads/pod';
+import { Environment, ServiceSpec } from '../spec/schema';
+
+/** One service in one environment, resolved. */
+export interface ServiceContext {
+  readonly scope: Construct;
+  readonly spec: ServiceSpec;
+  readonly env: Environment;
+  readonly envName: string;
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  readonly security: PodSecurityProps;
+  readonly contributions: Contributions;
+}
+
+/** Pod contributions keyed by process name (`web` keys, workers, singletons, `migrate`, jobs). */
+export class Contributions {
+  private readonly all: PodContribution[] = [];
+  private readonly byProcess = new Map<string, PodContribution[]>();
+
+  /** Adds a contribution for the named processes, or for every process when `processes` is undefined. */
+  add(contribution: PodContribution, processes?: readonly string[]): void {
+    if (!processes) {
+      this.all.push(contribution);
+      return;
+    }
+    for (const p of processes) this.byProcess.set(p, [...(this.byProcess.get(p) ?? []), contribution]);
+  }
+
+  /** Everything a process's pods get, service-wide contributions first. */
+  for(process: string): PodContribution[] {
+    return [...this.all, ...(this.byProcess.get(process) ?? [])];
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * ServiceChart: the one place that maps a validated spec, in one environment, to constructs.
+ * Everything it builds has an explicit, stable name; nothing reads files or env.
+ */
+import { Chart, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ServiceConfig } from '../constructs/config/service-config';
+import { k8s } from '../constructs/kplus';
+import { serviceLabels } from '../constructs/workloads/labels';
+import { Environment, ServiceSpec } from '../spec/schema';
+import { Contributions, ServiceContext } from './context';
+import { buildEdge } from './edge';
+import { buildJobs } from './jobs';
+import { buildNetwork } from './network';
+import { buildSecrets } from './secrets';
+import { buildVolumes, buildWorkloads } from './workloads';
+
+export interface ServiceChartProps {
+  readonly spec: ServiceSpec;
+  readonly env: Environment;
+  readonly envName: string;
+}
+
+/** Labels the namespace carries: Pod Security admission and what NetworkPolicies select on. */
+export function namespaceLabels(namespace: string, service: string): Record<string, string> {
+  return {
+    'kubernetes.io/metadata.name': namespace,
+    'app.kubernetes.io/part-of': service,
+    'app.kubernetes.io/managed-by': 'berth',
+    'pod-security.kubernetes.io/enforce': 'restricted',
+    'pod-security.kubernetes.io/enforce-version': 'latest',
+    'pod-security.kubernetes.io/audit': 'restricted',
+    'pod-security.kubernetes.io/warn': 'restricted',
+  };
+}
+
+export class ServiceChart extends Chart {
+  readonly context: ServiceContext;
+
+  constructor(scope: Construct, id: string, props: ServiceChartProps) {
+    const { spec } = props;
+    const namespace = spec.namespace ?? spec.name;
+    super(scope, id, { namespace, disableResourceNameHashes: true });
+    const labels = serviceLabels(spec.name);
+
+    this.context = {
+      scope: this,
+      spec,
+      env: props.env,
+      envName: props.envName,
+      namespace,
+      serviceAccountName: spec.name,
+      security: { ...spec.security },
+      contributions: new Contributions(),
+    };
+
+    const ns = new k8s.KubeNamespace(this, 'namespace', { metadata: { name: namespace, labels: namespaceLabels(namespace, spec.name) } });
+    // A Namespace is cluster-scoped; the chart's default namespace must not be stamped on it.
+    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    // One identity per service, with no API token: none of these apps talks to the Kubernetes API.
+    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: spec.name, labels }, automountServiceAccountToken: false });
+
+    if (Object.keys(spec.env).length) {
+      const config = new ServiceConfig(this, 'config', { name: `${spec.name}-config`, labels, data: spec.env });
+      this.context.contributions.add(config.contribution);
+    }
+    buildSecrets(this.context);
+    buildVolumes(this.context);
+    const workloads = buildWorkloads(this.context);
+    buildJobs(this.context);
+    buildNetwork(this.context, workloads);
+    buildEdge(this.context, workloads);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The berth command line: `berth synth | check | explain | diff | new`. Parses argv, calls
+ * main.ts, prints results; errors become messages and exit codes, never stack traces.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { formatProblems, SpecError } from './spec/errors';
+import { synthAndWrite, writeSchemas } from './main';
+
+const USAGE = `Usage: berth <command> [options]
+
+Commands:
+  synth                 synthesize charts/ into dist/ (all checks run first; dist/ is replaced atomically)
+  schema                write the editor JSON Schemas to schema/
+  help                  show this help
+`;
+
+/** Runs a command and returns the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'synth':
+        return synth(rest);
+      case 'schema':
+        for (const f of writeSchemas(process.cwd())) process.stdout.write(`wrote ${f}\n`);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`berth: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    return report(e);
+  }
+}
+
+/** Prints an error for a person: spec problems grouped by file, anything else one line. */
+export function report(e: unknown): number {
+  if (e instanceof SpecError) {
+    process.stderr.write(`berth: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; dist/ was not changed.\n\n${formatProblems(e.problems)}\n`);
+    return 1;
+  }
+  const err = e as Error;
+  process.stderr.write(`berth: ${err?.message ?? String(e)}\n`);
+  if (process.env.BERTH_DEBUG) process.stderr.write(`${err?.stack}\n`);
+  return 1;
+}
+
+function synth(args: readonly string[]): number {
+  const root = process.cwd();
+  const t0 = process.hrtime.bigint();
+  const { output, changed } = synthAndWrite({ root });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (args.includes('--from-cdk8s-cli') && process.env.CDK8S_OUTDIR) {
+    // The cdk8s CLI deleted and expects its output folder; the real output is dist/.
+    const outdir = process.env.CDK8S_OUTDIR;
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'README.txt'), 'berth writes its manifests to dist/ (atomically, after all checks pass).\n');
+  }
+  const units = new Set([...output.files.keys()].map((f) => f.split('/').slice(0, 3).join('/'))).size;
+  process.stdout.write(`berth: ${output.manifests.length} objects in ${units} folders ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
+  return 0;
+}

@@ -1,0 +1,33 @@
+/**
+ * Non-secret configuration as a ConfigMap, loaded with `envFrom`, plus a content checksum on
+ * every pod template that uses it: a config change changes the template, so the pods roll.
+ */
+import { createHash } from 'crypto';
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from '../kplus';
+import { PodContribution } from '../workloads/pod';
+
+export interface ServiceConfigProps {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/** Annotation carrying the checksum of the config a pod was started with. */
+export const CONFIG_CHECKSUM_ANNOTATION = 'berth.dev/config-checksum';
+
+/** A ConfigMap and the pod contribution that loads it. */
+export class ServiceConfig extends Construct {
+  readonly configMap: ApiObject;
+  readonly checksum: string;
+  readonly contribution: PodContribution;
+
+  constructor(scope: Construct, id: string, props: ServiceConfigProps) {
+    super(scope, id);
+    const data = Object.fromEntries(Object.entries(props.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    this.checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: props.name, labels: { ...props.labels } }, data });
+    this.contribution = { envFromConfigMaps: [props.name], annotations: { [CONFIG_CHECKSUM_ANNOTATION]: this.checksum } };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The database migration (`alembic upgrade head`), run once per Argo CD sync: after the config
+ * and secrets it reads exist, before the new pods roll out.
+ *
+ * A PreSync hook would run before this sync's ConfigMaps exist, so it is a Sync hook at a
+ * negative sync wave instead, with a fixed name and `BeforeHookCreation`, so the previous run's
+ * Job is replaced rather than piling up or blocking on an immutable template.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from '../kplus';
+import { objectName, workloadLabels, WorkloadIdentity } from './labels';
+import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate } from './pod';
+
+export interface MigrationJobProps {
+  readonly identity: WorkloadIdentity;
+  readonly serviceAccountName: string;
+  readonly security: PodSecurityProps;
+  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+  /** @default 2 */
+  readonly backoffLimit?: number;
+  /** @default 900 */
+  readonly activeDeadlineSeconds?: number;
+  /** The Argo CD sync wave; must be after config and secrets and before workloads. @default -1 */
+  readonly syncWave?: number;
+  readonly contributions?: readonly PodContribution[];
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Argo CD hook annotations that order the migration inside a sync. */
+export function migrationHookAnnotations(syncWave: number): Record<string, string> {
+  return {
+    'argocd.argoproj.io/hook': 'Sync',
+    'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+    'argocd.argoproj.io/sync-wave': String(syncWave),
+  };
+}
+
+/** A Job run as an Argo CD Sync hook. */
+export class MigrationJob extends Construct {
+  readonly name: string;
+  readonly job: ApiObject;
+
+  constructor(scope: Construct, id: string, props: MigrationJobProps) {
+    super(scope, id);
+    this.name = objectName(props.identity);
+    const labels = workloadLabels(props.identity);
+    this.job = new k8s.KubeJob(this, 'Job', {
+      metadata: { name: this.name, labels, annotations: migrationHookAnnotations(props.syncWave ?? -1) },
+      spec: {
+        backoffLimit: props.backoffLimit ?? 2,
+        activeDeadlineSeconds: props.activeDeadlineSeconds ?? 900,
+        template: renderPodTemplate({
+          labels,
+          annotations: props.annotations,
+          serviceAccountName: props.serviceAccountName,
+          security: props.security,
+          contributions: props.contributions,
+          restartPolicy: 'Never',
+          container: { ...props.container, name: props.identity.component },
+        }),
+      },
+    });
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * A web process: Deployment + Service with named ports, probes, graceful shutdown, a
+ * PodDisruptionBudget when it has more than one replica, optional topology spread and an
+ * optional HorizontalPodAutoscaler.
+ */
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from '../kplus';
+import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
+import { ContainerProps, httpProbe, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
+
+/** Probe paths on the web port. */
+export interface WebProbes {
+  readonly liveness: string;
+  /** @default - the liveness path */
+  readonly readiness?: string;
+  /** @default - the readiness path */
+  readonly startup?: string;
+  /** How long the app may take to start before liveness applies. @default 120 */
+  readonly startupTimeoutSeconds?: number;
+}
+
+export interface WebServiceProps {
+  readonly identity: WorkloadIdentity;
+  readonly serviceAccountName: string;
+  readonly security: PodSecurityProps;
+  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+  readonly port: number;
+  /** A separate metrics port, never routed at the edge. @default - metrics on the web port */
+  readonly metricsPort?: number;
+  readonly probes: WebProbes;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** With autoscaling the Deployment has no fixed replica count. @default - no autoscaler */
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number; readonly cpuUtilization: number };
+  /** The server's own graceful timeout; the pod gets this plus the preStop delay and a margin. @default 30 */
+  readonly gracefulTimeoutSeconds?: number;
+  /** Spread replicas across nodes and zones. @default false */
+  readonly spreadAcrossZones?: boolean;
+  /** Recreate instead of RollingUpdate (a ReadWriteOnce claim, a single writer). @default false */
+  readonly recreate?: boolean;
+  readonly scratch?: ScratchProps;
+  readonly contributions?: readonly PodContribution[];
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly objectAnnotations?: Readonly<Record<string, string>>;
+}
+
+/** Seconds the preStop hook waits so endpoints and proxies drop the pod before SIGTERM. */
+export const PRESTOP_SLEEP_SECONDS = 5;
+
+/** A Deployment and its Service for an HTTP process. */
+export class WebService extends Construct {
+  /** The Deployment and Service name. */
+  readonly name: string;
+  /** The name of the Service port that serves the app (`http`). */
+  readonly portName = 'http';
+  /** The name of the metrics port (`metrics` when separate, otherwise `http`). */
+  readonly metricsPortName: string;
+  readonly deployment: ApiObject;
+  readonly service: ApiObject;
+
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id);
+    this.name = objectName(props.identity);
+    const labels = workloadLabels(props.identity);
+    const selector = selectorLabels(props.identity);
+    this.metricsPortName = props.metricsPort ? 'metrics' : 'http';
+    const graceful = props.gracefulTimeoutSeconds ?? 30;
+    const replicas = props.autoscaling ? undefined : (props.replicas ?? 2);
+    const minReplicas = props.autoscaling?.minReplicas ?? replicas ?? 1;
+    const readiness = props.probes.readiness ?? props.probes.liveness;
+    const startup = props.probes.startup ?? readiness;
+    const startupTimeout = props.probes.startupTimeoutSeconds ?? 120;
+
+    const ports = [{ name: 'http', containerPort: props.port }];
+    if (props.metricsPort) ports.push({ name: 'metrics', containerPort: props.metricsPort });
+
+    const template = renderPodTemplate({
+      labels,
+      annotations: props.annotations,
+      serviceAccountName: props.serviceAccountName,
+      security: props.security,
+      scratch: props.scratch,
+      contributions: props.contributions,
+      terminationGracePeriodSeconds: graceful + PRESTOP_SLEEP_SECONDS + 5,
+      topologySpreadConstraints: props.spreadAcrossZones
+        ? [
+            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+          ]
+        : undefined,
+      container: {
+        ...props.container,
+        name: props.identity.component,
+        ports,
+        startupProbe: { ...httpProbe(startup, 'http', { periodSeconds: 5 }), failureThreshold: Math.ceil(startupTimeout / 5) },
+        readinessProbe: httpProbe(readiness, 'http', { periodSeconds: 5, failureThreshold: 2 }),
+        livenessProbe: httpProbe(props.probes.liveness, 'http', { periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 5 }),
+      },
+    });
+
+    // Rendered through the typed class, then held as a plain ApiObject: the typed class would strip
+    // the preStop sleep patch below on output (its 1.28 schema predates the field).
+    this.deployment = new ApiObject(this, 'Deployment', k8s.KubeDeployment.manifest({
+      metadata: { name: this.name, labels, annotations: props.objectAnnotations ? { ...props.objectAnnotations } : undefined },
+      spec: {
+        replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: props.recreate ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
+        template,
+      },
+    }));
+
+    // The native sleep action (GA path since Kubernetes 1.30) needs no `sleep` binary in the image;
+    // the 1.28 typed classes predate it, so it is added as a patch.
+    this.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: PRESTOP_SLEEP_SECONDS } } }));
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP', appProtocol: 'http' })),
+      },
+    });
+
+    if (minReplicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'Budget', {
+        metadata: { name: this.name, labels },
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      });
+    }
+
+    if (props.autoscaling) {
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+        metadata: { name: this.name, labels },
+        spec: {
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+          minReplicas: props.autoscaling.minReplicas,
+          maxReplicas: props.autoscaling.maxReplicas,
+          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.cpuUtilization } } }],
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * A background process (an ARQ worker, a queue consumer): a Deployment with no Service and no
+ * inbound traffic, an optional exec probe, and a long termination grace so running jobs drain.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from '../kplus';
+import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
+import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
+
+export interface WorkerProps {
+  readonly identity: WorkloadIdentity;
+  readonly serviceAccountName: string;
+  readonly security: PodSecurityProps;
+  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** An exec liveness probe (a worker has no port to probe). @default - none */
+  readonly probe?: { readonly exec: readonly string[]; readonly periodSeconds?: number };
+  /** Time for running jobs to finish after SIGTERM. @default 120 */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Recreate instead of RollingUpdate (exactly-once processes, ReadWriteOnce claims). @default false */
+  readonly recreate?: boolean;
+  readonly scratch?: ScratchProps;
+  readonly contributions?: readonly PodContribution[];
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** A Deployment that serves nothing. */
+export class Worker extends Construct {
+  readonly name: string;
+  readonly deployment: ApiObject;
+
+  constructor(scope: Construct, id: string, props: WorkerProps) {
+    super(scope, id);
+    this.name = objectName(props.identity);
+    const labels = workloadLabels(props.identity);
+    const probe: k8s.Probe | undefined = props.probe
+      ? { exec: { command: [...props.probe.exec] }, periodSeconds: props.probe.periodSeconds ?? 30, timeoutSeconds: 10, failureThreshold: 3 }
+      : undefined;
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: this.name, labels },
+      spec: {
+        replicas: props.replicas ?? 1,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selectorLabels(props.identity) },
+        strategy: props.recreate ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+        template: renderPodTemplate({
+          labels,
+          annotations: props.annotations,
+          serviceAccountName: props.serviceAccountName,
+          security: props.security,
+          scratch: props.scratch,
+          contributions: props.contributions,
+          terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 120,
+          container: { ...props.container, name: props.identity.component, livenessProbe: probe },
+        }),
+      },
+    });
+  }
+}

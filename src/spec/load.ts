@@ -1,0 +1,247 @@
+/**
+ * YAML text → merged, validated specs. Pure: main.ts reads the files and hands their text here.
+ *
+ * Layout: `berth.yaml` (project and environments), `charts/<service>/service.yaml` and
+ * `charts/<service>/<env>.yaml` overlays. An overlay is deep-merged over the base (objects merge,
+ * arrays and scalars replace, `null` removes a key), then the result is validated.
+ */
+import * as yaml from 'js-yaml';
+import { z } from 'zod';
+import { isSecretName, credentialReason } from '../util/credentials';
+import { issuesToProblems, Problem, SpecError, valueAt } from './errors';
+import { ProjectConfig, ServiceSpec } from './schema';
+import { checkSemantics } from './semantics';
+
+/** A file handed in by main.ts: its repository-relative path and text. */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** One service in one environment, ready for the chart. */
+export interface ServiceUnit {
+  readonly name: string;
+  readonly env: string;
+  readonly spec: ServiceSpec;
+  /** The files it was built from, base first. */
+  readonly files: readonly string[];
+}
+
+/** Everything `charts/` and `berth.yaml` describe. */
+export interface LoadedProject {
+  readonly config: ProjectConfig;
+  readonly units: readonly ServiceUnit[];
+}
+
+/** Limits that keep a hostile or broken file from hanging or exhausting the process. */
+export const LIMITS = { maxBytes: 1024 * 1024, maxAliases: 32, maxDepth: 32, maxNodes: 50_000 } as const;
+
+const SECRET_WAYS =
+  'secret values never go in a spec. Reference them instead, under secrets.items with secrets.source set to one of: ' +
+  '{ existingSecret: <name> } (a Secret created out of band), ' +
+  '{ externalSecret: { store: <store> } } with remoteKey/property per item (External Secrets Operator), or ' +
+  '{ sealedSecret: {} } with the kubeseal-encrypted value in `encrypted`';
+
+/** Parses one YAML file into plain data, or returns the problem. Empty files are a problem. */
+export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: Problem } {
+  const fail = (message: string, fix?: string) => ({ problem: { file: file.path, path: '', message, fix } });
+  if (Buffer.byteLength(file.text, 'utf8') > LIMITS.maxBytes) {
+    return fail(`File is larger than ${LIMITS.maxBytes / 1024} KiB`, 'a service spec is a few hundred lines; split it or remove generated content');
+  }
+  let data: unknown;
+  try {
+    data = yaml.load(file.text, { filename: file.path, maxAliases: LIMITS.maxAliases, maxDepth: LIMITS.maxDepth });
+  } catch (e) {
+    const err = e as Error & { reason?: string; mark?: { line: number; column: number } };
+    const where = err.mark ? ` (line ${err.mark.line + 1}, column ${err.mark.column + 1})` : '';
+    const reason = err.reason ?? err.message.split('\n')[0];
+    if (/alias/i.test(reason)) {
+      return fail(`YAML uses too many aliases${where}: ${reason}`, `use at most ${LIMITS.maxAliases} aliases; write the values out`);
+    }
+    return fail(`YAML syntax error${where}: ${reason}`, 'fix the YAML syntax (indentation, quoting, a missing colon)');
+  }
+  if (data === undefined || data === null) return fail('File is empty', 'write a mapping, or delete the file');
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return fail(`Expected a mapping at the top level, got ${Array.isArray(data) ? 'a list' : typeof data}`, 'start the file with `name: <service>`');
+  }
+  if (countNodes(data, LIMITS.maxNodes) > LIMITS.maxNodes) {
+    return fail(`File expands to more than ${LIMITS.maxNodes} values (an alias bomb?)`, 'write the values out without nested aliases');
+  }
+  return { data };
+}
+
+function countNodes(data: unknown, budget: number): number {
+  let n = 0;
+  const stack: unknown[] = [data];
+  while (stack.length && n <= budget) {
+    const cur = stack.pop();
+    n++;
+    if (cur && typeof cur === 'object') for (const v of Object.values(cur)) stack.push(v);
+  }
+  return n;
+}
+
+/** Deep merge for overlays: objects merge, arrays and scalars replace, null removes. */
+export function deepMerge(base: unknown, overlay: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(overlay)) return overlay;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(overlay)) {
+    if (v === null) delete out[k];
+    else out[k] = k in base ? deepMerge(base[k], v) : v;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Does the overlay set anything at or below this path? */
+function overlayTouches(overlay: unknown, path: readonly PropertyKey[]): boolean {
+  let cur = overlay;
+  for (const seg of path) {
+    if (!isPlainObject(cur) || !(String(seg) in cur)) return false;
+    cur = cur[String(seg)];
+  }
+  return true;
+}
+
+/** Finds secret values written into a spec (or overlay) before schema validation. */
+export function findSecretLiterals(file: string, data: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const item = valueAt(data, ['secrets', 'items']);
+  if (isPlainObject(item)) {
+    for (const [name, v] of Object.entries(item)) {
+      for (const field of ['value', 'stringData', 'data', 'plaintext']) {
+        if (isPlainObject(v) && field in v) {
+          problems.push({ file, path: `secrets.items.${name}.${field}`, message: `Secret "${name}" has a plain value`, fix: SECRET_WAYS });
+        }
+      }
+    }
+  }
+  const envBlocks: Array<[string, unknown]> = [['env', valueAt(data, ['env'])]];
+  for (const kind of ['web', 'workers', 'singletons']) {
+    const procs = valueAt(data, [kind]);
+    if (isPlainObject(procs)) for (const [p, v] of Object.entries(procs)) envBlocks.push([`${kind}.${p}.env`, isPlainObject(v) ? v.env : undefined]);
+  }
+  envBlocks.push(['migration.env', valueAt(data, ['migration', 'env'])]);
+  const jobs = valueAt(data, ['cron', 'jobs']);
+  if (isPlainObject(jobs)) for (const [j, v] of Object.entries(jobs)) envBlocks.push([`cron.jobs.${j}.env`, isPlainObject(v) ? v.env : undefined]);
+  for (const [where, env] of envBlocks) {
+    if (!isPlainObject(env)) continue;
+    for (const [k, v] of Object.entries(env)) {
+      if (typeof v !== 'string' || v === '') continue;
+      const reason = credentialReason(v) ?? (isSecretName(k) ? 'has a name that says it is a secret' : undefined);
+      if (reason) {
+        problems.push({ file, path: `${where}.${k}`, message: `Env var ${k} ${reason}: a secret literal in the spec`, fix: `move it to secrets.items.${k}; ${SECRET_WAYS}` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Validates berth.yaml. */
+export function loadProjectConfig(file: SourceFile): ProjectConfig {
+  const parsed = parseYamlFile(file);
+  if ('problem' in parsed) throw new SpecError([parsed.problem]);
+  const result = ProjectConfig.safeParse(parsed.data);
+  if (!result.success) throw new SpecError(issuesToProblems(ProjectConfig, result.error.issues, () => file.path, parsed.data));
+  return result.data;
+}
+
+/** Loads every service spec and overlay; throws one SpecError listing every problem in every file. */
+export function loadProject(configFile: SourceFile, chartFiles: readonly SourceFile[]): LoadedProject {
+  const config = loadProjectConfig(configFile);
+  const envs = Object.keys(config.environments).sort();
+  const problems: Problem[] = [];
+
+  // Group files by chart directory.
+  const dirs = new Map<string, Map<string, SourceFile>>();
+  for (const f of chartFiles) {
+    const m = /^charts\/([^/]+)\/([^/]+)\.ya?ml$/.exec(f.path);
+    if (!m) {
+      problems.push({ file: f.path, path: '', message: 'Unexpected file under charts/', fix: 'specs live at charts/<service>/service.yaml and charts/<service>/<env>.yaml' });
+      continue;
+    }
+    const [, dir, base] = m;
+    if (!dirs.has(dir)) dirs.set(dir, new Map());
+    dirs.get(dir)!.set(base, f);
+  }
+
+  const units: ServiceUnit[] = [];
+  const seenNames = new Map<string, string>();
+  for (const dir of [...dirs.keys()].sort()) {
+    const files = dirs.get(dir)!;
+    const baseFile = files.get('service');
+    if (!baseFile) {
+      for (const f of files.values()) {
+        problems.push({ file: f.path, path: '', message: `Overlay for an unknown service: charts/${dir}/ has no service.yaml`, fix: `create charts/${dir}/service.yaml, or move this overlay next to its service` });
+      }
+      continue;
+    }
+    for (const [base, f] of files) {
+      if (base !== 'service' && !envs.includes(base)) {
+        problems.push({ file: f.path, path: '', message: `Overlay for unknown environment "${base}"`, fix: `environments in berth.yaml: ${envs.join(', ')}; rename the file or add the environment` });
+      }
+    }
+    const baseParsed = parseYamlFile(baseFile);
+    if ('problem' in baseParsed) {
+      problems.push(baseParsed.problem);
+      continue;
+    }
+    const baseData = baseParsed.data as Record<string, unknown>;
+    problems.push(...findSecretLiterals(baseFile.path, baseData));
+    const name = typeof baseData.name === 'string' ? baseData.name : undefined;
+    if (name !== undefined) {
+      const other = seenNames.get(name);
+      if (other) {
+        problems.push({ file: baseFile.path, path: 'name', message: `Service name "${name}" is already used by ${other}`, fix: 'give every service a unique name' });
+        continue;
+      }
+      seenNames.set(name, baseFile.path);
+    }
+
+    for (const env of envs) {
+      const overlayFile = files.get(env);
+      let overlay: unknown = {};
+      if (overlayFile) {
+        const parsed = parseYamlFile(overlayFile);
+        if ('problem' in parsed) {
+          problems.push(parsed.problem);
+          continue;
+        }
+        overlay = parsed.data;
+        problems.push(...findSecretLiterals(overlayFile.path, overlay));
+        const overlayName = (overlay as Record<string, unknown>).name;
+        if (overlayName !== undefined && overlayName !== name) {
+          problems.push({ file: overlayFile.path, path: 'name', message: `An overlay cannot rename its service (${JSON.stringify(name)} → ${JSON.stringify(overlayName)})`, fix: 'remove `name` from the overlay' });
+          continue;
+        }
+      }
+      const merged = deepMerge(baseData, overlay);
+      const fileFor = (path: readonly PropertyKey[]) => (overlayFile && overlayTouches(overlay, path) ? overlayFile.path : baseFile.path);
+      const result = ServiceSpec.safeParse(merged);
+      if (!result.success) {
+        problems.push(...issuesToProblems(ServiceSpec as unknown as z.core.$ZodType, result.error.issues, fileFor, merged));
+        continue;
+      }
+      const semantic = checkSemantics(result.data, config.environments[env], env);
+      for (const p of semantic) problems.push({ file: fileFor(p.path.split(/[.[]/).filter(Boolean)), ...p });
+      if (semantic.length === 0) {
+        units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path] });
+      }
+    }
+  }
+  if (problems.length) throw new SpecError(dedupe(problems));
+  return { config, units };
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.file}\0${p.path}\0${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

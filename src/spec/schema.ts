@@ -1,0 +1,383 @@
+/**
+ * The berth service spec: one YAML file per service (`charts/<service>/service.yaml`), deep-merged
+ * with a per-environment overlay (`charts/<service>/<env>.yaml`), then validated here.
+ *
+ * Every default is declared once, in this file. Objects are strict: an unknown key is an error
+ * (with a "did you mean" hint, see errors.ts). The same schema is published as JSON Schema
+ * (`schema/service.schema.json`) for editors.
+ */
+import { CronExpressionParser } from 'cron-parser';
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+// ---------------------------------------------------------------------------------------------
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 label that also starts with a letter: usable as a Service, namespace or object name. */
+export const DnsLabel = z
+  .string()
+  .max(40, 'must be at most 40 characters (object names are built from it and must fit in 63)')
+  .regex(DNS_LABEL, 'must be a DNS label: lower-case letters, digits and "-", starting with a letter');
+
+const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A fully qualified DNS host name, lower case (a leading `*.` wildcard is allowed). */
+export const Hostname = z.string().max(253).regex(HOSTNAME, 'must be a lower-case DNS host name such as api.example.com');
+
+/** An image reference with an explicit tag or digest (never `latest`, never untagged). */
+export const ImageRef = z
+  .string()
+  .regex(
+    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+    'must be an image reference with a tag or digest, such as registry.example.com/app:1.4.2',
+  )
+  .refine((s) => !/:latest$/.test(s), 'must not use the "latest" tag: pin a version so a sync is reproducible');
+
+/** A TCP port number. */
+export const Port = z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
+
+/** An HTTP path starting with `/`. */
+export const HttpPath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'must be an HTTP path starting with "/"');
+
+/** A Kubernetes quantity such as `250m`, `1`, `512Mi`, `10Gi`. */
+export const Quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, 'must be a Kubernetes quantity such as 250m, 512Mi or 10Gi');
+
+/** A cron schedule with five fields, checked by cron-parser. */
+export const CronSchedule = z.string().superRefine((s, ctx) => {
+  const fields = s.trim().split(/\s+/);
+  if (fields.length !== 5 || s.startsWith('@')) {
+    ctx.addIssue({ code: 'custom', message: `must be a cron expression with five fields (minute hour day month weekday), got "${s}"` });
+    return;
+  }
+  try {
+    CronExpressionParser.parse(s, { strict: false });
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `is not a valid cron expression ("${s}"): ${(e as Error).message}` });
+  }
+});
+
+/** An IANA time zone name, checked against the runtime's tz database. */
+export const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz);
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Etc/UTC or Europe/Berlin');
+
+/** An environment variable name. */
+export const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, "_")');
+
+/** A safe SQL identifier, optionally schema-qualified: no quoting, no injection through the spec. */
+export const SqlIdentifier = z
+  .string()
+  .max(63)
+  .regex(/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/, 'must be a plain SQL identifier (lower-case letters, digits, "_", optionally schema.table)');
+
+const Labels = z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a label key'), z.string().max(63));
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+// ---------------------------------------------------------------------------------------------
+
+/** Requests and limits. Memory limit defaults to the request (Guaranteed memory, no OOM surprise). */
+export const Resources = z.strictObject({
+  cpu: Quantity.default('100m').describe('CPU request'),
+  memory: Quantity.default('256Mi').describe('memory request'),
+  memoryLimit: Quantity.optional().describe('memory limit; defaults to the request'),
+  cpuLimit: Quantity.optional().describe('CPU limit; none by default (throttling hurts latency)'),
+});
+export type Resources = z.infer<typeof Resources>;
+
+const ProcessFields = {
+  image: ImageRef.optional().describe('image for this process; defaults to the service image'),
+  command: z.array(z.string()).min(1).optional().describe('entrypoint; defaults to the image CMD'),
+  args: z.array(z.string()).optional(),
+  workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  env: z.record(EnvName, z.string()).default({}).describe('non-secret env for this process only'),
+  resources: Resources.default({ cpu: '100m', memory: '256Mi' }),
+  mounts: z.array(DnsLabel).default([]).describe('volumes (keys of `volumes`) mounted at their mountPath'),
+};
+
+/** HTTP probe paths. */
+export const Health = z.strictObject({
+  liveness: HttpPath.describe('liveness probe path (the process is alive)'),
+  readiness: HttpPath.optional().describe('readiness probe path; defaults to liveness'),
+  startup: HttpPath.optional().describe('startup probe path; defaults to readiness'),
+  startupTimeoutSeconds: z.number().int().min(10).max(900).default(120),
+});
+
+/** Prometheus metrics of a web process. */
+export const Metrics = z.strictObject({
+  path: HttpPath.default('/metrics'),
+  port: Port.optional().describe('a separate metrics port; preferred, it is never routed at the edge'),
+  multiprocess: z.boolean().default(false).describe('prometheus_client multi-process mode: mounts PROMETHEUS_MULTIPROC_DIR'),
+});
+
+/** The server that runs the app, which decides graceful-shutdown and temp-dir needs. */
+export const Server = z.enum(['gunicorn', 'uvicorn', 'waitress', 'other']);
+
+export const Autoscaling = z
+  .strictObject({
+    minReplicas: z.number().int().min(1, 'must be at least 1'),
+    maxReplicas: z.number().int().min(1, 'must be at least 1'),
+    cpuUtilization: z.number().int().min(10).max(100).default(70),
+  })
+  .refine((a) => a.maxReplicas >= a.minReplicas, { message: 'maxReplicas must be at least minReplicas', path: ['maxReplicas'] });
+
+/** A long-running HTTP process with a Service. */
+export const WebProcess = z.strictObject({
+  ...ProcessFields,
+  server: Server.default('gunicorn'),
+  port: Port,
+  replicas: z.number().int().min(1, 'must be at least 1 (use autoscaling for elastic replicas)').default(2),
+  autoscaling: Autoscaling.optional(),
+  health: Health,
+  metrics: Metrics.optional(),
+  gracefulTimeoutSeconds: z.number().int().min(1).max(600).default(30).describe("the server's own graceful timeout"),
+  public: z.boolean().default(true).describe('reachable from the ingress controller; false keeps it cluster-internal'),
+  paths: z.array(HttpPath).default(['/']).describe('path prefixes routed to this process at the edge'),
+  allowFrom: z.array(DnsLabel).default([]).describe('other processes of this service that may call it'),
+  urlEnv: EnvName.optional().describe('env var, set on every caller, holding this process URL (e.g. AUTH_SERVER_URL)'),
+});
+export type WebProcess = z.infer<typeof WebProcess>;
+
+/** A background process with no Service and no inbound traffic. */
+export const WorkerProcess = z.strictObject({
+  ...ProcessFields,
+  replicas: z.number().int().min(1, 'must be at least 1').default(1),
+  probe: z
+    .strictObject({ exec: z.array(z.string()).min(1), periodSeconds: z.number().int().min(5).default(30) })
+    .optional()
+    .describe('exec liveness probe; none by default'),
+  terminationGracePeriodSeconds: z.number().int().min(1).max(3600).default(120).describe('time to drain running jobs'),
+  calls: z.array(DnsLabel).default([]).describe('web processes of this service it calls'),
+});
+export type WorkerProcess = z.infer<typeof WorkerProcess>;
+
+/** A process that must run exactly once, such as a scheduler leader. */
+export const SingletonProcess = z.strictObject({
+  ...ProcessFields,
+  flag: EnvName.describe('env var set to "1" here and to "0" on every other process of the service'),
+  like: DnsLabel.optional().describe('a web process whose command, port and health this singleton reuses'),
+  calls: z.array(DnsLabel).default([]),
+});
+export type SingletonProcess = z.infer<typeof SingletonProcess>;
+
+/** The database migration, run once per sync before the new pods roll out. */
+export const Migration = z.strictObject({
+  image: ImageRef.optional(),
+  command: z.array(z.string()).min(1),
+  workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  env: z.record(EnvName, z.string()).default({}),
+  resources: Resources.default({ cpu: '100m', memory: '256Mi' }),
+  backoffLimit: z.number().int().min(0).max(10).default(2),
+  activeDeadlineSeconds: z.number().int().min(30).max(86400).default(900),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Secrets
+// ---------------------------------------------------------------------------------------------
+
+export const ExistingSecretSource = z.strictObject({ existingSecret: DnsLabel.describe('a Secret created out of band') });
+export const ExternalSecretSource = z.strictObject({
+  externalSecret: z.strictObject({
+    store: DnsLabel,
+    storeKind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore'),
+    refreshInterval: z.string().regex(/^([0-9]+(s|m|h))+$/, 'must be a duration such as 1h or 15m').default('1h'),
+  }),
+});
+export const SealedSecretSource = z.strictObject({
+  sealedSecret: z.strictObject({ scope: z.enum(['strict', 'namespace-wide', 'cluster-wide']).default('strict') }),
+});
+/** Where secret values come from: never the spec itself. */
+export const SecretSource = z.union([ExistingSecretSource, ExternalSecretSource, SealedSecretSource]);
+export type SecretSource = z.infer<typeof SecretSource>;
+
+export const SecretItem = z.strictObject({
+  file: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a file name').optional().describe('file name; defaults to the lower-cased name'),
+  key: z.string().optional().describe('key in the Secret; defaults to the file name'),
+  remoteKey: z.string().optional().describe('ExternalSecret: key in the store'),
+  property: z.string().optional().describe('ExternalSecret: property of the remote key'),
+  encrypted: z.string().min(16).optional().describe('SealedSecret: the kubeseal-encrypted value'),
+  consumers: z.array(DnsLabel).optional().describe('processes (and jobs) that get this secret; default all'),
+});
+export type SecretItem = z.infer<typeof SecretItem>;
+
+export const Secrets = z.strictObject({
+  source: SecretSource,
+  delivery: z.enum(['files', 'dotenv', 'env']).default('files').describe('files: NAME_FILE; dotenv: a .env in the working dir; env: secretKeyRef'),
+  mountPath: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path').default('/run/secrets'),
+  dotenvPath: z.string().regex(/^\/.*\/\.env$/, 'must be an absolute path ending in /.env').optional(),
+  items: z.record(EnvName, SecretItem),
+});
+export type Secrets = z.infer<typeof Secrets>;
+
+// ---------------------------------------------------------------------------------------------
+// Volumes, jobs
+// ---------------------------------------------------------------------------------------------
+
+export const Volume = z.strictObject({
+  size: Quantity,
+  accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod']).default('ReadWriteOnce'),
+  storageClassName: z.string().optional(),
+  mountPath: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path'),
+  readOnly: z.boolean().default(false),
+});
+export type Volume = z.infer<typeof Volume>;
+
+const CronCommon = {
+  schedule: CronSchedule,
+  timeZone: TimeZone.default('Etc/UTC'),
+  startingDeadlineSeconds: z.number().int().min(10).max(86400).default(600),
+  activeDeadlineSeconds: z.number().int().min(30).max(86400).default(3600),
+  backoffLimit: z.number().int().min(0).max(10).default(2),
+  restartPolicy: z.enum(['OnFailure', 'Never']).default('OnFailure'),
+  successfulJobsHistoryLimit: z.number().int().min(0).max(20).default(3),
+  failedJobsHistoryLimit: z.number().int().min(0).max(20).default(3),
+  resources: Resources.default({ cpu: '50m', memory: '128Mi' }),
+};
+
+export const GenericCron = z.strictObject({
+  ...CronCommon,
+  image: ImageRef.optional(),
+  command: z.array(z.string()).min(1),
+  workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  env: z.record(EnvName, z.string()).default({}),
+  mounts: z.array(DnsLabel).default([]),
+});
+
+export const TmpCleanup = z.strictObject({
+  ...CronCommon,
+  schedule: CronSchedule.default('0 3 * * *'),
+  volume: DnsLabel.describe('the claim the app writes temp files to'),
+  subPath: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative path inside the volume').optional(),
+  maxAgeHours: z.number().int().min(1).default(24),
+  command: z.array(z.string()).min(1).optional().describe("the app's own cleanup command; omit for the built-in script"),
+  workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+});
+
+export const RetentionPrune = z.strictObject({
+  ...CronCommon,
+  schedule: CronSchedule.default('30 3 * * *'),
+  tables: z.array(SqlIdentifier).min(1),
+  column: SqlIdentifier.default('created_at'),
+  days: z.number().int().min(1, 'must be a positive number of days'),
+  batchSize: z.number().int().min(100).max(100000).default(5000),
+  databaseUrlSecret: EnvName.describe('the secret (key of secrets.items) holding the database URL'),
+});
+
+export const Cron = z.strictObject({
+  tmpCleanup: TmpCleanup.optional(),
+  retention: RetentionPrune.optional(),
+  jobs: z.record(DnsLabel, GenericCron).default({}),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Edge, network, monitoring
+// ---------------------------------------------------------------------------------------------
+
+export const Tls = z.union([
+  z.strictObject({ clusterIssuer: DnsLabel }),
+  z.strictObject({ issuer: DnsLabel }),
+  z.strictObject({ certificate: z.strictObject({ issuer: DnsLabel, issuerKind: z.enum(['ClusterIssuer', 'Issuer']).default('ClusterIssuer') }) }),
+]);
+
+export const Edge = z.strictObject({
+  hosts: z.array(Hostname).min(1),
+  profile: z.enum(['nginx', 'traefik', 'gateway']).optional().describe('defaults to the environment profile'),
+  className: z.string().optional().describe('ingressClassName; defaults to the environment'),
+  tls: Tls.optional().describe('defaults to the environment cluster issuer'),
+  maxBodyMiB: z.number().int().min(1).max(10240).default(1),
+  websockets: z.boolean().default(false),
+  streaming: z.boolean().default(false).describe('server-sent events: proxy buffering off'),
+  timeoutSeconds: z.number().int().min(1).max(86400).default(60),
+  hstsMaxAgeSeconds: z.number().int().min(0).default(31536000),
+  internalPaths: z.array(HttpPath).default([]).describe('paths that must never answer the internet'),
+  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: z.string().optional() }).optional(),
+});
+export type Edge = z.infer<typeof Edge>;
+
+export const Dependency = z
+  .strictObject({
+    port: Port,
+    protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+    host: z.string().optional().describe('for documentation and env; NetworkPolicy matches pods or CIDRs, not names'),
+    namespace: DnsLabel.optional().describe('in-cluster: the namespace of its pods'),
+    podLabels: Labels.optional().describe('in-cluster: the labels of its pods'),
+    cidr: z.string().regex(/^[0-9.]+\/[0-9]{1,2}$/, 'must be an IPv4 CIDR such as 10.0.0.5/32').optional().describe('outside the cluster'),
+    usedBy: z.array(DnsLabel).optional().describe('processes (and jobs) that connect to it; default all'),
+  })
+  .refine((d) => Boolean(d.cidr) !== Boolean(d.namespace), {
+    message: 'set either namespace (+ podLabels) for an in-cluster dependency, or cidr for one outside the cluster',
+  });
+export type Dependency = z.infer<typeof Dependency>;
+
+export const Security = z.strictObject({
+  readOnlyRootFilesystem: z.boolean().default(true),
+  runAsUser: z.number().int().min(1, 'must be a non-root uid').default(10001),
+  runAsGroup: z.number().int().min(1, 'must be a non-root gid').default(10001),
+  fsGroup: z.number().int().min(1).default(10001),
+  reason: z.string().min(10).optional().describe('why a default is loosened; required in prod'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The service
+// ---------------------------------------------------------------------------------------------
+
+export const ServiceSpec = z.strictObject({
+  name: DnsLabel,
+  description: z.string().optional(),
+  namespace: DnsLabel.optional().describe('defaults to the service name'),
+  image: ImageRef,
+  security: Security.default({ readOnlyRootFilesystem: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 }),
+  env: z.record(EnvName, z.string()).default({}).describe('non-secret config shared by every process (a ConfigMap)'),
+  secrets: Secrets.optional(),
+  volumes: z.record(DnsLabel, Volume).default({}),
+  web: z.record(DnsLabel, WebProcess).refine((w) => Object.keys(w).length > 0, 'must define at least one web process'),
+  workers: z.record(DnsLabel, WorkerProcess).default({}),
+  singletons: z.record(DnsLabel, SingletonProcess).default({}),
+  migration: Migration.optional(),
+  cron: Cron.default({ jobs: {} }),
+  edge: Edge.optional(),
+  dependencies: z.record(DnsLabel, Dependency).default({}),
+  externalHttps: z.array(Hostname).default([]).describe('external HTTPS APIs called (egress 443 to public addresses)'),
+});
+export type ServiceSpec = z.infer<typeof ServiceSpec>;
+/** The spec as written, before defaults. */
+export type ServiceSpecInput = z.input<typeof ServiceSpec>;
+
+// ---------------------------------------------------------------------------------------------
+// The project: berth.yaml
+// ---------------------------------------------------------------------------------------------
+
+const PeerSelector = z.strictObject({ namespace: DnsLabel, podLabels: Labels });
+
+export const Environment = z.strictObject({
+  edgeProfile: z.enum(['nginx', 'traefik', 'gateway']).default('traefik'),
+  ingressClassName: z.string().default('traefik'),
+  clusterIssuer: DnsLabel.default('letsencrypt-prod'),
+  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: z.string().optional() }).optional(),
+  ingressController: PeerSelector.optional().describe('defaults by profile: ingress-nginx or traefik'),
+  prometheus: PeerSelector.default({ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }),
+  serviceMonitorLabels: Labels.default({ release: 'kube-prometheus-stack' }),
+  guardrails: z.boolean().default(true).describe('enforce production guardrails'),
+  production: z.boolean().default(false).describe('loosening security needs a reason; topology spread across zones'),
+  argocd: z
+    .strictObject({
+      project: DnsLabel.default('default'),
+      prune: z.boolean().default(true),
+      selfHeal: z.boolean().default(true),
+    })
+    .default({ project: 'default', prune: true, selfHeal: true }),
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const ProjectConfig = z.strictObject({
+  repoURL: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)/, 'must be a Git URL'),
+  targetRevision: z.string().default('main'),
+  argocdNamespace: DnsLabel.default('argocd'),
+  environments: z.record(DnsLabel, Environment).refine((e) => Object.keys(e).length > 0, 'must define at least one environment'),
+});
+export type ProjectConfig = z.infer<typeof ProjectConfig>;

@@ -1,0 +1,144 @@
+/**
+ * Rules that span fields: references between parts of a spec, and what Kubernetes would
+ * reject or silently get wrong (a ReadWriteOnce claim shared across nodes, two objects with
+ * one name). Run after schema validation, per environment.
+ */
+import { Environment, ServiceSpec } from './schema';
+
+/** A problem without its file: load.ts decides which file set the field. */
+export interface SemanticProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+/** Names of every workload and job, as they appear in object names and `consumers`. */
+export function processNames(spec: ServiceSpec): { web: string[]; workers: string[]; singletons: string[]; jobs: string[] } {
+  const jobs: string[] = [];
+  if (spec.migration) jobs.push('migrate');
+  if (spec.cron.tmpCleanup) jobs.push('tmp-cleanup');
+  if (spec.cron.retention) jobs.push('retention');
+  jobs.push(...Object.keys(spec.cron.jobs));
+  return { web: Object.keys(spec.web), workers: Object.keys(spec.workers), singletons: Object.keys(spec.singletons), jobs };
+}
+
+/** Checks one validated spec in one environment. */
+export function checkSemantics(spec: ServiceSpec, env: Environment, envName: string): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  const names = processNames(spec);
+  const web = new Set(names.web);
+  const volumes = new Set(Object.keys(spec.volumes));
+
+  // One object name per process: web, workers, singletons and jobs share `<service>-<name>`.
+  const seen = new Map<string, string>();
+  const groups: Array<[string, string[]]> = [['web', names.web], ['workers', names.workers], ['singletons', names.singletons], ['cron.jobs', names.jobs]];
+  for (const [group, list] of groups) {
+    for (const n of list) {
+      const prev = seen.get(n);
+      if (prev) out.push({ path: `${group}.${n}`, message: `Process name "${n}" is also used in ${prev}`, fix: 'every web process, worker, singleton and job needs its own name' });
+      else seen.set(n, group);
+    }
+  }
+
+  const refCheck = (path: string, ref: string, pool: Set<string>, what: string) => {
+    if (!pool.has(ref)) out.push({ path, message: `Unknown ${what} "${ref}"`, fix: pool.size ? `known: ${[...pool].sort().join(', ')}` : `define it first` });
+  };
+
+  const allProcs: Array<[string, string, { mounts: string[]; env: Record<string, string> }]> = [
+    ...Object.entries(spec.web).map(([n, p]) => ['web', n, p] as [string, string, typeof p]),
+    ...Object.entries(spec.workers).map(([n, p]) => ['workers', n, p] as [string, string, typeof p]),
+    ...Object.entries(spec.singletons).map(([n, p]) => ['singletons', n, p] as [string, string, typeof p]),
+    ...Object.entries(spec.cron.jobs).map(([n, p]) => ['cron.jobs', n, p] as [string, string, typeof p]),
+  ];
+  for (const [group, n, p] of allProcs) p.mounts.forEach((m, i) => refCheck(`${group}.${n}.mounts[${i}]`, m, volumes, 'volume'));
+
+  for (const [n, p] of Object.entries(spec.web)) {
+    p.allowFrom.forEach((r, i) => refCheck(`web.${n}.allowFrom[${i}]`, r, new Set([...names.web, ...names.workers, ...names.singletons].filter((x) => x !== n)), 'process'));
+    if (p.metrics?.port !== undefined && p.metrics.port === p.port) {
+      out.push({ path: `web.${n}.metrics.port`, message: `Metrics port ${p.port} is the same as the web port`, fix: 'omit metrics.port to serve metrics on the web port, or pick another port' });
+    }
+    if (!p.public && p.allowFrom.length === 0) {
+      out.push({ path: `web.${n}.allowFrom`, message: `Internal web process "${n}" accepts traffic from nobody`, fix: 'list the processes that call it in allowFrom, or make it public' });
+    }
+  }
+  const callers: Array<[string, string, readonly string[]]> = [
+    ...Object.entries(spec.workers).map(([n, p]) => ['workers', n, p.calls] as [string, string, string[]]),
+    ...Object.entries(spec.singletons).map(([n, p]) => ['singletons', n, p.calls] as [string, string, string[]]),
+  ];
+  for (const [group, n, calls] of callers) calls.forEach((r, i) => refCheck(`${group}.${n}.calls[${i}]`, r, web, 'web process'));
+  for (const [n, s] of Object.entries(spec.singletons)) {
+    if (s.like) refCheck(`singletons.${n}.like`, s.like, web, 'web process');
+    else if (!s.command) out.push({ path: `singletons.${n}.command`, message: `Singleton "${n}" has neither a command nor \`like\``, fix: 'set command, or like: <web process> to reuse its command' });
+  }
+
+  // Secrets: references and source-specific fields.
+  if (spec.secrets) {
+    const consumers = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
+    const source = spec.secrets.source;
+    for (const [k, item] of Object.entries(spec.secrets.items)) {
+      (item.consumers ?? []).forEach((c, i) => refCheck(`secrets.items.${k}.consumers[${i}]`, c, consumers, 'process or job'));
+      if ('externalSecret' in source && !item.remoteKey) {
+        out.push({ path: `secrets.items.${k}.remoteKey`, message: `Secret "${k}" needs remoteKey for an ExternalSecret source`, fix: 'set remoteKey (and property, if the remote value is a JSON object)' });
+      }
+      if ('sealedSecret' in source && !item.encrypted) {
+        out.push({ path: `secrets.items.${k}.encrypted`, message: `Secret "${k}" needs its encrypted value for a SealedSecret source`, fix: 'run kubeseal --raw for the value and paste the output here' });
+      }
+    }
+    if (spec.secrets.delivery === 'dotenv' && !spec.secrets.dotenvPath) {
+      out.push({ path: 'secrets.dotenvPath', message: 'delivery "dotenv" needs dotenvPath', fix: 'set it to the .env the app loads, e.g. /app/.env in its working directory' });
+    }
+  }
+
+  // Jobs.
+  const retention = spec.cron.retention;
+  if (retention) {
+    if (!spec.secrets?.items[retention.databaseUrlSecret]) {
+      out.push({ path: 'cron.retention.databaseUrlSecret', message: `Secret "${retention.databaseUrlSecret}" is not defined in secrets.items`, fix: 'declare the database URL secret under secrets.items' });
+    }
+  }
+  if (spec.cron.tmpCleanup) refCheck('cron.tmpCleanup.volume', spec.cron.tmpCleanup.volume, volumes, 'volume');
+
+  // ReadWriteOnce claims: one workload, one replica.
+  for (const [vol, v] of Object.entries(spec.volumes)) {
+    if (v.accessMode === 'ReadWriteMany') continue;
+    const users: string[] = [];
+    let scaled: string | undefined;
+    for (const [, n, p] of allProcs) if (p.mounts.includes(vol)) users.push(n);
+    if (spec.cron.tmpCleanup?.volume === vol) users.push('tmp-cleanup');
+    for (const [n, p] of Object.entries(spec.web)) {
+      if (p.mounts.includes(vol) && (p.replicas > 1 || p.autoscaling)) scaled = `web.${n} (${p.autoscaling ? 'autoscaling' : `${p.replicas} replicas`})`;
+    }
+    for (const [n, p] of Object.entries(spec.workers)) if (p.mounts.includes(vol) && p.replicas > 1) scaled = `workers.${n} (${p.replicas} replicas)`;
+    if (users.length > 1) {
+      out.push({ path: `volumes.${vol}.accessMode`, message: `${v.accessMode} claim "${vol}" is mounted by ${users.length} workloads (${users.join(', ')})`, fix: 'use accessMode: ReadWriteMany, or mount it from a single workload' });
+    } else if (scaled) {
+      out.push({ path: `volumes.${vol}.accessMode`, message: `${v.accessMode} claim "${vol}" is mounted by ${scaled}`, fix: 'use accessMode: ReadWriteMany, or run that workload as a single replica' });
+    }
+  }
+
+  // Edge.
+  if (spec.edge) {
+    const publicWeb = Object.entries(spec.web).filter(([, p]) => p.public);
+    if (publicWeb.length === 0) out.push({ path: 'edge', message: 'An edge is defined but no web process is public', fix: 'set public: true on the process the edge should route to, or remove edge' });
+    const routed = new Set(publicWeb.flatMap(([, p]) => p.paths));
+    spec.edge.internalPaths.forEach((ip, i) => {
+      if (routed.has(ip) || ip === '/') out.push({ path: `edge.internalPaths[${i}]`, message: `Internal path "${ip}" is also a routed prefix: blocking it would block the app`, fix: 'list only the internal endpoints, such as /metrics' });
+    });
+    const profile = spec.edge.profile ?? env.edgeProfile;
+    if (profile === 'gateway' && !spec.edge.gateway && !env.gateway) {
+      out.push({ path: 'edge.gateway', message: `Profile "gateway" needs a Gateway to attach to`, fix: `set edge.gateway { name, namespace } or environments.${envName}.gateway in berth.yaml` });
+    }
+  } else {
+    for (const [n, p] of Object.entries(spec.web)) {
+      if (p.public && p.paths.length && Object.keys(spec.web).length > 1 && p.paths[0] !== '/') {
+        out.push({ path: `web.${n}.paths`, message: `Paths are routed at the edge, but the service has no edge`, fix: 'add an edge section, or remove paths' });
+      }
+    }
+  }
+
+  // Loosened security in production needs a reason that lands in an annotation.
+  if (env.production && !spec.security.readOnlyRootFilesystem && !spec.security.reason) {
+    out.push({ path: 'security.reason', message: `readOnlyRootFilesystem is turned off in ${envName} without a reason`, fix: 'say why in security.reason (it is recorded on the pods), or keep the root filesystem read-only' });
+  }
+  return out;
+}

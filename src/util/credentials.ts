@@ -1,0 +1,51 @@
+/**
+ * Recognising credentials: used to refuse secret literals in specs and to guard the output.
+ * Pure string tests, no I/O.
+ */
+
+/** Env var names that hold secrets by convention. `*_FILE` names hold a path, not a secret. */
+const SECRET_NAME = /(^|_)(SECRET|PASSWORD|PASSWD|PASS|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|KEY)($|_)/i;
+
+/** Prefixes of well-known credential formats. */
+const KNOWN_PREFIXES: ReadonlyArray<[RegExp, string]> = [
+  [/\bsk-(proj-|ant-)?[A-Za-z0-9_-]{16,}/, 'an OpenAI/Anthropic-style API key (sk-…)'],
+  [/\bgh[pousr]_[A-Za-z0-9]{30,}/, 'a GitHub token'],
+  [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key id'],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
+  [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a PEM private key'],
+  [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, 'a JSON Web Token'],
+];
+
+/** Does this env var name say it holds a secret? */
+export function isSecretName(name: string): boolean {
+  return !/_FILE$/.test(name) && SECRET_NAME.test(name);
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+/**
+ * Why a value looks like a credential, or undefined. Checks known key formats, URLs with a
+ * password (`scheme://user:pass@host`), and long random-looking tokens.
+ */
+export function credentialReason(value: string): string | undefined {
+  for (const [re, what] of KNOWN_PREFIXES) if (re.test(value)) return `looks like ${what}`;
+  const url = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i.exec(value);
+  if (url && !/^\$\(|^\$\{/.test(url[1])) return 'is a URL with a password in it (scheme://user:password@host)';
+  for (const token of value.split(/[\s,;"'=]+/)) {
+    if (token.length >= 24 && !/^[a-z]+:\/\//i.test(token) && !token.includes('/') && entropy(token) >= 4.0 && /[0-9]/.test(token) && /[A-Za-z]/.test(token)) {
+      return 'is a long high-entropy string (a key or token?)';
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,58 @@
+/**
+ * The synth command end to end, as a user runs it: a broken spec exits non-zero with a clear
+ * message and no stack trace, and leaves dist/ byte for byte as it was.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { berth, hashTree, tempRepo } from '../helpers';
+
+describe('berth synth', () => {
+  test('a second synth of an unchanged repo changes nothing', () => {
+    const repo = tempRepo();
+    const before = hashTree(path.join(repo, 'dist'));
+    const r = berth(repo, 'synth');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^berth: \d+ objects in 10 folders unchanged in dist\//);
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+  });
+
+  test('fails when a spec is broken, and leaves dist/ untouched', () => {
+    const repo = tempRepo();
+    const before = hashTree(path.join(repo, 'dist'));
+    expect(Object.keys(before).length).toBeGreaterThan(0);
+    const spec = path.join(repo, 'charts/rag/service.yaml');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('port: 8000', 'port: 80000'));
+    const r = berth(repo, 'synth');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'berth: 1 problem found; dist/ was not changed.\n\n' +
+        'charts/rag/service.yaml\n  ✖ must be between 1 and 65535 (got 80000)\n    → at web.backend.port\n',
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+  });
+
+  test('fails on unreadable YAML without a stack trace, dist/ untouched', () => {
+    const repo = tempRepo();
+    const before = hashTree(path.join(repo, 'dist'));
+    fs.writeFileSync(path.join(repo, 'charts/george/prod.yaml'), 'web: {api: [\n');
+    const r = berth(repo, 'synth');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^berth: 1 problem found; dist\/ was not changed\.\n\ncharts\/george\/prod.yaml\n  ✖ YAML syntax error \(line \d+, column \d+\)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+  });
+
+  test('fails on a spec that resolves outside the repository', () => {
+    const repo = tempRepo();
+    const outside = path.join(path.dirname(repo), `outside-${path.basename(repo)}.yaml`);
+    fs.writeFileSync(outside, 'env: {}\n');
+    fs.symlinkSync(outside, path.join(repo, 'charts/rag/staging.yaml.tmp'));
+    fs.renameSync(path.join(repo, 'charts/rag/staging.yaml.tmp'), path.join(repo, 'charts/rag/staging.yaml'));
+    const r = berth(repo, 'synth');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('charts/rag/staging.yaml\n  ✖ Path resolves outside the repository');
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Test helpers: build a spec from a few fields, synthesize it in memory, and find objects.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { z } from 'zod';
+import { ServiceChart } from '../src/chart/service-chart';
+import { Environment, ServiceSpec, ServiceSpecInput } from '../src/spec/schema';
+
+export const REPO = path.resolve(__dirname, '..');
+
+/** A minimal valid spec input; override any field. */
+export function specInput(overrides: Partial<ServiceSpecInput> = {}): ServiceSpecInput {
+  return {
+    name: 'demo',
+    image: 'registry.example.com/demo:1.0.0',
+    web: { api: { port: 8000, health: { liveness: '/health' } } },
+    ...overrides,
+  };
+}
+
+/** Parses an environment through the real schema (so defaults apply). */
+export function environment(overrides: z.input<typeof Environment> = {}): Environment {
+  return Environment.parse(overrides);
+}
+
+/** Synthesizes one spec in one environment and returns the objects. */
+export function synthSpec(input: ServiceSpecInput, env: Environment = environment(), envName = 'staging'): any[] {
+  const spec = ServiceSpec.parse(input);
+  const app = new App({ outdir: '/nonexistent' });
+  return new ServiceChart(app, spec.name, { spec, env, envName }).toJson();
+}
+
+/** Synthesizes whatever a test adds to a bare chart. */
+export function synthConstruct(build: (chart: Chart) => void, namespace = 'demo'): any[] {
+  const app = new App({ outdir: '/nonexistent' });
+  const chart = new Chart(app, 'test', { namespace, disableResourceNameHashes: true });
+  build(chart);
+  return chart.toJson();
+}
+
+/** The one object of a kind (and name, when given); throws when it is missing or ambiguous. */
+export function find(objects: readonly any[], kind: string, name?: string): any {
+  const hits = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  if (hits.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${hits.length}: ${objects.map((o) => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  return hits[0];
+}
+
+/** Every pod template in a list of objects, with the object it belongs to. */
+export function podTemplates(objects: readonly any[]): Array<{ owner: any; template: any }> {
+  const out: Array<{ owner: any; template: any }> = [];
+  for (const o of objects) {
+    if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind)) out.push({ owner: o, template: o.spec.template });
+    if (o.kind === 'CronJob') out.push({ owner: o, template: o.spec.jobTemplate.spec.template });
+  }
+  return out;
+}
+
+/** A throwaway copy of the repo's inputs (berth.yaml, charts/, dist/) to run the CLI against. */
+export function tempRepo(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-'));
+  for (const entry of ['berth.yaml', 'charts', 'dist']) {
+    const src = path.join(REPO, entry);
+    if (fs.existsSync(src)) fs.cpSync(src, path.join(dir, entry), { recursive: true });
+  }
+  return dir;
+}
+
+/** Runs the berth CLI (compiled, as users run it) in a directory. */
+export function berth(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** sha256 of every file under a directory, by relative path. */
+export function hashTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!fs.existsSync(dir)) return out;
+  const listing = execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).sort();
+  for (const f of listing) out[path.relative(dir, f)] = require('crypto').createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+  return out;
+}

@@ -1,0 +1,122 @@
+import { formatProblems, SpecError } from '../../src/spec/errors';
+import { deepMerge, loadProject, SourceFile } from '../../src/spec/load';
+
+const CONFIG: SourceFile = {
+  path: 'berth.yaml',
+  text: 'repoURL: https://github.com/example/gitops.git\nenvironments:\n  staging: {}\n  prod: { production: true }\n',
+};
+const BASE = `name: demo
+image: registry.example.com/demo:1.0.0
+web:
+  api:
+    port: 8000
+    health: { liveness: /health }
+`;
+
+function load(files: Record<string, string>) {
+  return loadProject(CONFIG, Object.entries(files).map(([path, text]) => ({ path, text })));
+}
+
+/** The formatted error of a load that must fail. */
+function errorOf(files: Record<string, string>): string {
+  try {
+    load(files);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return formatProblems((e as SpecError).problems);
+  }
+  throw new Error('expected the load to fail');
+}
+
+describe('loadProject', () => {
+  test('loads a service in every environment with defaults applied', () => {
+    const { units } = load({ 'charts/demo/service.yaml': BASE });
+    expect(units.map((u) => `${u.env}/${u.name}`)).toEqual(['prod/demo', 'staging/demo']);
+    expect(units[0].spec.web.api.replicas).toBe(2);
+    expect(units[0].spec.security.runAsUser).toBe(10001);
+  });
+
+  test('an overlay is deep-merged: objects merge, scalars replace, null removes', () => {
+    const { units } = load({
+      'charts/demo/service.yaml': BASE + 'env: { A: "1", B: "2" }\n',
+      'charts/demo/prod.yaml': 'web: { api: { replicas: 4 } }\nenv: { B: null, C: "3" }\n',
+    });
+    const prod = units.find((u) => u.env === 'prod')!;
+    expect(prod.spec.web.api.replicas).toBe(4);
+    expect(prod.spec.web.api.port).toBe(8000);
+    expect(prod.spec.env).toEqual({ A: '1', C: '3' });
+    expect(prod.files).toEqual(['charts/demo/service.yaml', 'charts/demo/prod.yaml']);
+    expect(units.find((u) => u.env === 'staging')!.spec.env).toEqual({ A: '1', B: '2' });
+  });
+
+  test('deepMerge replaces arrays instead of concatenating them', () => {
+    expect(deepMerge({ a: [1, 2], b: { c: 1 } }, { a: [3] })).toEqual({ a: [3], b: { c: 1 } });
+  });
+
+  test('fails when a field has the wrong type, naming file, field and value', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('port: 8000', 'port: "8000"') })).toBe(
+      'charts/demo/service.yaml\n  ✖ Invalid input: expected number, received string (got "8000")\n    → at web.api.port',
+    );
+  });
+
+  test('fails when a key is unknown, suggesting the near miss', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE + 'enviroment: {}\n' })).toBe(
+      'charts/demo/service.yaml\n  ✖ Unknown key "enviroment"\n    → at enviroment\n    → fix: did you mean "env"?',
+    );
+    expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('liveness:', 'livenes:') })).toContain('did you mean "liveness"?');
+  });
+
+  test('fails when a required field is missing', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('image: registry.example.com/demo:1.0.0\n', '') })).toBe(
+      'charts/demo/service.yaml\n  ✖ Required: expected string\n    → at image',
+    );
+  });
+
+  test('fails when the YAML cannot be read', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': 'name: demo\nweb: [\n' })).toMatch(/^charts\/demo\/service.yaml\n  ✖ YAML syntax error \(line \d+, column \d+\): .+\n    → fix: fix the YAML syntax/);
+  });
+
+  test('fails when two services have the same name', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/demo2/service.yaml': BASE })).toBe(
+      'charts/demo2/service.yaml\n  ✖ Service name "demo" is already used by charts/demo/service.yaml\n    → at name\n    → fix: give every service a unique name',
+    );
+  });
+
+  test('fails when an overlay has no service', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/ghost/prod.yaml': 'web: {}\n' })).toBe(
+      'charts/ghost/prod.yaml\n  ✖ Overlay for an unknown service: charts/ghost/ has no service.yaml\n    → fix: create charts/ghost/service.yaml, or move this overlay next to its service',
+    );
+  });
+
+  test('fails when an overlay names an unknown environment', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/demo/qa.yaml': 'env: {}\n' })).toContain('Overlay for unknown environment "qa"');
+  });
+
+  test('fails when an overlay renames its service', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/demo/prod.yaml': 'name: other\n' })).toContain('An overlay cannot rename its service ("demo" → "other")');
+  });
+
+  test('names the overlay, not the base, when the overlay set the bad field', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/demo/prod.yaml': 'web: { api: { replicas: 0 } }\n' })).toBe(
+      'charts/demo/prod.yaml\n  ✖ must be at least 1 (use autoscaling for elastic replicas) (got 0)\n    → at web.api.replicas',
+    );
+  });
+
+  test('fails when a secret value is written into the spec, showing the three ways instead', () => {
+    const msg = errorOf({ 'charts/demo/service.yaml': BASE + 'env: { JWT_SECRET: hunter2hunter2 }\n' });
+    expect(msg).toContain('Env var JWT_SECRET has a name that says it is a secret: a secret literal in the spec');
+    expect(msg).toContain('existingSecret');
+    expect(msg).toContain('externalSecret');
+    expect(msg).toContain('sealedSecret');
+    expect(msg).not.toContain('hunter2');
+  });
+
+  test('reports every problem of every file at once', () => {
+    const msg = errorOf({
+      'charts/a/service.yaml': BASE.replace('name: demo', 'name: a').replace('8000', '70000'),
+      'charts/b/service.yaml': BASE.replace('name: demo', 'name: b') + 'bogus: 1\n',
+    });
+    expect(msg).toContain('charts/a/service.yaml');
+    expect(msg).toContain('charts/b/service.yaml');
+  });
+});
