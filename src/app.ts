@@ -5,9 +5,11 @@
  * whole App on every synth, so one App per output unit keeps synthesis linear in the number of
  * services (one big App with a chart per service grows quadratically).
  */
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Manifest } from './check/types';
 import { ServiceChart } from './chart/service-chart';
+import { applySyncOrder } from './chart/sync-waves';
+import { ArgoApplication } from './constructs/delivery/argo-application';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { toYamlStream } from './output/yaml';
 
@@ -38,22 +40,70 @@ export function sortObjects<T extends Record<string, any>>(objects: T[]): T[] {
   return objects.sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || (a.metadata?.name < b.metadata?.name ? -1 : a.metadata?.name > b.metadata?.name ? 1 : 0));
 }
 
-/** Synthesizes one service in one environment into plain objects. */
+/** Synthesizes one service in one environment into plain objects, in sync order. */
 export function synthUnit(project: LoadedProject, unit: ServiceUnit): Record<string, any>[] {
   const app = new App({ outdir: '/nonexistent' });
   const chart = new ServiceChart(app, unit.name, { spec: unit.spec, env: project.config.environments[unit.env], envName: unit.env });
-  return sortObjects(chart.toJson());
+  const objects = chart.toJson();
+  applySyncOrder(objects);
+  return sortObjects(objects);
+}
+
+/** The folder holding one environment's Argo CD Applications. */
+export function appsDir(outDir: string, env: string): string {
+  return `${outDir}/argocd/${env}`;
+}
+
+/**
+ * Argo CD Applications of one environment: one per service (written into `appsDir`), and the
+ * root Application that syncs that folder (written beside it, applied once by hand).
+ */
+export function synthApplications(project: LoadedProject, env: string, outDir: string): { apps: Record<string, any>[]; root: Record<string, any> } {
+  const { config } = project;
+  const environment = config.environments[env];
+  const app = new App({ outdir: '/nonexistent' });
+  const chart = new Chart(app, `argocd-${env}`, { disableResourceNameHashes: true });
+  const common = {
+    argocdNamespace: config.argocdNamespace,
+    project: environment.argocd.project,
+    destinationServer: environment.cluster,
+    prune: environment.argocd.prune,
+    selfHeal: environment.argocd.selfHeal,
+    labels: { 'berth.dev/environment': env },
+  };
+  for (const unit of project.units.filter((u) => u.env === env)) {
+    new ArgoApplication(chart, unit.name, {
+      ...common,
+      name: `${unit.name}-${env}`,
+      source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: unitDir(outDir, env, unit.name) },
+      destinationNamespace: unit.spec.namespace ?? unit.spec.name,
+    });
+  }
+  const apps = sortObjects(chart.toJson());
+  const rootChart = new Chart(app, `argocd-root-${env}`, { disableResourceNameHashes: true });
+  new ArgoApplication(rootChart, 'root', {
+    ...common,
+    name: `berth-${env}`,
+    cascadeDelete: false,
+    source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: appsDir(outDir, env) },
+    destinationNamespace: config.argocdNamespace,
+  });
+  return { apps, root: rootChart.toJson()[0] };
 }
 
 /** Synthesizes every unit and renders the files under `outDir` (default `dist`). */
 export function buildOutput(project: LoadedProject, outDir = 'dist'): SynthOutput {
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
-  for (const unit of project.units) {
-    const objects = synthUnit(project, unit);
-    const file = `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`;
+  const add = (file: string, objects: Record<string, any>[]) => {
     files.set(file, toYamlStream(objects));
     for (const object of objects) manifests.push({ file, object });
+  };
+  for (const unit of project.units) add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, synthUnit(project, unit));
+  for (const env of Object.keys(project.config.environments).sort()) {
+    const { apps, root } = synthApplications(project, env, outDir);
+    for (const a of apps) add(`${appsDir(outDir, env)}/${a.metadata.name}.yaml`, [a]);
+    add(`${outDir}/argocd/root-${env}.yaml`, [root]);
   }
   return { files, manifests };
 }

@@ -63,7 +63,7 @@ function synth(args: readonly string[]): number {
     fs.mkdirSync(outdir, { recursive: true });
     fs.writeFileSync(path.join(outdir, 'README.txt'), 'berth writes its manifests to dist/ (atomically, after all checks pass).\n');
   }
-  const units = new Set([...output.files.keys()].map((f) => f.split('/').slice(0, 3).join('/'))).size;
-  process.stdout.write(`berth: ${output.manifests.length} objects in ${units} folders ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
+  const units = output.files.size - [...output.files.keys()].filter((f) => f.startsWith('dist/argocd/')).length;
+  process.stdout.write(`berth: ${output.manifests.length} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
   return 0;
 }

@@ -71,7 +71,7 @@ export function tempRepo(): string {
 
 /** Runs the berth CLI (compiled, as users run it) in a directory. */
 export function berth(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '' } });
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '', TZ: 'Pacific/Chatham', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

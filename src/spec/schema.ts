@@ -364,6 +364,7 @@ export const Environment = z.strictObject({
   serviceMonitorLabels: Labels.default({ release: 'kube-prometheus-stack' }),
   guardrails: z.boolean().default(true).describe('enforce production guardrails'),
   production: z.boolean().default(false).describe('loosening security needs a reason; topology spread across zones'),
+  cluster: z.string().regex(/^https:\/\//, 'must be the https URL of the cluster API server').default('https://kubernetes.default.svc').describe('Argo CD destination server'),
   argocd: z
     .strictObject({
       project: DnsLabel.default('default'),
@@ -378,6 +379,8 @@ export const ProjectConfig = z.strictObject({
   repoURL: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)/, 'must be a Git URL'),
   targetRevision: z.string().default('main'),
   argocdNamespace: DnsLabel.default('argocd'),
-  environments: z.record(DnsLabel, Environment).refine((e) => Object.keys(e).length > 0, 'must define at least one environment'),
+  environments: z
+    .record(DnsLabel.refine((n) => n !== 'argocd', 'is reserved: dist/argocd/ holds the Argo CD Applications'), Environment)
+    .refine((e) => Object.keys(e).length > 0, 'must define at least one environment'),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfig>;

@@ -1,0 +1,64 @@
+/**
+ * Argo CD Applications: one per service and environment, each pointing at its own folder of
+ * `dist/`, and a root Application per environment (app of apps) pointing at the folder that
+ * holds them.
+ */
+import { Construct } from 'constructs';
+import { Application } from '../../../imports/argoproj.io';
+
+/** Where the manifests live in Git. */
+export interface GitSource {
+  readonly repoURL: string;
+  readonly targetRevision: string;
+  /** Folder inside the repository, e.g. `dist/prod/rag`. */
+  readonly path: string;
+}
+
+export interface ArgoApplicationProps {
+  /** Application name, e.g. `rag-prod`. */
+  readonly name: string;
+  /** Namespace Argo CD runs in. @default 'argocd' */
+  readonly argocdNamespace?: string;
+  readonly project: string;
+  readonly source: GitSource;
+  /** The namespace the manifests go to. */
+  readonly destinationNamespace: string;
+  /** The cluster API server. @default 'https://kubernetes.default.svc' */
+  readonly destinationServer?: string;
+  /** Delete objects removed from Git. @default true */
+  readonly prune?: boolean;
+  /** Revert changes made in the cluster by hand. @default true */
+  readonly selfHeal?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Deleting the Application deletes what it deployed. Off for roots, so removing a root never cascades into every service. @default true */
+  readonly cascadeDelete?: boolean;
+}
+
+/** An Application that syncs one folder of dist/ automatically. */
+export class ArgoApplication extends Construct {
+  readonly application: Application;
+
+  constructor(scope: Construct, id: string, props: ArgoApplicationProps) {
+    super(scope, id);
+    this.application = new Application(this, 'Application', {
+      metadata: {
+        name: props.name,
+        namespace: props.argocdNamespace ?? 'argocd',
+        labels: { 'app.kubernetes.io/managed-by': 'berth', ...props.labels },
+        // Deleting the Application deletes what it deployed (cascading), instead of orphaning it.
+        finalizers: (props.cascadeDelete ?? true) ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
+      },
+      spec: {
+        project: props.project,
+        source: { repoUrl: props.source.repoURL, targetRevision: props.source.targetRevision, path: props.source.path },
+        destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc', namespace: props.destinationNamespace },
+        syncPolicy: {
+          automated: { prune: props.prune ?? true, selfHeal: props.selfHeal ?? true },
+          // PruneLast: remove old objects only after the new ones are healthy.
+          syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'ApplyOutOfSyncOnly=true'],
+          retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+        },
+      },
+    });
+  }
+}
