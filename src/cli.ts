@@ -5,12 +5,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatProblems, SpecError } from './spec/errors';
-import { synthAndWrite, writeSchemas } from './main';
+import { diffRepo, synthAndWrite, writeSchemas } from './main';
+import { formatDiff } from './output/diff';
 
 const USAGE = `Usage: berth <command> [options]
 
 Commands:
   synth                 synthesize charts/ into dist/ (all checks run first; dist/ is replaced atomically)
+  diff [--env ENV] [--exit-code]
+                        show, per object and field, what a synth would change in dist/
+                        (markdown, ready for a pull-request comment); --exit-code exits 3 on changes
   schema                write the editor JSON Schemas to schema/
   help                  show this help
 `;
@@ -22,6 +26,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'synth':
         return synth(rest);
+      case 'diff':
+        return diff(rest);
       case 'schema':
         for (const f of writeSchemas(process.cwd())) process.stdout.write(`wrote ${f}\n`);
         return 0;
@@ -66,4 +72,19 @@ function synth(args: readonly string[]): number {
   const units = output.files.size - [...output.files.keys()].filter((f) => f.startsWith('dist/argocd/')).length;
   process.stdout.write(`berth: ${output.manifests.length} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
   return 0;
+}
+
+/** Reads `--name value` from args. */
+export function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
+  return v;
+}
+
+function diff(args: readonly string[]): number {
+  const changes = diffRepo({ root: process.cwd() }, flag(args, '--env'));
+  process.stdout.write(formatDiff(changes));
+  return changes.length && args.includes('--exit-code') ? 3 : 0;
 }

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { buildOutput, SynthOutput } from './app';
 import { SpecError } from './spec/errors';
 import { loadProject, LoadedProject, SourceFile } from './spec/load';
-import { replaceTreeAtomically } from './output/atomic-write';
+import { readTree, replaceTreeAtomically } from './output/atomic-write';
+import { diffTrees, ObjectChange } from './output/diff';
 import { jsonSchemas } from './spec/json-schema';
 
 /** Where a project lives and where it writes. */
@@ -83,4 +84,13 @@ export function writeSchemas(root: string): string[] {
     written.push(`schema/${name}`);
   }
   return written;
+}
+
+/** What a synth would change in dist/, optionally for one environment only. */
+export function diffRepo(paths: RepoPaths, env?: string): ObjectChange[] {
+  const outDir = paths.outDir ?? 'dist';
+  const inEnv = (f: string) => !env || f.startsWith(`${outDir}/${env}/`) || f.startsWith(`${outDir}/argocd/${env}/`) || f === `${outDir}/argocd/root-${env}.yaml`;
+  const fresh = new Map([...synthRepo(paths).files].filter(([f]) => inEnv(f)));
+  const current = new Map([...readTree(path.join(paths.root, outDir))].map(([f, t]) => [`${outDir}/${f}`, t] as [string, string]).filter(([f]) => inEnv(f)));
+  return diffTrees(current, fresh);
 }
