@@ -2,10 +2,92 @@
  * Spec → secret delivery (files with NAME_FILE, a .env, or secretKeyRef env) and the GitOps-safe
  * source objects (existing Secret, ExternalSecret, SealedSecret).
  */
+import { DotEnvFile } from '../constructs/secrets/dotenv-file';
+import { ExternalSecretSource } from '../constructs/secrets/external-secret-source';
+import { SealedSecretSource } from '../constructs/secrets/sealed-secret-source';
+import { SecretEnv } from '../constructs/secrets/secret-env';
+import { SecretFiles } from '../constructs/secrets/secret-files';
+import { SecretDeliveryProps } from '../constructs/secrets/delivery';
+import { serviceLabels } from '../constructs/workloads/labels';
+import { SCRATCH_PATHS } from '../constructs/workloads/pod';
+import { SecretSource } from '../spec/schema';
+import { processNames } from '../spec/semantics';
 import { ServiceContext } from './context';
+
+/**
+ * The Secret a service's secrets are read from: the existing one it names, or `<service>-secrets`,
+ * which its ExternalSecret or SealedSecret creates.
+ */
+export function secretNameOf(service: string, source: SecretSource): string {
+  return 'existingSecret' in source ? source.existingSecret : `${service}-secrets`;
+}
 
 /** Adds the secret sources and each process's secret volumes, mounts and env. */
 export function buildSecrets(ctx: ServiceContext): void {
-  if (!ctx.spec.secrets) return;
-  // Implemented in the secrets work (issue 4).
+  const secrets = ctx.spec.secrets;
+  if (!secrets) return;
+  const { spec, scope } = ctx;
+  const names = processNames(spec);
+  const entries = Object.entries(secrets.items);
+  const dotenv = secrets.delivery === 'dotenv';
+  const labels = serviceLabels(spec.name);
+
+  // When Git defines the Secret, the checksum of that definition rolls the pods on a change.
+  const source = secrets.source;
+  const secretName = secretNameOf(spec.name, source);
+  let version: string | undefined;
+  if ('externalSecret' in source) {
+    const es = new ExternalSecretSource(scope, 'external-secret', {
+      name: secretName,
+      labels,
+      secretStoreRef: { name: source.externalSecret.store, kind: source.externalSecret.storeKind },
+      refreshInterval: source.externalSecret.refreshInterval,
+      // semantics.ts reports a missing remoteKey (or encrypted value); the construct rejects the empty one.
+      items: entries.map(([name, i]) => ({ name, file: i.file, key: i.key, remoteKey: i.remoteKey ?? '', property: i.property })),
+      dotenv,
+    });
+    version = es.checksum;
+  } else if ('sealedSecret' in source) {
+    const ss = new SealedSecretSource(scope, 'sealed-secret', {
+      name: secretName,
+      namespace: ctx.namespace,
+      labels,
+      scope: source.sealedSecret.scope,
+      items: entries.map(([name, i]) => ({ name, file: i.file, key: i.key, encrypted: i.encrypted ?? '' })),
+      dotenv,
+    });
+    version = ss.checksum;
+  }
+
+  const delivery: SecretDeliveryProps = {
+    secretName,
+    items: entries.map(([name, i]) => ({ name, file: i.file, key: i.key, consumers: i.consumers })),
+    processes: [...names.web, ...names.workers, ...names.singletons, ...names.jobs],
+    version,
+    // Jobs and CronJobs start fresh pods on every run; Reloader would start extra runs instead.
+    reloadOnChange: [...names.web, ...names.workers, ...names.singletons],
+  };
+  let built: SecretFiles | SecretEnv | DotEnvFile;
+  if (secrets.delivery === 'files') {
+    checkMountPath(ctx, 'mountPath', secrets.mountPath);
+    built = new SecretFiles(scope, 'secret-files', { ...delivery, mountPath: secrets.mountPath });
+  } else if (secrets.delivery === 'env') {
+    built = new SecretEnv(scope, 'secret-env', delivery);
+  } else {
+    // semantics.ts reports a dotenv delivery without dotenvPath; this keeps the chart total.
+    if (!secrets.dotenvPath) throw new Error('secrets.dotenvPath: delivery "dotenv" needs the path of the .env the app loads, e.g. /app/.env');
+    checkMountPath(ctx, 'dotenvPath', secrets.dotenvPath);
+    built = new DotEnvFile(scope, 'secret-dotenv', { ...delivery, path: secrets.dotenvPath });
+  }
+  for (const [process, contribution] of built.contributions) ctx.contributions.add(contribution, [process]);
+}
+
+/** Two mounts on one path are rejected by the API server: catch it here, with the field to change. */
+function checkMountPath(ctx: ServiceContext, field: string, path: string): void {
+  const taken = new Map<string, string>([
+    ...Object.entries(SCRATCH_PATHS).map(([name, p]): [string, string] => [p, `berth's ${name} scratch directory`]),
+    ...Object.entries(ctx.spec.volumes).map(([name, v]): [string, string] => [v.mountPath, `volume ${name}`]),
+  ]);
+  const owner = taken.get(path);
+  if (owner) throw new Error(`secrets.${field}: "${path}" is also the mount path of ${owner}; pick another path`);
 }

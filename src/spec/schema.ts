@@ -197,11 +197,11 @@ export type SecretSource = z.infer<typeof SecretSource>;
 
 export const SecretItem = z.strictObject({
   file: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be a file name').optional().describe('file name; defaults to the lower-cased name'),
-  key: z.string().optional().describe('key in the Secret; defaults to the file name'),
+  key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a Secret key: letters, digits, ".", "_" and "-"').optional().describe('key in the Secret; defaults to the file name'),
   remoteKey: z.string().optional().describe('ExternalSecret: key in the store'),
   property: z.string().optional().describe('ExternalSecret: property of the remote key'),
   encrypted: z.string().min(16).optional().describe('SealedSecret: the kubeseal-encrypted value'),
-  consumers: z.array(DnsLabel).optional().describe('processes (and jobs) that get this secret; default all'),
+  consumers: z.array(DnsLabel).min(1, 'must list at least one process; omit it for all of them').optional().describe('processes (and jobs) that get this secret; default all'),
 });
 export type SecretItem = z.infer<typeof SecretItem>;
 

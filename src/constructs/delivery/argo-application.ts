@@ -52,10 +52,15 @@ export class ArgoApplication extends Construct {
         project: props.project,
         source: { repoUrl: props.source.repoURL, targetRevision: props.source.targetRevision, path: props.source.path },
         destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc', namespace: props.destinationNamespace },
+        // Stakater Reloader restarts pods on a secret rotation by annotating the pod template;
+        // self-heal must not revert that (and restart them a second time).
+        ignoreDifferences: [
+          { group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.template.metadata.annotations."reloader.stakater.com/last-reloaded-from"'] },
+        ],
         syncPolicy: {
           automated: { prune: props.prune ?? true, selfHeal: props.selfHeal ?? true },
           // PruneLast: remove old objects only after the new ones are healthy.
-          syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'ApplyOutOfSyncOnly=true'],
+          syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'],
           retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
         },
       },
