@@ -43,7 +43,9 @@ export function credentialReason(value: string): string | undefined {
   const url = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i.exec(value);
   if (url && !/^\$\(|^\$\{/.test(url[1])) return 'is a URL with a password in it (scheme://user:password@host)';
   for (const token of value.split(/[\s,;"'=]+/)) {
-    if (token.length >= 24 && !/^[a-z]+:\/\//i.test(token) && !token.includes('/') && entropy(token) >= 4.0 && /[0-9]/.test(token) && /[A-Za-z]/.test(token)) {
+    // Only the alphabet keys and tokens are written in (hex, base64, base64url): a shell expansion
+    // such as ${PRUNE_BATCH_SIZE:-5000} in a script is not a credential.
+    if (token.length >= 24 && /^[A-Za-z0-9+_.~-]+=*$/.test(token) && entropy(token) >= 4.0 && /[0-9]/.test(token) && /[A-Za-z]/.test(token)) {
       return 'is a long high-entropy string (a key or token?)';
     }
   }
