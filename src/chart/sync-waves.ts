@@ -20,8 +20,10 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = {
   PodDisruptionBudget: 0,
   HorizontalPodAutoscaler: 0,
   CronJob: 0,
+  // Traefik disables a router whose Middleware is missing: the blocking allowlist must exist
+  // before (not with) the routes that use it.
+  Middleware: 0,
   Certificate: 1,
-  Middleware: 1,
   Ingress: 1,
   HTTPRoute: 1,
   ServiceMonitor: 1,
@@ -35,6 +37,7 @@ export function isCustomResource(apiVersion: string): boolean {
   return !CORE_GROUPS.has(group);
 }
 
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const OPTIONS = 'argocd.argoproj.io/sync-options';
 
@@ -52,6 +55,7 @@ export function applySyncOrder(objects: Array<Record<string, any>>): void {
       if (!opts.includes('SkipDryRunOnMissingResource=true')) opts.push('SkipDryRunOnMissingResource=true');
       ann[OPTIONS] = opts.join(',');
     }
-    md.annotations = Object.fromEntries(Object.entries(ann).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    md.annotations = Object.fromEntries(Object.entries(ann).sort(byKey));
+    o.metadata = Object.fromEntries(Object.entries(md).sort(byKey));
   }
 }
