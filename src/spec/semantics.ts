@@ -84,9 +84,29 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
         out.push({ path: `secrets.items.${k}.encrypted`, message: `Secret "${k}" needs its encrypted value for a SealedSecret source`, fix: 'run kubeseal --raw for the value and paste the output here' });
       }
     }
+    if (spec.secrets.delivery === 'dotenv') {
+      // One .env file per pod: every item in it must go to the same processes.
+      const sets = new Set(Object.values(spec.secrets.items).map((i) => JSON.stringify([...(i.consumers ?? [])].sort())));
+      if (sets.size > 1) out.push({ path: 'secrets.items', message: 'With delivery "dotenv" every item goes into one .env file, but the items list different consumers', fix: 'give every item the same consumers (or none, for all processes), or use delivery files or env' });
+    }
+    if (spec.secrets.delivery === 'files') {
+      const dir = spec.secrets.mountPath.replace(/\/+$/, '');
+      const taken = [...Object.entries(spec.volumes).map(([n, v]) => [`volumes.${n}.mountPath`, v.mountPath] as const), ['the /tmp scratch volume', '/tmp'] as const, ['the gunicorn scratch volume', '/run/gunicorn'] as const, ['the metrics scratch volume', '/run/prometheus-multiproc'] as const];
+      for (const [what, p] of taken) {
+        const other = p.replace(/\/+$/, '');
+        if (other === dir || other.startsWith(`${dir}/`) || dir.startsWith(`${other}/`)) out.push({ path: 'secrets.mountPath', message: `Secret directory ${dir} overlaps ${what} (${p})`, fix: 'mount secrets in a directory of their own, such as /run/secrets' });
+      }
+    }
     if (spec.secrets.delivery === 'dotenv' && !spec.secrets.dotenvPath) {
       out.push({ path: 'secrets.dotenvPath', message: 'delivery "dotenv" needs dotenvPath', fix: 'set it to the .env the app loads, e.g. /app/.env in its working directory' });
     }
+  }
+
+  // Dependencies: who uses them, and names that cannot collide with processes (policy names).
+  const everyone = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
+  for (const [d, dep] of Object.entries(spec.dependencies)) {
+    (dep.usedBy ?? []).forEach((u, i) => refCheck(`dependencies.${d}.usedBy[${i}]`, u, everyone, 'process or job'));
+    if (everyone.has(d)) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of a process of this service`, fix: 'rename the dependency (e.g. postgres, redis), so its egress policy does not collide with the process' });
   }
 
   // Jobs.
@@ -121,6 +141,11 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     const publicWeb = Object.entries(spec.web).filter(([, p]) => p.public);
     if (publicWeb.length === 0) out.push({ path: 'edge', message: 'An edge is defined but no web process is public', fix: 'set public: true on the process the edge should route to, or remove edge' });
     const routed = new Set(publicWeb.flatMap(([, p]) => p.paths));
+    for (const [n, p] of publicWeb) {
+      if (p.metrics && p.metrics.port === undefined && (routed.has(p.metrics.path) || p.metrics.path === '/')) {
+        out.push({ path: `web.${n}.metrics.path`, message: `Metrics path "${p.metrics.path}" is served on the public port and is also a routed prefix, so it cannot be blocked at the edge`, fix: 'serve metrics on a separate metrics.port, or on a path that is not routed' });
+      }
+    }
     spec.edge.internalPaths.forEach((ip, i) => {
       if (routed.has(ip) || ip === '/') out.push({ path: `edge.internalPaths[${i}]`, message: `Internal path "${ip}" is also a routed prefix: blocking it would block the app`, fix: 'list only the internal endpoints, such as /metrics' });
     });

@@ -1,0 +1,113 @@
+/**
+ * A service's NetworkPolicies: deny everything, then allow exactly the paths its traffic takes.
+ *
+ * Every policy is written into the service's own namespace (the chart's) and selects only the
+ * service's own pods, so applying one service never changes what another namespace may do.
+ * (cdk8s-plus's `connections.allowFrom` writes policies into the peer's namespace too, and in a
+ * probe isolated the ingress controller's egress; it is never used.)
+ *
+ * Objects, all named from the service and never from construct paths:
+ * - `<service>-default-deny`: isolates ingress AND egress of every pod of the service;
+ * - `<service>-allow-dns`: egress to the cluster DNS on UDP and TCP 53;
+ * - `<service>-<process>-ingress`: who may connect to one process, on which ports;
+ * - `<service>-to-<destination>`: which processes may connect to one destination (a dependency,
+ *   another process of the service, the public internet), on which ports. Labelled
+ *   `berth.dev/egress-to: <destination>` so `kubectl get netpol -l` and `berth explain` find it.
+ *
+ * NetworkPolicy is layer 4: it opens ports, never paths. An endpoint such as `/metrics` on the
+ * public port is kept off the internet by the edge, not here.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { k8s } from '../kplus';
+import { serviceLabels } from '../workloads/labels';
+import { NetworkPeer, NetworkPort, processSelector } from './network-peer';
+
+/** The label naming the destination of an egress policy. */
+export const EGRESS_TO_LABEL = 'berth.dev/egress-to';
+
+/** One allowed path: any of these peers, on any of these ports. */
+export interface TrafficRule {
+  readonly peers: readonly NetworkPeer[];
+  readonly ports: readonly NetworkPort[];
+}
+
+/** A destination some processes of the service may connect to. */
+export interface EgressGrant {
+  /** Names the policy `<service>-to-<name>` and its `berth.dev/egress-to` label, e.g. `postgres`. */
+  readonly name: string;
+  /** The processes (component labels) that may connect. */
+  readonly processes: readonly string[];
+  readonly to: readonly NetworkPeer[];
+  readonly ports: readonly NetworkPort[];
+}
+
+/** The service whose pods the policies select, and what each of its processes may accept and open. */
+export interface NetworkPoliciesProps {
+  /** The service: every policy selects pods labelled `app.kubernetes.io/name: <service>`. */
+  readonly service: string;
+  /** Where cluster DNS answers (UDP and TCP 53). @default NetworkPeer.kubeDns() */
+  readonly dns?: NetworkPeer;
+  /** Who may connect to each process, keyed by process. @default - no process accepts any connection */
+  readonly ingress?: Readonly<Record<string, readonly TrafficRule[]>>;
+  /** Where processes may connect besides DNS. @default - nowhere */
+  readonly egress?: readonly EgressGrant[];
+}
+
+/** Default deny plus explicit allowances for the pods of one service. */
+export class NetworkPolicies extends Construct {
+  /** Every policy, by name. */
+  readonly policies: ReadonlyMap<string, ApiObject>;
+
+  constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
+    super(scope, id);
+    const { service } = props;
+    const policies = new Map<string, ApiObject>();
+    const add = (constructId: string, name: string, spec: k8s.NetworkPolicySpec, labels: Record<string, string> = {}) => {
+      if (policies.has(name)) {
+        throw new Error(`NetworkPolicy name "${name}" would be written twice (a process and an egress destination share a name); rename one of them`);
+      }
+      policies.set(name, new k8s.KubeNetworkPolicy(this, constructId, { metadata: { name, labels: { ...serviceLabels(service), ...labels } }, spec }));
+    };
+
+    // No rules at all: both directions isolated. Every allowance below adds to this.
+    add('default-deny', `${service}-default-deny`, { podSelector: processSelector(service), policyTypes: ['Ingress', 'Egress'] });
+    const dns = (props.dns ?? NetworkPeer.kubeDns())._render();
+    add('allow-dns', `${service}-allow-dns`, {
+      podSelector: processSelector(service),
+      policyTypes: ['Egress'],
+      egress: [{ to: [dns], ports: [NetworkPort.udp(53)._render(), NetworkPort.tcp(53)._render()] }],
+    });
+
+    for (const [process, rules] of Object.entries(props.ingress ?? {})) {
+      if (rules.length === 0) continue;
+      add(`ingress-${process}`, `${service}-${process}-ingress`, {
+        podSelector: processSelector(service, [process]),
+        policyTypes: ['Ingress'],
+        ingress: rules.map((r) => ({ from: renderPeers(r.peers, `ingress.${process}`), ports: renderPorts(r.ports, `ingress.${process}`) })),
+      });
+    }
+
+    for (const grant of props.egress ?? []) {
+      if (grant.processes.length === 0) continue;
+      add(`egress-${grant.name}`, `${service}-to-${grant.name}`, {
+        podSelector: processSelector(service, grant.processes),
+        policyTypes: ['Egress'],
+        egress: [{ to: renderPeers(grant.to, `egress ${grant.name}`), ports: renderPorts(grant.ports, `egress ${grant.name}`) }],
+      }, { [EGRESS_TO_LABEL]: grant.name });
+    }
+    this.policies = policies;
+  }
+}
+
+/** Peers of a rule; an empty list would mean "everyone", so it is refused. */
+function renderPeers(peers: readonly NetworkPeer[], where: string): k8s.NetworkPolicyPeer[] {
+  if (peers.length === 0) throw new Error(`NetworkPolicies ${where}: no peers; an empty list would allow every source or destination, so list at least one`);
+  return peers.map((p) => p._render());
+}
+
+/** Ports of a rule; an empty list would mean "every port", so it is refused. */
+function renderPorts(ports: readonly NetworkPort[], where: string): k8s.NetworkPolicyPort[] {
+  if (ports.length === 0) throw new Error(`NetworkPolicies ${where}: no ports; an empty list would allow every port, so list at least one`);
+  return ports.map((p) => p._render());
+}
