@@ -6,10 +6,12 @@
  * services (one big App with a chart per service grows quadratically).
  */
 import { App, Chart } from 'cdk8s';
-import { Manifest } from './check/types';
+import { runChecks } from './check/index';
+import { Finding, Manifest } from './check/types';
 import { ServiceChart } from './chart/service-chart';
 import { applySyncOrder } from './chart/sync-waves';
 import { ArgoApplication } from './constructs/delivery/argo-application';
+import { Problem, SpecError } from './spec/errors';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { toYamlStream } from './output/yaml';
 
@@ -99,11 +101,53 @@ export function buildOutput(project: LoadedProject, outDir = 'dist'): SynthOutpu
     files.set(file, toYamlStream(objects));
     for (const object of objects) manifests.push({ file, object });
   };
-  for (const unit of project.units) add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, synthUnit(project, unit));
+  const problems: Problem[] = [];
+  for (const unit of project.units) {
+    try {
+      add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, synthUnit(project, unit));
+    } catch (e) {
+      // A construct refused its props: report it against the spec files, like a schema error.
+      problems.push({ file: unit.files[unit.files.length - 1], path: '', message: `${unit.env}: ${(e as Error).message}` });
+    }
+  }
+  if (problems.length) throw new SpecError(problems);
   for (const env of Object.keys(project.config.environments).sort()) {
     const { apps, root } = synthApplications(project, env, outDir);
     for (const a of apps) add(`${appsDir(outDir, env)}/${a.metadata.name}.yaml`, [a]);
     add(`${outDir}/argocd/root-${env}.yaml`, [root]);
   }
   return { files, manifests };
+}
+
+/** Thrown when synthesized output fails a check; nothing is written. */
+export class CheckError extends Error {
+  constructor(readonly findings: readonly Finding[]) {
+    super(`${findings.length} check finding${findings.length === 1 ? '' : 's'}`);
+    this.name = 'CheckError';
+  }
+}
+
+/** Options of {@link checkOutput}. */
+export interface CheckOutputOptions {
+  /** Strict schema validation (injected: the validators are loaded only when asked for). */
+  readonly schema?: (manifests: readonly Manifest[]) => Finding[];
+}
+
+/**
+ * Runs every check on synthesized output, each environment with its own settings: production
+ * guardrails where berth.yaml marks the environment production (and does not turn them off).
+ */
+export function checkOutput(project: LoadedProject, output: SynthOutput, opts: CheckOutputOptions = {}): Finding[] {
+  const byEnv = new Map<string, Manifest[]>();
+  for (const m of output.manifests) {
+    const parts = m.file.split('/');
+    const env = parts[1] === 'argocd' ? '' : parts[1];
+    byEnv.set(env, [...(byEnv.get(env) ?? []), m]);
+  }
+  const findings: Finding[] = [];
+  for (const [env, manifests] of byEnv) {
+    const settings = project.config.environments[env];
+    findings.push(...runChecks(manifests, { production: settings?.production ?? false, guardrails: settings?.guardrails ?? false, schema: opts.schema }));
+  }
+  return findings;
 }

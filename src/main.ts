@@ -4,9 +4,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildOutput, SynthOutput } from './app';
+import { buildOutput, CheckError, checkOutput, SynthOutput } from './app';
+import { runChecks } from './check/index';
+import { Finding, Manifest } from './check/types';
+import * as yaml from 'js-yaml';
 import { SpecError } from './spec/errors';
-import { loadProject, LoadedProject, SourceFile } from './spec/load';
+import { loadProject, loadProjectConfig, LoadedProject, SourceFile } from './spec/load';
 import { readTree, replaceTreeAtomically } from './output/atomic-write';
 import { diffTrees, ObjectChange } from './output/diff';
 import { jsonSchemas } from './spec/json-schema';
@@ -63,10 +66,27 @@ export function synthRepo(paths: RepoPaths): SynthOutput {
   return buildOutput(loadRepo(paths.root), paths.outDir ?? 'dist');
 }
 
-/** Synthesizes and, only when everything succeeded, replaces dist/ in one step. */
-export function synthAndWrite(paths: RepoPaths): { output: SynthOutput; changed: boolean } {
+/** The strict schema validator, loaded on first use (it compiles validators per kind). */
+export function schemaValidator(): (manifests: readonly Manifest[]) => Finding[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./check/schema') as typeof import('./check/schema')).validateSchema;
+}
+
+/** Synthesizes and checks; throws CheckError on any finding. Nothing is written. */
+export function synthAndCheck(paths: RepoPaths, opts: { checks?: boolean } = {}): SynthOutput {
+  const project = loadRepo(paths.root);
+  const output = buildOutput(project, paths.outDir ?? 'dist');
+  if (opts.checks !== false) {
+    const findings = checkOutput(project, output, { schema: schemaValidator() });
+    if (findings.length) throw new CheckError(findings);
+  }
+  return output;
+}
+
+/** Synthesizes, checks and, only when everything succeeded, replaces dist/ in one step. */
+export function synthAndWrite(paths: RepoPaths, opts: { checks?: boolean } = {}): { output: SynthOutput; changed: boolean } {
   const outDir = paths.outDir ?? 'dist';
-  const output = synthRepo(paths);
+  const output = synthAndCheck(paths, opts);
   const prefix = `${outDir}/`;
   const rel = new Map<string, string>();
   for (const [file, text] of output.files) rel.set(file.slice(prefix.length), text);
@@ -93,4 +113,59 @@ export function diffRepo(paths: RepoPaths, env?: string): ObjectChange[] {
   const fresh = new Map([...synthRepo(paths).files].filter(([f]) => inEnv(f)));
   const current = new Map([...readTree(path.join(paths.root, outDir))].map(([f, t]) => [`${outDir}/${f}`, t] as [string, string]).filter(([f]) => inEnv(f)));
   return diffTrees(current, fresh);
+}
+
+/** Reads every YAML document under a folder (any manifests, not only berth's). */
+export function readManifests(root: string, dir: string): Manifest[] {
+  const abs = path.resolve(root, dir);
+  if (!fs.existsSync(abs)) throw new Error(`${dir}: no such folder`);
+  const manifests: Manifest[] = [];
+  for (const [rel, text] of readTree(abs)) {
+    if (!/\.ya?ml$/.test(rel)) continue;
+    const file = path.relative(root, path.join(abs, rel)) || rel;
+    let docs: unknown[];
+    try {
+      docs = yaml.loadAll(text, { filename: file, maxAliases: 64 });
+    } catch (e) {
+      throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}` }]);
+    }
+    for (const object of docs) if (object && typeof object === 'object' && !Array.isArray(object)) manifests.push({ file, object: object as Record<string, unknown> });
+  }
+  return manifests;
+}
+
+/** Options of {@link checkFolder}. */
+export interface CheckFolderOptions {
+  /** Run the production guardrails. @default - per environment from berth.yaml; true for folders it does not describe */
+  readonly guardrails?: boolean;
+}
+
+/**
+ * `berth check DIR`: every check on any folder of YAML. Files under `<DIR>/<env>/` of an
+ * environment in berth.yaml use that environment's settings; anything else is held to
+ * production rules.
+ */
+export function checkFolder(root: string, dir: string, opts: CheckFolderOptions = {}): { findings: Finding[]; objects: number } {
+  const manifests = readManifests(root, dir);
+  let envs: Record<string, { production: boolean; guardrails: boolean }> = {};
+  if (fs.existsSync(path.join(root, 'berth.yaml'))) {
+    try {
+      envs = loadProjectConfig({ path: 'berth.yaml', text: fs.readFileSync(path.join(root, 'berth.yaml'), 'utf8') }).environments;
+    } catch {
+      envs = {};
+    }
+  }
+  const groups = new Map<string, Manifest[]>();
+  const prefix = path.relative(root, path.resolve(root, dir));
+  for (const m of manifests) {
+    const env = path.relative(prefix, m.file).split(path.sep)[0];
+    const key = env in envs ? env : '';
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const findings: Finding[] = [];
+  for (const [env, list] of groups) {
+    const settings = envs[env] ?? { production: true, guardrails: true };
+    findings.push(...runChecks(list, { production: settings.production, guardrails: opts.guardrails ?? settings.guardrails, schema: schemaValidator() }));
+  }
+  return { findings, objects: manifests.length };
 }

@@ -49,7 +49,7 @@ describe.each(['staging', 'prod'])('fluxion (%s)', (env) => {
   });
 
   test('the edge keeps WebSockets open', () => {
-    const ingress = objs.find((o) => o.kind === 'Ingress' && o.metadata.name === 'fluxion');
+    const ingress = get(objs, 'Ingress', 'fluxion');
     expect(ingress.spec.rules[0].host).toBe(env === 'prod' ? 'fluxion.example.com' : 'fluxion.staging.example.com');
     if (env === 'prod') expect(ingressAnnotations(objs, 'fluxion')['nginx.ingress.kubernetes.io/proxy-read-timeout']).toBe('3600');
   });

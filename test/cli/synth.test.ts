@@ -4,7 +4,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { berth, hashTree, tempRepo } from '../helpers';
+import { spawnSync } from 'child_process';
+import { berth, hashTree, REPO, tempRepo } from '../helpers';
 
 describe('berth synth', () => {
   test('a second synth of an unchanged repo changes nothing', () => {
@@ -54,5 +55,35 @@ describe('berth synth', () => {
     const r = berth(repo, 'synth');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('charts/rag/staging.yaml\n  ✖ Path resolves outside the repository');
+  });
+});
+
+describe('npx cdk8s synth', () => {
+  const cdk8s = (cwd: string) =>
+    spawnSync(path.join(REPO, 'node_modules/.bin/cdk8s'), ['synth'], { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  const project = () => {
+    const repo = tempRepo();
+    // The cdk8s CLI runs the app from cdk8s.yaml; point it at this checkout's berth.
+    fs.writeFileSync(path.join(repo, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(REPO, 'bin/berth.js')} synth --from-cdk8s-cli\noutput: .cdk8s.out\n`);
+    return repo;
+  };
+
+  test('writes the same dist/ as npm run synth, and lists a copy in its own output folder', () => {
+    const repo = project();
+    const before = hashTree(path.join(repo, 'dist'));
+    const r = cdk8s(repo);
+    expect(r.status).toBe(0);
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+    expect(fs.readFileSync(path.join(repo, '.cdk8s.out/prod.rag.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(repo, 'dist/prod/rag/manifests.yaml'), 'utf8'));
+  });
+
+  test('fails on a broken spec and leaves dist/ untouched, although the CLI empties its own output first', () => {
+    const repo = project();
+    const before = hashTree(path.join(repo, 'dist'));
+    fs.writeFileSync(path.join(repo, 'charts/reporting/prod.yaml'), 'web: { api: { replicas: -1 } }\n');
+    const r = cdk8s(repo);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('charts/reporting/prod.yaml\n  ✖ must be at least 1');
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
   });
 });
