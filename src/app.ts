@@ -5,7 +5,7 @@
  * whole App on every synth, so one App per output unit keeps synthesis linear in the number of
  * services (one big App with a chart per service grows quadratically).
  */
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { runChecks } from './check/index';
 import { Finding, Manifest } from './check/types';
 import { ServiceChart } from './chart/service-chart';
@@ -13,12 +13,16 @@ import { applySyncOrder } from './chart/sync-waves';
 import { ArgoApplication } from './constructs/delivery/argo-application';
 import { Problem, SpecError } from './spec/errors';
 import { LoadedProject, ServiceUnit } from './spec/load';
+import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
 
 /** What a synth produces: file contents by repository-relative path, and the objects in them. */
 export interface SynthOutput {
   readonly files: ReadonlyMap<string, string>;
+  /** The objects, by file (empty when the caller asked not to keep them). */
   readonly manifests: readonly Manifest[];
+  /** How many objects were written. */
+  readonly objects: number;
 }
 
 /** The folder of one service in one environment, as Argo CD Applications point at it. */
@@ -42,11 +46,27 @@ export function sortObjects<T extends Record<string, any>>(objects: T[]): T[] {
   return objects.sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || (a.metadata?.name < b.metadata?.name ? -1 : a.metadata?.name > b.metadata?.name ? 1 : 0));
 }
 
+/**
+ * A cdk8s App for one output unit. berth's constructs use no Lazy values or tokens, so the
+ * resolvers cdk8s would run on every value of every object are not needed (the typed classes
+ * read union values such as Quantity themselves).
+ */
+function unitApp(): App {
+  return new App({ outdir: '/nonexistent', resolvers: [] });
+}
+
+/**
+ * Renders every ApiObject of a chart. Chart.toJson would first order them by a dependency graph
+ * of every construct; berth orders objects itself (sortObjects), so that work is skipped.
+ */
+export function renderObjects(chart: Chart): Record<string, any>[] {
+  return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => o.toJson());
+}
+
 /** Synthesizes one service in one environment into plain objects, in sync order. */
 export function synthUnit(project: LoadedProject, unit: ServiceUnit): Record<string, any>[] {
-  const app = new App({ outdir: '/nonexistent' });
-  const chart = new ServiceChart(app, unit.name, { spec: unit.spec, env: project.config.environments[unit.env], envName: unit.env });
-  const objects = chart.toJson();
+  const chart = new ServiceChart(unitApp(), unit.name, { spec: unit.spec, env: project.config.environments[unit.env], envName: unit.env });
+  const objects = renderObjects(chart);
   applySyncOrder(objects);
   return sortObjects(objects);
 }
@@ -63,7 +83,7 @@ export function appsDir(outDir: string, env: string): string {
 export function synthApplications(project: LoadedProject, env: string, outDir: string): { apps: Record<string, any>[]; root: Record<string, any> } {
   const { config } = project;
   const environment = config.environments[env];
-  const app = new App({ outdir: '/nonexistent' });
+  const app = unitApp();
   const chart = new Chart(app, `argocd-${env}`, { disableResourceNameHashes: true });
   const common = {
     argocdNamespace: config.argocdNamespace,
@@ -81,7 +101,7 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
       destinationNamespace: unit.spec.namespace ?? unit.spec.name,
     });
   }
-  const apps = sortObjects(chart.toJson());
+  const apps = sortObjects(renderObjects(chart));
   const rootChart = new Chart(app, `argocd-root-${env}`, { disableResourceNameHashes: true });
   new ArgoApplication(rootChart, 'root', {
     ...common,
@@ -90,33 +110,61 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
     source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: appsDir(outDir, env) },
     destinationNamespace: config.argocdNamespace,
   });
-  return { apps, root: rootChart.toJson()[0] };
+  return { apps, root: renderObjects(rootChart)[0] };
 }
 
-/** Synthesizes every unit and renders the files under `outDir` (default `dist`). */
-export function buildOutput(project: LoadedProject, outDir = 'dist'): SynthOutput {
+/** Options of {@link buildOutput}. */
+export interface BuildOptions {
+  /** @default 'dist' */
+  readonly outDir?: string;
+  /**
+   * Checks each file's objects as soon as they are rendered, with its environment's settings.
+   * With `keepManifests: false` the objects are dropped after that, so memory stays flat however
+   * many services there are.
+   */
+  readonly check?: (manifests: readonly Manifest[], env: Environment | undefined) => Finding[];
+  /** Keep every object in `manifests` (for callers that inspect them). @default true */
+  readonly keepManifests?: boolean;
+}
+
+/** Synthesizes every unit and renders the files under `outDir`; with `check`, also the findings. */
+export function buildOutput(project: LoadedProject, opts: BuildOptions | string = {}): SynthOutput & { readonly findings: readonly Finding[] } {
+  const { outDir = 'dist', check, keepManifests = true } = typeof opts === 'string' ? { outDir: opts } : opts;
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
-  const add = (file: string, objects: Record<string, any>[]) => {
+  const findings: Finding[] = [];
+  let count = 0;
+  const add = (file: string, objects: Record<string, any>[], env: Environment | undefined) => {
+    count += objects.length;
     files.set(file, toYamlStream(objects));
-    for (const object of objects) manifests.push({ file, object });
+    const list = objects.map((object) => ({ file, object }));
+    if (check) findings.push(...check(list, env));
+    if (keepManifests) manifests.push(...list);
   };
   const problems: Problem[] = [];
   for (const unit of project.units) {
+    let objects: Record<string, any>[];
     try {
-      add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, synthUnit(project, unit));
+      objects = synthUnit(project, unit);
     } catch (e) {
       // A construct refused its props: report it against the spec files, like a schema error.
       problems.push({ file: unit.files[unit.files.length - 1], path: '', message: `${unit.env}: ${(e as Error).message}` });
+      continue;
     }
+    add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, project.config.environments[unit.env]);
   }
   if (problems.length) throw new SpecError(problems);
   for (const env of Object.keys(project.config.environments).sort()) {
     const { apps, root } = synthApplications(project, env, outDir);
-    for (const a of apps) add(`${appsDir(outDir, env)}/${a.metadata.name}.yaml`, [a]);
-    add(`${outDir}/argocd/root-${env}.yaml`, [root]);
+    for (const a of apps) add(`${appsDir(outDir, env)}/${a.metadata.name}.yaml`, [a], undefined);
+    add(`${outDir}/argocd/root-${env}.yaml`, [root], undefined);
   }
-  return { files, manifests };
+  return { files, manifests, objects: count, findings };
+}
+
+/** The per-file check of a synth: every check, with the environment's production settings. */
+export function unitChecker(schema?: (manifests: readonly Manifest[]) => Finding[]): NonNullable<BuildOptions['check']> {
+  return (manifests, env) => runChecks(manifests, { production: env?.production ?? false, guardrails: env?.guardrails ?? false, schema });
 }
 
 /** Thrown when synthesized output fails a check; nothing is written. */
@@ -138,16 +186,13 @@ export interface CheckOutputOptions {
  * guardrails where berth.yaml marks the environment production (and does not turn them off).
  */
 export function checkOutput(project: LoadedProject, output: SynthOutput, opts: CheckOutputOptions = {}): Finding[] {
-  const byEnv = new Map<string, Manifest[]>();
-  for (const m of output.manifests) {
-    const parts = m.file.split('/');
-    const env = parts[1] === 'argocd' ? '' : parts[1];
-    byEnv.set(env, [...(byEnv.get(env) ?? []), m]);
-  }
+  const check = unitChecker(opts.schema);
+  const byFile = new Map<string, Manifest[]>();
+  for (const m of output.manifests) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m]);
   const findings: Finding[] = [];
-  for (const [env, manifests] of byEnv) {
-    const settings = project.config.environments[env];
-    findings.push(...runChecks(manifests, { production: settings?.production ?? false, guardrails: settings?.guardrails ?? false, schema: opts.schema }));
+  for (const [file, manifests] of byFile) {
+    const env = file.split('/')[1];
+    findings.push(...check(manifests, env === 'argocd' ? undefined : project.config.environments[env]));
   }
   return findings;
 }

@@ -101,7 +101,7 @@ function synth(args: readonly string[]): number {
     }
   }
   const units = output.files.size - [...output.files.keys()].filter((f) => f.startsWith('dist/argocd/')).length;
-  process.stdout.write(`berth: ${output.manifests.length} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
+  process.stdout.write(`berth: ${output.objects} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
   return 0;
 }
 

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildOutput, CheckError, checkOutput, SynthOutput } from './app';
+import { buildOutput, CheckError, SynthOutput, unitChecker } from './app';
 import { runChecks } from './check/index';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
@@ -63,7 +63,7 @@ export function loadRepo(root: string): LoadedProject {
 
 /** Synthesizes the repo in memory: nothing is written. */
 export function synthRepo(paths: RepoPaths): SynthOutput {
-  return buildOutput(loadRepo(paths.root), paths.outDir ?? 'dist');
+  return buildOutput(loadRepo(paths.root), { outDir: paths.outDir });
 }
 
 /** The strict schema validator, loaded on first use (it compiles validators per kind). */
@@ -74,12 +74,9 @@ export function schemaValidator(): (manifests: readonly Manifest[]) => Finding[]
 
 /** Synthesizes and checks; throws CheckError on any finding. Nothing is written. */
 export function synthAndCheck(paths: RepoPaths, opts: { checks?: boolean } = {}): SynthOutput {
-  const project = loadRepo(paths.root);
-  const output = buildOutput(project, paths.outDir ?? 'dist');
-  if (opts.checks !== false) {
-    const findings = checkOutput(project, output, { schema: schemaValidator() });
-    if (findings.length) throw new CheckError(findings);
-  }
+  // Each file is checked as it is rendered and its objects are dropped: memory stays flat.
+  const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: opts.checks === false ? undefined : unitChecker(schemaValidator()), keepManifests: false });
+  if (output.findings.length) throw new CheckError(output.findings);
   return output;
 }
 

@@ -2,10 +2,11 @@
  * ServiceChart: the one place that maps a validated spec, in one environment, to constructs.
  * Everything it builds has an explicit, stable name; nothing reads files or env.
  */
-import { Chart, JsonPatch } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceConfig } from '../constructs/config/service-config';
 import { k8s } from '../constructs/kplus';
+import { kube } from '../constructs/resource';
 import { serviceLabels } from '../constructs/workloads/labels';
 import { Environment, ServiceSpec } from '../spec/schema';
 import { Contributions, ServiceContext } from './context';
@@ -54,11 +55,10 @@ export class ServiceChart extends Chart {
       contributions: new Contributions(),
     };
 
-    const ns = new k8s.KubeNamespace(this, 'namespace', { metadata: { name: namespace, labels: namespaceLabels(namespace, spec.name) } });
-    // A Namespace is cluster-scoped; the chart's default namespace must not be stamped on it.
-    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    // A Namespace is cluster-scoped: the chart's default namespace must not be stamped on it.
+    kube(this, 'namespace', k8s.KubeNamespace, { metadata: { name: namespace, labels: namespaceLabels(namespace, spec.name) } }, { clusterScoped: true });
     // One identity per service, with no API token: none of these apps talks to the Kubernetes API.
-    new k8s.KubeServiceAccount(this, 'service-account', { metadata: { name: spec.name, labels }, automountServiceAccountToken: false });
+    kube(this, 'service-account', k8s.KubeServiceAccount, { metadata: { name: spec.name, labels }, automountServiceAccountToken: false });
 
     if (Object.keys(spec.env).length) {
       const config = new ServiceConfig(this, 'config', { name: `${spec.name}-config`, labels, data: spec.env });

@@ -3,6 +3,7 @@
  * leader flag, claims and RWO strategy rules applied.
  */
 import { k8s } from '../constructs/kplus';
+import { kube } from '../constructs/resource';
 import { EnvVar, ResourceProps } from '../constructs/workloads/pod';
 import { MigrationJob } from '../constructs/workloads/migration-job';
 import { FOLLOWER, Singleton } from '../constructs/workloads/singleton';
@@ -153,7 +154,7 @@ export function buildVolumes(ctx: ServiceContext): void {
   const { spec } = ctx;
   for (const [name, v] of Object.entries(spec.volumes)) {
     const claimName = `${spec.name}-${name}`;
-    new k8s.KubePersistentVolumeClaim(ctx.scope, `claim-${name}`, {
+    kube(ctx.scope, `claim-${name}`, k8s.KubePersistentVolumeClaim, {
       metadata: {
         name: claimName,
         labels: { 'app.kubernetes.io/name': spec.name, 'app.kubernetes.io/part-of': spec.name, 'app.kubernetes.io/managed-by': 'berth' },

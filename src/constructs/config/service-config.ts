@@ -6,6 +6,7 @@ import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../kplus';
+import { kube } from '../resource';
 import { PodContribution } from '../workloads/pod';
 
 export interface ServiceConfigProps {
@@ -27,7 +28,7 @@ export class ServiceConfig extends Construct {
     super(scope, id);
     const data = Object.fromEntries(Object.entries(props.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     this.checksum = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
-    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: { name: props.name, labels: { ...props.labels } }, data });
+    this.configMap = kube(this, 'ConfigMap', k8s.KubeConfigMap, { metadata: { name: props.name, labels: { ...props.labels } }, data });
     this.contribution = { envFromConfigMaps: [props.name], annotations: { [CONFIG_CHECKSUM_ANNOTATION]: this.checksum } };
   }
 }

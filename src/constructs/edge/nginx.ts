@@ -11,6 +11,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../kplus';
+import { kube } from '../resource';
 import { EdgeCertificate } from './certificate';
 import { blockRoutes, ingressRules } from './ingress-rules';
 import { EdgeTls, PublicEndpointProps, resolveEndpoint, routeAnnotations, syncAnnotations } from './public-endpoint';
@@ -63,7 +64,7 @@ export class NginxIngress extends Construct {
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new Error(`NginxIngress: timeoutSeconds is ${timeoutSeconds}; use a whole number of seconds, at least 1`);
 
     const tlsSpec = [{ hosts: [...ep.hosts], secretName: ep.tlsSecretName }];
-    this.ingress = new k8s.KubeIngress(this, 'Public', {
+    this.ingress = kube(this, 'Public', k8s.KubeIngress, {
       metadata: {
         name: ep.name,
         labels: { ...ep.labels },
@@ -84,7 +85,7 @@ export class NginxIngress extends Construct {
     });
 
     if (ep.internalPaths.length) {
-      this.internalIngress = new k8s.KubeIngress(this, 'Internal', {
+      this.internalIngress = kube(this, 'Internal', k8s.KubeIngress, {
         metadata: {
           name: `${ep.name}-internal`,
           labels: { ...ep.labels },

@@ -18,6 +18,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as traefik from '../../../imports/traefik.io';
 import { k8s } from '../kplus';
+import { kube } from '../resource';
 import { EdgeCertificate } from './certificate';
 import { blockRoutes, ingressRules } from './ingress-rules';
 import { EdgeTls, PublicEndpointProps, resolveEndpoint, routeAnnotations, syncAnnotations } from './public-endpoint';
@@ -116,7 +117,7 @@ export class TraefikIngress extends Construct {
       ...(chain.length ? { [`${ROUTER}.middlewares`]: chain.join(',') } : {}),
     });
 
-    this.ingress = new k8s.KubeIngress(this, 'Public', {
+    this.ingress = kube(this, 'Public', k8s.KubeIngress, {
       metadata: {
         name: ep.name,
         labels: { ...ep.labels },
@@ -133,7 +134,7 @@ export class TraefikIngress extends Construct {
     });
 
     if (ep.internalPaths.length) {
-      this.internalIngress = new k8s.KubeIngress(this, 'Internal', {
+      this.internalIngress = kube(this, 'Internal', k8s.KubeIngress, {
         metadata: {
           name: `${ep.name}-internal`,
           labels: { ...ep.labels },
@@ -149,7 +150,7 @@ export class TraefikIngress extends Construct {
     }
 
     // Every plain-HTTP request is redirected, whatever its path; the backend is never reached.
-    this.redirectIngress = new k8s.KubeIngress(this, 'Redirect', {
+    this.redirectIngress = kube(this, 'Redirect', k8s.KubeIngress, {
       metadata: {
         name: `${ep.name}-http`,
         labels: { ...ep.labels },

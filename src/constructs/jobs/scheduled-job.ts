@@ -8,6 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../kplus';
+import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
 import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate, ResourceProps, ScratchProps } from '../workloads/pod';
 
@@ -98,7 +99,7 @@ export class ScheduledJob extends Construct {
       },
     };
 
-    this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
+    this.cronJob = kube(this, 'CronJob', k8s.KubeCronJob, {
       metadata: { name: this.name, labels },
       spec: {
         schedule: props.schedule,

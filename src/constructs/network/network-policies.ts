@@ -20,6 +20,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../kplus';
+import { kube } from '../resource';
 import { serviceLabels } from '../workloads/labels';
 import { NetworkPeer, NetworkPort, processSelector } from './network-peer';
 
@@ -67,7 +68,7 @@ export class NetworkPolicies extends Construct {
       if (policies.has(name)) {
         throw new Error(`NetworkPolicy name "${name}" would be written twice (a process and an egress destination share a name); rename one of them`);
       }
-      policies.set(name, new k8s.KubeNetworkPolicy(this, constructId, { metadata: { name, labels: { ...serviceLabels(service), ...labels } }, spec }));
+      policies.set(name, kube(this, constructId, k8s.KubeNetworkPolicy, { metadata: { name, labels: { ...serviceLabels(service), ...labels } }, spec }));
     };
 
     // No rules at all: both directions isolated. Every allowance below adds to this.

@@ -9,6 +9,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../kplus';
+import { kube } from '../resource';
 import { objectName, workloadLabels, WorkloadIdentity } from './labels';
 import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate } from './pod';
 
@@ -45,7 +46,7 @@ export class MigrationJob extends Construct {
     super(scope, id);
     this.name = objectName(props.identity);
     const labels = workloadLabels(props.identity);
-    this.job = new k8s.KubeJob(this, 'Job', {
+    this.job = kube(this, 'Job', k8s.KubeJob, {
       metadata: { name: this.name, labels, annotations: migrationHookAnnotations(props.syncWave ?? -1) },
       spec: {
         backoffLimit: props.backoffLimit ?? 2,

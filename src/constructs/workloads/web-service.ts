@@ -6,6 +6,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../kplus';
+import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
 import { ContainerProps, httpProbe, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
 
@@ -99,9 +100,7 @@ export class WebService extends Construct {
       },
     });
 
-    // Rendered through the typed class, then held as a plain ApiObject: the typed class would strip
-    // the preStop sleep patch below on output (its 1.28 schema predates the field).
-    this.deployment = new ApiObject(this, 'Deployment', k8s.KubeDeployment.manifest({
+    this.deployment = kube(this, 'Deployment', k8s.KubeDeployment, {
       metadata: { name: this.name, labels, annotations: props.objectAnnotations ? { ...props.objectAnnotations } : undefined },
       spec: {
         replicas,
@@ -110,13 +109,13 @@ export class WebService extends Construct {
         strategy: props.recreate ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
         template,
       },
-    }));
+    });
 
-    // The native sleep action (GA path since Kubernetes 1.30) needs no `sleep` binary in the image;
-    // the 1.28 typed classes predate it, so it is added as a patch.
+    // The native sleep action (Kubernetes 1.30+) needs no `sleep` binary in the image; the 1.28
+    // typed props predate it, so it is added as a patch.
     this.deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/lifecycle', { preStop: { sleep: { seconds: PRESTOP_SLEEP_SECONDS } } }));
 
-    this.service = new k8s.KubeService(this, 'Service', {
+    this.service = kube(this, 'Service', k8s.KubeService, {
       metadata: { name: this.name, labels },
       spec: {
         type: 'ClusterIP',
@@ -126,14 +125,14 @@ export class WebService extends Construct {
     });
 
     if (minReplicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'Budget', {
+      kube(this, 'Budget', k8s.KubePodDisruptionBudget, {
         metadata: { name: this.name, labels },
         spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
       });
     }
 
     if (props.autoscaling) {
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
+      kube(this, 'Autoscaler', k8s.KubeHorizontalPodAutoscalerV2, {
         metadata: { name: this.name, labels },
         spec: {
           scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },

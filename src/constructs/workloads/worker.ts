@@ -5,6 +5,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { k8s } from '../kplus';
+import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
 import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
 
@@ -38,7 +39,7 @@ export class Worker extends Construct {
     const probe: k8s.Probe | undefined = props.probe
       ? { exec: { command: [...props.probe.exec] }, periodSeconds: props.probe.periodSeconds ?? 30, timeoutSeconds: 10, failureThreshold: 3 }
       : undefined;
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = kube(this, 'Deployment', k8s.KubeDeployment, {
       metadata: { name: this.name, labels },
       spec: {
         replicas: props.replicas ?? 1,

@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: how berth's synth scales, measured against the serialization floor.
+ *
+ * For N synthetic services (every feature on: web with metrics, worker, migration, two CronJobs,
+ * secret files, dependencies, TLS ingress with an internal path, ServiceMonitor; two
+ * environments) it runs the real synth (`node bin/berth.js synth`, a fresh process each run) and
+ * reports median wall time, CPU time and peak RSS. The floor is measured in the same run: the
+ * same objects, read back from the synthesized output, written by a plain js-yaml dump in a
+ * fresh process. Usage:
+ *
+ *   npm run bench -- [--sizes 1,10,100,1000] [--runs 5] [--write docs/benchmarks.md]
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+
+const REPO = path.resolve(__dirname, '..');
+const BERTH = path.join(REPO, 'bin/berth.js');
+
+interface Usage {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly rssMiB: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** Runs a command in a fresh process; the child reports its own CPU and RSS through BERTH_USAGE_FILE. */
+function measure(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Usage {
+  const usageFile = path.join(os.tmpdir(), `berth-usage-${process.pid}.json`);
+  fs.rmSync(usageFile, { force: true });
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env, BERTH_USAGE_FILE: usageFile } });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  let cpuMs = NaN;
+  let rssMiB = NaN;
+  if (fs.existsSync(usageFile)) {
+    const u = JSON.parse(fs.readFileSync(usageFile, 'utf8'));
+    cpuMs = (u.userCPUTime + u.systemCPUTime) / 1000;
+    rssMiB = u.maxRSS / 1024;
+  }
+  return { wallMs, cpuMs, rssMiB };
+}
+
+/** A service spec with every feature on. */
+function serviceYaml(i: number): string {
+  const name = `svc-${String(i).padStart(4, '0')}`;
+  return `name: ${name}
+image: registry.example.com/${name}:1.0.${i}
+env: { APP_ENV: production, LOG_LEVEL: info, INDEX: "${i}" }
+secrets:
+  source: { externalSecret: { store: vault } }
+  delivery: files
+  items:
+    DATABASE_URL: { remoteKey: ${name}/db, property: url }
+    JWT_SECRET: { remoteKey: ${name}/app, property: jwt, consumers: [web, worker] }
+volumes:
+  uploads: { size: 5Gi, accessMode: ReadWriteMany, mountPath: /var/uploads }
+web:
+  web:
+    command: [gunicorn, app:app, --workers, "2", --bind, 0.0.0.0:8000]
+    port: 8000
+    replicas: 2
+    paths: [/]
+    health: { liveness: /health, readiness: /ready }
+    metrics: { path: /metrics, multiprocess: true }
+    resources: { cpu: 250m, memory: 512Mi }
+    mounts: [uploads]
+workers:
+  worker: { command: [arq, app.worker.Settings], mounts: [uploads], resources: { cpu: 250m, memory: 512Mi } }
+migration: { command: [alembic, upgrade, head] }
+cron:
+  tmpCleanup: { volume: uploads, maxAgeHours: 24 }
+  retention: { tables: [events, audit_log], days: 30, databaseUrlSecret: DATABASE_URL }
+edge:
+  hosts: [${name}.example.com]
+  maxBodyMiB: 10
+  internalPaths: [/metrics]
+dependencies:
+  postgres: { port: 5432, namespace: databases, podLabels: { cnpg.io/cluster: ${name} } }
+externalHttps: [api.example.net]
+`;
+}
+
+const PROJECT = `repoURL: https://github.com/example/gitops.git
+environments:
+  staging: { edgeProfile: traefik, ingressClassName: traefik }
+  prod: { edgeProfile: nginx, ingressClassName: nginx, production: true }
+`;
+
+function makeProject(n: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `berth-bench-${n}-`));
+  fs.writeFileSync(path.join(dir, 'berth.yaml'), PROJECT);
+  for (let i = 0; i < n; i++) {
+    const d = path.join(dir, 'charts', `svc-${String(i).padStart(4, '0')}`);
+    fs.mkdirSync(d, { recursive: true });
+    fs.writeFileSync(path.join(d, 'service.yaml'), serviceYaml(i));
+  }
+  return dir;
+}
+
+/** Reads the synthesized files back as plain objects, per file: the floor's input. */
+function readBack(dist: string): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  const walk = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(dist, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else out[r] = yaml.loadAll(fs.readFileSync(path.join(dist, r), 'utf8'));
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** The floor, run in a fresh process: plain objects → js-yaml dump → files. */
+function floorMain(input: string, outDir: string): void {
+  const files = JSON.parse(fs.readFileSync(input, 'utf8')) as Record<string, unknown[]>;
+  for (const [rel, objects] of Object.entries(files)) {
+    const target = path.join(outDir, rel);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, objects.map((o) => yaml.dump(o)).join('---\n'));
+  }
+}
+
+function reportUsage(): void {
+  const file = process.env.BERTH_USAGE_FILE;
+  if (file) process.on('exit', () => fs.writeFileSync(file, JSON.stringify(process.resourceUsage())));
+}
+
+interface Row {
+  readonly n: number;
+  readonly objects: number;
+  readonly full: Usage;
+  readonly noChecks: Usage;
+  readonly floor: Usage;
+}
+
+function benchN(n: number, runs: number): Row {
+  const dir = makeProject(n);
+  const dist = path.join(dir, 'dist');
+  const run = (args: string[]) => {
+    fs.rmSync(dist, { recursive: true, force: true });
+    return measure(process.execPath, [BERTH, ...args], dir);
+  };
+  run(['synth']); // warm the file cache
+  const full: Usage[] = [];
+  const noChecks: Usage[] = [];
+  for (let i = 0; i < runs; i++) {
+    full.push(run(['synth']));
+    noChecks.push(run(['synth', '--no-checks']));
+  }
+  const files = readBack(dist);
+  const objects = Object.values(files).reduce((a, f) => a + f.length, 0);
+  const input = path.join(dir, 'floor-input.json');
+  fs.writeFileSync(input, JSON.stringify(files));
+  const floor: Usage[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = path.join(dir, 'floor-out');
+    fs.rmSync(out, { recursive: true, force: true });
+    floor.push(measure(process.execPath, [__filename, '--floor', input, out], dir));
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const med = (us: Usage[]): Usage => ({ wallMs: median(us.map((u) => u.wallMs)), cpuMs: median(us.map((u) => u.cpuMs)), rssMiB: Math.max(...us.map((u) => u.rssMiB)) });
+  return { n, objects, full: med(full), noChecks: med(noChecks), floor: med(floor) };
+}
+
+function embedded(runs: number): { npm: number; cdk8s: number; cdk8sWithUpgradeCheck: number } {
+  const times = (cmd: string, args: string[], env: Record<string, string> = {}) => {
+    measure(cmd, args, REPO, env);
+    return median(Array.from({ length: runs }, () => measure(cmd, args, REPO, env).wallMs));
+  };
+  return {
+    npm: times('npm', ['run', '--silent', 'synth']),
+    cdk8s: times('npx', ['--no-install', 'cdk8s', 'synth'], { CDK8S_CHECK_UPGRADE: 'false' }),
+    cdk8sWithUpgradeCheck: times('npx', ['--no-install', 'cdk8s', 'synth']),
+  };
+}
+
+function main(argv: string[]): void {
+  const arg = (name: string, def: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : def);
+  const sizes = arg('--sizes', '1,10,100,1000').split(',').map(Number);
+  const runs = Number(arg('--runs', '5'));
+  const rows: Row[] = [];
+  for (const n of sizes) {
+    process.stderr.write(`bench: N=${n} …\n`);
+    rows.push(benchN(n, n >= 1000 ? Math.min(runs, 3) : runs));
+  }
+  process.stderr.write('bench: embedded default …\n');
+  const emb = embedded(runs);
+  const f = (ms: number) => (ms / 1000).toFixed(2);
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; medians of ${runs} runs (3 at N=1000), peak RSS the maximum.`,
+    '',
+    '| N services | objects | synth, all checks (s) | CPU (s) | peak RSS (MiB) | synth, checks off (s) | floor (s) | ratio to floor | ratio, checks off |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.n} | ${r.objects} | ${f(r.full.wallMs)} | ${f(r.full.cpuMs)} | ${r.full.rssMiB.toFixed(0)} | ${f(r.noChecks.wallMs)} | ${f(r.floor.wallMs)} | ${(r.full.wallMs / r.floor.wallMs).toFixed(2)} | ${(r.noChecks.wallMs / r.floor.wallMs).toFixed(2)} |`),
+    '',
+  ];
+  const r100 = rows.find((r) => r.n === 100);
+  const r1000 = rows.find((r) => r.n === 1000);
+  const targets: Array<[string, boolean]> = [];
+  if (r100 && r1000) {
+    const growth = r1000.full.wallMs / r100.full.wallMs;
+    const perService = (r1000.full.wallMs - r100.full.wallMs) / 900;
+    const floorPer = (r1000.floor.wallMs - r100.floor.wallMs) / 900;
+    lines.push(`Growth: time(1000) / time(100) = ${growth.toFixed(2)}; ${perService.toFixed(2)} ms per extra service (floor: ${floorPer.toFixed(2)} ms).`, '');
+    targets.push(['growth linear: time(1000)/time(100) ≤ 11', growth <= 11]);
+    targets.push(['N=1000, all checks ≤ 3× floor', r1000.full.wallMs <= 3 * r1000.floor.wallMs]);
+    targets.push(['N=1000, checks off ≤ 2× floor', r1000.noChecks.wallMs <= 2 * r1000.floor.wallMs]);
+    targets.push(['N=1000, peak RSS ≤ 400 MB', r1000.full.rssMiB * 1.048576 <= 400]);
+  }
+  lines.push(`Embedded default (five systems, two environments, all checks): \`npm run synth\` ${f(emb.npm)} s; \`npx cdk8s synth\` ${f(emb.cdk8s)} s with \`CDK8S_CHECK_UPGRADE=false\` (${f(emb.cdk8sWithUpgradeCheck)} s with the CLI's upgrade check).`, '');
+  targets.push(['embedded default via npm run synth ≤ 0.6 s', emb.npm <= 600]);
+  targets.push(['embedded default via npx cdk8s synth ≤ 1.5 s (upgrade check off)', emb.cdk8s <= 1500]);
+  lines.push('| target | met |', '|---|---|', ...targets.map(([t, ok]) => `| ${t} | ${ok ? 'yes' : '**no**'} |`), '');
+  const text = lines.join('\n');
+  process.stdout.write(text);
+  const write = arg('--write', '');
+  if (write) {
+    const doc = path.resolve(REPO, write);
+    const current = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '';
+    const begin = '<!-- bench:begin -->';
+    const end = '<!-- bench:end -->';
+    const block = `${begin}\n${text}${end}`;
+    fs.writeFileSync(doc, current.includes(begin) ? current.replace(new RegExp(`${begin}[\\s\\S]*${end}`), block) : `${current}\n${block}\n`);
+  }
+}
+
+if (process.argv[2] === '--floor') {
+  reportUsage();
+  floorMain(process.argv[3], process.argv[4]);
+} else {
+  main(process.argv.slice(2));
+}

@@ -1,0 +1,101 @@
+/**
+ * A Kubernetes object declared with cdk8s-plus's typed props, rendered in one pass.
+ *
+ * The typed classes (`k8s.KubeDeployment` …) render through three walks of every value: cdk8s's
+ * token resolution, a generated converter per type (which copies each object once per key), and
+ * a sanitizer. berth uses no tokens or Lazy values, so `kube()` keeps the typed props and renders
+ * them in a single walk with the same result: union values (Quantity, IntOrString) unwrapped,
+ * undefined dropped, keys sorted, the handful of API field names the converters rename mapped
+ * back (hostIP, clusterIP …). `test/constructs/resource.test.ts` compares it with the typed
+ * classes' own output for every object of the reference systems.
+ */
+import { ApiObject, GroupVersionKind, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** The typed class of a Kubernetes kind: its group/version/kind and constructor props. */
+export interface KubeClass<P> {
+  readonly GVK: GroupVersionKind;
+  new (scope: Construct, id: string, props: P): ApiObject;
+}
+
+/** JSON field names the typed props spell differently (props name → API name). */
+const API_NAMES: Readonly<Record<string, string>> = {
+  clusterIp: 'clusterIP', datasetUuid: 'datasetUUID', diskUri: 'diskURI', externalId: 'externalID', hostIp: 'hostIP',
+  hostIpc: 'hostIPC', hostPid: 'hostPID', insecureSkipTlsVerify: 'insecureSkipTLSVerify', loadBalancerIp: 'loadBalancerIP',
+  nodeId: 'nodeID', nonResourceUrLs: 'nonResourceURLs', pdId: 'pdID', podCidr: 'podCIDR', podCidRs: 'podCIDRs',
+  providerId: 'providerID', setHostnameAsFqdn: 'setHostnameAsFQDN', storagePolicyId: 'storagePolicyID',
+  targetCpuUtilizationPercentage: 'targetCPUUtilizationPercentage', targetWwNs: 'targetWWNs', volumeId: 'volumeID',
+};
+
+/** Maps whose keys are data (labels, env names, file names), never renamed. */
+const FREE_FORM = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'matchLabels', 'nodeSelector', 'selector', 'capacity', 'requests', 'limits']);
+
+/** Typed props → the JSON the API server reads. */
+export function toPlainJson(value: unknown, freeForm = false): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => toPlainJson(v));
+  if (value.constructor !== Object) {
+    // Quantity, IntOrString and the other number-or-string unions of the typed props.
+    const inner = (value as { value?: unknown }).value;
+    if (typeof inner === 'string' || typeof inner === 'number') return inner;
+    throw new Error(`cannot render a value of type ${value.constructor.name}`);
+  }
+  const out: Record<string, unknown> = {};
+  const src = value as Record<string, unknown>;
+  const keys = Object.keys(src).map((k) => [k, freeForm ? k : (API_NAMES[k] ?? k)] as const);
+  keys.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [k, name] of keys) {
+    const v = toPlainJson(src[k], !freeForm && FREE_FORM.has(k));
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/** An ApiObject whose body is typed props, rendered by `toPlainJson`. */
+export class Resource extends ApiObject {
+  private readonly body: Record<string, unknown>;
+  private readonly ownPatches: JsonPatch[] = [];
+  private readonly clusterScoped: boolean;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    gvk: GroupVersionKind,
+    /** The typed props, as given. */
+    readonly typedProps: Record<string, unknown> & { metadata?: object },
+    clusterScoped = false,
+  ) {
+    const { metadata, ...body } = typedProps;
+    super(scope, id, { ...gvk, metadata: metadata as never });
+    this.body = body;
+    this.clusterScoped = clusterScoped;
+  }
+
+  /** The rendering before JSON patches, for comparison with the typed class's own. */
+  renderUnpatched(): Record<string, unknown> {
+    const metadata = toPlainJson(this.metadata.toJson(), false) as Record<string, unknown>;
+    if (this.clusterScoped) delete metadata.namespace;
+    return { apiVersion: this.apiVersion, kind: this.kind, metadata, ...(toPlainJson(this.body) as object) };
+  }
+
+  override addJsonPatch(...ops: JsonPatch[]): void {
+    this.ownPatches.push(...ops);
+  }
+
+  override toJson(): any {
+    const json = this.renderUnpatched();
+    if (!this.ownPatches.length) return json;
+    // Patched objects are sorted again, so a patch lands where the field would have been.
+    const { apiVersion, kind, metadata: md, ...rest } = toPlainJson(JsonPatch.apply(json, ...this.ownPatches)) as Record<string, unknown>;
+    return { apiVersion, kind, metadata: md, ...rest };
+  }
+}
+
+/**
+ * Declares a Kubernetes object with the props of its typed class, e.g.
+ * `kube(this, 'Deployment', k8s.KubeDeployment, { metadata, spec })`.
+ */
+export function kube<P extends object>(scope: Construct, id: string, cls: KubeClass<P>, props: P, opts: { clusterScoped?: boolean } = {}): Resource {
+  return new Resource(scope, id, cls.GVK, props as Record<string, unknown>, opts.clusterScoped);
+}

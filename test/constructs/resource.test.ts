@@ -1,0 +1,62 @@
+/**
+ * kube() renders typed props in one pass; it must produce exactly what the typed classes of
+ * cdk8s-plus-28 produce (through cdk8s's resolve, the generated converters and the sanitizer).
+ */
+import { ApiObject, App, Chart } from 'cdk8s';
+import { ServiceChart } from '../../src/chart/service-chart';
+import { k8s } from '../../src/constructs/kplus';
+import { kube, Resource, toPlainJson } from '../../src/constructs/resource';
+import { loadRepo } from '../../src/main';
+import { REPO } from '../helpers';
+
+const classes = Object.values(k8s).filter((c): c is any => typeof c === 'function' && 'GVK' in c);
+const classOf = (r: Resource) => classes.find((c) => c.GVK.apiVersion === r.apiVersion && c.GVK.kind === r.kind);
+
+describe('kube()', () => {
+  const project = loadRepo(REPO);
+
+  test.each(project.units.map((u) => [`${u.env}/${u.name}`, u] as const))('renders every object of %s exactly like its typed class', (_, unit) => {
+    const chart = new ServiceChart(new App({ outdir: '/nonexistent' }), unit.name, { spec: unit.spec, env: project.config.environments[unit.env], envName: unit.env });
+    // ApiObject answers instanceof for every ApiObject (Symbol.hasInstance), so check the method.
+    const resources = chart.node.findAll().filter((c): c is Resource => typeof (c as Partial<Resource>).renderUnpatched === 'function');
+    expect(resources.length).toBeGreaterThan(5);
+    const reference = new Chart(new App({ outdir: '/nonexistent' }), 'reference', { namespace: chart.namespace, disableResourceNameHashes: true });
+    for (const r of resources) {
+      const cls = classOf(r);
+      expect({ kind: r.kind, apiVersion: r.apiVersion, found: cls !== undefined }).toEqual({ kind: r.kind, apiVersion: r.apiVersion, found: true });
+      const typed: ApiObject = new cls(reference, r.node.path, r.typedProps);
+      const expected = typed.toJson();
+      const actual = r.renderUnpatched();
+      if (r.kind === 'Namespace') delete expected.metadata.namespace;
+      expect(actual).toEqual(expected);
+      expect(JSON.stringify(Object.keys(actual))).toBe(JSON.stringify(Object.keys(expected)));
+    }
+  });
+
+  test('maps the field names the typed props spell differently, but never data keys', () => {
+    expect(toPlainJson({ clusterIp: 'None', selector: { hostIp: 'x' }, template: { metadata: { labels: { podCidr: 'y' } } } })).toEqual({
+      clusterIP: 'None',
+      selector: { hostIp: 'x' },
+      template: { metadata: { labels: { podCidr: 'y' } } },
+    });
+  });
+
+  test('unwraps Quantity and IntOrString, drops undefined, sorts keys', () => {
+    const json = toPlainJson({ b: k8s.Quantity.fromString('1Gi'), a: k8s.IntOrString.fromNumber(0), c: undefined, d: [k8s.IntOrString.fromString('http')] });
+    expect(json).toEqual({ a: 0, b: '1Gi', d: ['http'] });
+    expect(Object.keys(json as object)).toEqual(['a', 'b', 'd']);
+  });
+
+  test('fails on a value it cannot render', () => {
+    class Odd {}
+    expect(() => toPlainJson({ x: new Odd() })).toThrow('cannot render a value of type Odd');
+  });
+
+  test('keeps a cluster-scoped object out of the chart namespace', () => {
+    const chart = new Chart(new App({ outdir: '/nonexistent' }), 'c', { namespace: 'ns', disableResourceNameHashes: true });
+    const ns = kube(chart, 'n', k8s.KubeNamespace, { metadata: { name: 'ns' } }, { clusterScoped: true });
+    const sa = kube(chart, 's', k8s.KubeServiceAccount, { metadata: { name: 'sa' } });
+    expect(ns.toJson().metadata).toEqual({ name: 'ns' });
+    expect(sa.toJson().metadata).toEqual({ name: 'sa', namespace: 'ns' });
+  });
+});
