@@ -54,6 +54,18 @@ function ownsRwoClaim(spec: ServiceSpec, mounts: readonly string[]): boolean {
   return mounts.some((m) => spec.volumes[m] && spec.volumes[m].accessMode !== 'ReadWriteMany');
 }
 
+/** The container every long-running process gets from its spec: image, command, env, resources. */
+function processContainer(ctx: ServiceContext, name: string, p: { image?: string; command?: string[]; args?: string[]; workingDir?: string; env: Record<string, string>; resources: Resources }, calls: readonly string[] = []) {
+  return {
+    image: p.image ?? ctx.spec.image,
+    command: p.command,
+    args: p.args,
+    workingDir: p.workingDir,
+    env: [...followerFlags(ctx.spec), ...callerUrls(ctx, callsOf(ctx.spec, name, calls)), ...toEnvVars(p.env)],
+    resources: toResources(p.resources),
+  };
+}
+
 export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
   const { spec, scope } = ctx;
   const base = { serviceAccountName: ctx.serviceAccountName, security: ctx.security };
@@ -67,14 +79,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       new WebService(scope, `web-${name}`, {
         ...base,
         identity: { service: spec.name, component: name },
-        container: {
-          image: p.image ?? spec.image,
-          command: p.command,
-          args: p.args,
-          workingDir: p.workingDir,
-          env: [...followerFlags(spec), ...callerUrls(ctx, callsOf(spec, name)), ...toEnvVars(p.env)],
-          resources: toResources(p.resources),
-        },
+        container: processContainer(ctx, name, p),
         port: p.port,
         metricsPort: p.metrics?.port,
         probes: p.health,
@@ -95,14 +100,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       new Worker(scope, `worker-${name}`, {
         ...base,
         identity: { service: spec.name, component: name },
-        container: {
-          image: p.image ?? spec.image,
-          command: p.command,
-          args: p.args,
-          workingDir: p.workingDir,
-          env: [...followerFlags(spec), ...callerUrls(ctx, callsOf(spec, name, p.calls)), ...toEnvVars(p.env)],
-          resources: toResources(p.resources),
-        },
+        container: processContainer(ctx, name, p, p.calls),
         replicas: p.replicas,
         probe: p.probe,
         terminationGracePeriodSeconds: p.terminationGracePeriodSeconds,
