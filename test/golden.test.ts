@@ -4,7 +4,10 @@
  */
 import * as path from 'path';
 import { readTree } from '../src/output/atomic-write';
-import { synthRepo } from '../src/main';
+import { checkOutput } from '../src/app';
+import { checkPodSecurity } from '../src/check/pod-security';
+import { validateSchema } from '../src/check/schema';
+import { loadRepo, synthRepo } from '../src/main';
 import { podTemplates, REPO } from './helpers';
 
 const output = synthRepo({ root: REPO });
@@ -28,6 +31,14 @@ describe('golden output', () => {
     for (const env of ['prod', 'staging']) {
       for (const svc of ['fluxion', 'george', 'rag', 'reporting', 'vector-chat']) expect(folders).toContain(`${env}/${svc}`);
     }
+  });
+
+  test('every pod template passes Pod Security "restricted"', () => {
+    expect(checkPodSecurity(output.manifests)).toEqual([]);
+  });
+
+  test('every object passes every check berth runs (strict schema, guardrails, leak guard)', () => {
+    expect(checkOutput(loadRepo(REPO), output, { schema: validateSchema })).toEqual([]);
   });
 
   test('no object has a hash-suffixed name or a construct-path label or selector', () => {

@@ -1,0 +1,88 @@
+/**
+ * berth check on folders of manifests: the committed dist/ is clean; a deliberately bad folder
+ * lists every problem, for a person and for a machine.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { berth, REPO } from '../helpers';
+
+const BAD = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api, namespace: shop }
+spec:
+  replicas: "2"
+  selector: { matchLabels: { app: api } }
+  template:
+    metadata: { labels: { app: api } }
+    spec:
+      containers:
+        - name: api
+          image: shop/api:latest
+          command: [flask, run, --reload]
+          imagePullPolicyy: Always
+          ports: [{ containerPort: 5000 }]
+          env:
+            - { name: FLASK_ENV, value: development }
+            - { name: DATABASE_URL, value: "postgresql://shop:hunter2hunter2@db:5432/shop" }
+          securityContext: { privileged: true }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: creds, namespace: shop }
+stringData: { password: hunter2hunter2 }
+`;
+
+function badFolder(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-check-'));
+  fs.mkdirSync(path.join(dir, 'manifests'));
+  fs.writeFileSync(path.join(dir, 'manifests', 'app.yaml'), BAD);
+  return dir;
+}
+
+describe('berth check', () => {
+  test('the committed dist/ has no problems', () => {
+    const r = berth(REPO, 'check', 'dist');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^berth check: \d+ objects in dist: no problems\n$/);
+    expect(r.code).toBe(0);
+  });
+
+  test('fails on a hand-written bad folder, listing every kind of problem with its fix', () => {
+    const r = berth(badFolder(), 'check', 'manifests');
+    expect(r.code).toBe(1);
+    for (const expected of [
+      'unknown field "imagePullPolicyy"',
+      'must be integer (got "2")',
+      'privileged',
+      'FLASK_ENV=development',
+      'flask run',
+      '--reload',
+      'uses the "latest" tag',
+      'readinessProbe',
+      'memory limit',
+      'a URL with a password',
+      'Secret',
+    ]) {
+      expect(r.stdout).toContain(expected);
+    }
+    expect(r.stdout).not.toContain('hunter2hunter2');
+    expect(r.stdout).toMatch(/\d+ problems in 2 objects\n?$/);
+  });
+
+  test('--format json is an array a machine can read', () => {
+    const r = berth(badFolder(), 'check', 'manifests', '--format', 'json');
+    expect(r.code).toBe(1);
+    const findings = JSON.parse(r.stdout);
+    expect(Array.isArray(findings)).toBe(true);
+    expect(new Set(findings.map((f: any) => f.check))).toEqual(new Set(['schema', 'pod-security', 'guardrail', 'secret-leak']));
+    for (const f of findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['check', 'file', 'object', 'path', 'message']));
+    expect(r.stdout).not.toContain('hunter2hunter2');
+  });
+
+  test('fails clearly on a folder that does not exist', () => {
+    const r = berth(os.tmpdir(), 'check', 'no-such-folder');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('berth: no-such-folder: no such folder\n');
+  });
+});
