@@ -78,6 +78,8 @@ export const KIND_MODELS: Readonly<Record<string, KindModel>> = {
   },
   'bitnami.com/v1alpha1/SealedSecret': {
     load: () => require('@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret').SealedSecret,
+    // sealed-secrets 0.16+: templated keys rendered by the controller (berth's .env delivery).
+    extraFields: { 'spec.template': { data: { type: 'object', values: { type: 'string' } } } },
   },
   'argoproj.io/v1alpha1/Application': {
     load: () => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application').Application,

@@ -54,6 +54,8 @@ export interface FieldSchema {
   readonly items?: FieldSchema;
   /** For objects: their fields; any other is unknown. */
   readonly properties?: Readonly<Record<string, FieldSchema>>;
+  /** For maps (objects without `properties`): the schema of every value. */
+  readonly values?: FieldSchema;
   readonly minimum?: number;
 }
 
@@ -242,6 +244,10 @@ function checkField(schema: FieldSchema, value: unknown, path: PathSegments, fou
   if (schema.items !== undefined) {
     const items = schema.items;
     (value as unknown[]).forEach((v, i) => checkField(items, v, [...path, i], found));
+  }
+  if (schema.values !== undefined) {
+    const values = schema.values;
+    for (const [key, v] of Object.entries(value as Json)) checkField(values, v, [...path, key], found);
   }
   if (schema.properties !== undefined) {
     const properties = schema.properties;

@@ -48,6 +48,8 @@ export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: 
   if (Buffer.byteLength(file.text, 'utf8') > LIMITS.maxBytes) {
     return fail(`File is larger than ${LIMITS.maxBytes / 1024} KiB`, 'a service spec is a few hundred lines; split it or remove generated content');
   }
+  // Nothing but blank lines and comments: js-yaml calls that a syntax error, a person calls it empty.
+  if (!/^[ \t]*[^#\s]/m.test(file.text)) return fail('File is empty', 'write a mapping, or delete the file');
   let data: unknown;
   try {
     data = yaml.load(file.text, { filename: file.path, maxAliases: LIMITS.maxAliases, maxDepth: LIMITS.maxDepth });
@@ -58,6 +60,9 @@ export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: 
     if (/alias/i.test(reason)) {
       return fail(`YAML uses too many aliases${where}: ${reason}`, `use at most ${LIMITS.maxAliases} aliases; write the values out`);
     }
+    if (/maxDepth/.test(reason)) {
+      return fail(`YAML nests deeper than ${LIMITS.maxDepth} levels${where}`, 'a service spec nests a few levels; remove the generated or pasted structure');
+    }
     return fail(`YAML syntax error${where}: ${reason}`, 'fix the YAML syntax (indentation, quoting, a missing colon)');
   }
   if (data === undefined || data === null) return fail('File is empty', 'write a mapping, or delete the file');
@@ -65,7 +70,7 @@ export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: 
     return fail(`Expected a mapping at the top level, got ${Array.isArray(data) ? 'a list' : typeof data}`, 'start the file with `name: <service>`');
   }
   if (countNodes(data, LIMITS.maxNodes) > LIMITS.maxNodes) {
-    return fail(`File expands to more than ${LIMITS.maxNodes} values (an alias bomb?)`, 'write the values out without nested aliases');
+    return fail(`File has more than ${LIMITS.maxNodes} values once aliases are expanded (a service spec has a few hundred)`, 'remove generated content, and write values out instead of nesting aliases');
   }
   return { data };
 }

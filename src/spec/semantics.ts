@@ -75,8 +75,21 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
   if (spec.secrets) {
     const consumers = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
     const source = spec.secrets.source;
+    if (Object.keys(spec.secrets.items).length === 0) out.push({ path: 'secrets.items', message: 'secrets has no items, so it delivers nothing', fix: 'list the secrets the app reads under secrets.items, or remove the secrets section' });
+    // The Secret key and file of each item, defaulted as the secret constructs do: one item each.
+    const keys = new Map<string, string>();
+    const files = new Map<string, string>();
     for (const [k, item] of Object.entries(spec.secrets.items)) {
       (item.consumers ?? []).forEach((c, i) => refCheck(`secrets.items.${k}.consumers[${i}]`, c, consumers, 'process or job'));
+      const file = item.file ?? k.toLowerCase();
+      const key = item.key ?? file;
+      if (keys.has(key)) out.push({ path: `secrets.items.${k}.key`, message: `Secrets "${keys.get(key)}" and "${k}" both use the Secret key "${key}"`, fix: 'give each item its own key' });
+      if (files.has(file)) out.push({ path: `secrets.items.${k}.file`, message: `Secrets "${files.get(file)}" and "${k}" both use the file name "${file}"`, fix: 'give each item its own file' });
+      keys.set(key, k);
+      files.set(file, k);
+      if (spec.secrets.delivery === 'dotenv' && !('existingSecret' in source) && key === '.env') {
+        out.push({ path: `secrets.items.${k}.key`, message: `Secret key ".env" is taken: it holds the rendered .env file`, fix: 'give the item another key' });
+      }
       if ('externalSecret' in source && !item.remoteKey) {
         out.push({ path: `secrets.items.${k}.remoteKey`, message: `Secret "${k}" needs remoteKey for an ExternalSecret source`, fix: 'set remoteKey (and property, if the remote value is a JSON object)' });
       }
@@ -107,13 +120,19 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
   for (const [d, dep] of Object.entries(spec.dependencies)) {
     (dep.usedBy ?? []).forEach((u, i) => refCheck(`dependencies.${d}.usedBy[${i}]`, u, everyone, 'process or job'));
     if (everyone.has(d)) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of a process of this service`, fix: 'rename the dependency (e.g. postgres, redis), so its egress policy does not collide with the process' });
+    if (d === 'internet-https' && spec.externalHttps.length) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of the egress policy for externalHttps`, fix: 'rename the dependency, so its egress policy does not collide with the one for externalHttps' });
   }
 
   // Jobs.
   const retention = spec.cron.retention;
   if (retention) {
-    if (!spec.secrets?.items[retention.databaseUrlSecret]) {
+    // An own key only: a name such as "constructor" must not find Object.prototype's.
+    const item = spec.secrets && Object.hasOwn(spec.secrets.items, retention.databaseUrlSecret) ? spec.secrets.items[retention.databaseUrlSecret] : undefined;
+    if (!item) {
       out.push({ path: 'cron.retention.databaseUrlSecret', message: `Secret "${retention.databaseUrlSecret}" is not defined in secrets.items`, fix: 'declare the database URL secret under secrets.items' });
+    } else if (spec.secrets?.delivery === 'files' && item.consumers && !item.consumers.includes('retention')) {
+      // With files delivery the job reads <NAME>_FILE from the shared secret files, which only consumers get.
+      out.push({ path: `secrets.items.${retention.databaseUrlSecret}.consumers`, message: `Secret "${retention.databaseUrlSecret}" is the retention job's database URL, but its consumers do not include "retention"`, fix: 'add retention to its consumers, or omit consumers so every process and job gets it' });
     }
   }
   if (spec.cron.tmpCleanup) refCheck('cron.tmpCleanup.volume', spec.cron.tmpCleanup.volume, volumes, 'volume');

@@ -43,11 +43,18 @@ export function credentialReason(value: string): string | undefined {
   const url = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i.exec(value);
   if (url && !/^\$\(|^\$\{/.test(url[1])) return 'is a URL with a password in it (scheme://user:password@host)';
   for (const token of value.split(/[\s,;"'=]+/)) {
-    // Only the alphabet keys and tokens are written in (hex, base64, base64url): a shell expansion
-    // such as ${PRUNE_BATCH_SIZE:-5000} in a script is not a credential.
-    if (token.length >= 24 && /^[A-Za-z0-9+_.~-]+=*$/.test(token) && entropy(token) >= 4.0 && /[0-9]/.test(token) && /[A-Za-z]/.test(token)) {
-      return 'is a long high-entropy string (a key or token?)';
-    }
+    if (token.length >= 24 && looksRandom(token)) return 'is a long high-entropy string (a key or token?)';
   }
   return undefined;
+}
+
+/**
+ * A token in the alphabet keys are written in that reads as random: mixed-case base64 or
+ * base64url with digits, or a long hex string. Lower-case identifiers (python module paths,
+ * names with "_" or "."), file paths and shell expansions such as ${BATCH:-5000} are not.
+ */
+function looksRandom(token: string): boolean {
+  if (/^[0-9a-f]{32,}$/i.test(token)) return true;
+  // A file path is not a key, however random its parts ("/" is also base64, but not first).
+  return /^[A-Za-z0-9+_-][A-Za-z0-9+/_-]*=*$/.test(token) && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4.0;
 }

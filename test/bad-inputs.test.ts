@@ -1,0 +1,152 @@
+/**
+ * The catalogue of bad inputs (test/bad-inputs/): each case is ONE file, a malformed spec,
+ * overlay or berth.yaml, written over a copy of the real repository; `expected.json` pins the
+ * message `berth synth` must print for it.
+ *
+ * For every case the real CLI must: exit non-zero, print the pinned lines on stderr (in order,
+ * each a whole line), print no stack trace and nothing on stdout, leave dist/ byte for byte as
+ * it was, and finish well within the hang guard. Durations are recorded and summarized; speed
+ * itself is the benchmark's business, not this test's.
+ *
+ * A case marked `knownBug` documents a bug that is not fixed yet: its `stderr` is the message
+ * berth should print once it is, and it runs as `test.failing` until then. When such a test
+ * starts to fail, the bug is fixed: remove `knownBug` (and pin the real message).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { berth, hashTree, tempRepo } from './helpers';
+
+interface Expectation {
+  /** What the case is about, for the summary. */
+  readonly category: string;
+  /** Lines stderr must contain, each a whole line (or a line starting with `prefix`), in this order. */
+  readonly stderr: ReadonlyArray<string | { readonly prefix: string }>;
+  /** Put the case file outside the repository and make this repository path a symlink to it. */
+  readonly symlink?: string;
+  /** Grow the case file before writing it: comment lines up to a size, or list items appended at the end. */
+  readonly generate?: { readonly padToBytes?: number; readonly appendListItems?: { readonly count: number; readonly line: string } };
+  /** The bug this case shows, while it is not fixed (see the report of issue 12). */
+  readonly knownBug?: string;
+  /** For a known bug: what berth printed when the case was written. */
+  readonly actual?: readonly string[];
+}
+
+const ROOT = path.join(__dirname, 'bad-inputs');
+const CASES = path.join(ROOT, 'cases');
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'expected.json'), 'utf8')) as { cases: Record<string, Expectation> };
+const caseNames = fs.readdirSync(CASES).filter((d) => fs.statSync(path.join(CASES, d)).isDirectory()).sort();
+
+/** Every file under a directory, relative to it. */
+function filesUnder(dir: string, rel = ''): string[] {
+  return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(dir, path.join(rel, e.name)) : [path.join(rel, e.name)]));
+}
+
+/** The case's text, grown as `generate` says. */
+function caseText(file: string, exp: Expectation): string {
+  let text = fs.readFileSync(file, 'utf8');
+  const pad = exp.generate?.padToBytes;
+  if (pad) {
+    const line = '# padding: a generated file far larger than any service spec ..........................\n';
+    text += line.repeat(Math.ceil((pad - Buffer.byteLength(text)) / line.length) + 1);
+  }
+  const items = exp.generate?.appendListItems;
+  if (items) text += `${items.line}\n`.repeat(items.count);
+  return text;
+}
+
+/** True when `needles` occur in `haystack` as whole lines (or line prefixes), in order. */
+function containsLinesInOrder(haystack: string, needles: Expectation['stderr']): boolean {
+  const lines = haystack.split('\n');
+  let at = 0;
+  for (const n of needles) {
+    const i = lines.findIndex((l, j) => j >= at && (typeof n === 'string' ? l === n : l.startsWith(n.prefix)));
+    if (i < 0) return false;
+    at = i + 1;
+  }
+  return true;
+}
+
+const durations: Array<{ name: string; ms: number }> = [];
+
+beforeAll(() => {
+  // Build lib/ once up front (bin/berth.js rebuilds when sources changed), so no case pays for it.
+  berth(ROOT, 'help');
+});
+
+afterAll(() => {
+  if (!durations.length) return;
+  const sorted = [...durations].sort((a, b) => a.ms - b.ms);
+  const slowest = sorted[sorted.length - 1];
+  const byCategory = new Map<string, number>();
+  for (const n of caseNames) byCategory.set(manifest.cases[n]?.category ?? '?', (byCategory.get(manifest.cases[n]?.category ?? '?') ?? 0) + 1);
+  const known = caseNames.filter((n) => manifest.cases[n]?.knownBug);
+  // eslint-disable-next-line no-console
+  console.log(
+    `bad inputs: ${durations.length} cases through \`berth synth\`; wall time per case median ${sorted[Math.floor(sorted.length / 2)].ms} ms, ` +
+      `max ${slowest.ms} ms (${slowest.name}); ${known.length} known bugs\n` +
+      [...byCategory].map(([c, n]) => `  ${c}: ${n}`).join('\n'),
+  );
+});
+
+describe('bad-input catalogue', () => {
+  test('every case has exactly one file and a pinned expectation, and every expectation a case', () => {
+    expect(caseNames.length).toBeGreaterThanOrEqual(40);
+    expect(Object.keys(manifest.cases).sort()).toEqual(caseNames);
+    for (const name of caseNames) {
+      expect([name, filesUnder(path.join(CASES, name)).length]).toEqual([name, 1]);
+      expect(manifest.cases[name].stderr.length).toBeGreaterThan(0);
+    }
+  });
+
+  for (const name of caseNames) {
+    const exp = manifest.cases[name];
+    if (!exp) continue;
+    const run = exp.knownBug ? test.failing : test;
+    run(
+      exp.knownBug ? `${name} (known bug: ${exp.knownBug})` : name,
+      () => {
+        const repo = tempRepo();
+        const outside = `${repo}-outside`;
+        try {
+          const dist = path.join(repo, 'dist');
+          const before = hashTree(dist);
+          expect(Object.keys(before).length).toBeGreaterThan(0);
+
+          const [rel] = filesUnder(path.join(CASES, name));
+          const text = caseText(path.join(CASES, name, rel), exp);
+          if (exp.symlink) {
+            // A chart file that resolves outside the repository (e.g. ../../etc/…): made here, as git would keep the link.
+            fs.mkdirSync(outside, { recursive: true });
+            const target = path.join(outside, path.basename(rel));
+            fs.writeFileSync(target, text);
+            const link = path.join(repo, exp.symlink);
+            fs.rmSync(link, { force: true });
+            fs.symlinkSync(path.relative(path.dirname(link), target), link);
+          } else {
+            fs.mkdirSync(path.dirname(path.join(repo, rel)), { recursive: true });
+            fs.writeFileSync(path.join(repo, rel), text);
+          }
+
+          const t0 = process.hrtime.bigint();
+          const r = berth(repo, 'synth');
+          const ms = Math.round(Number(process.hrtime.bigint() - t0) / 1e6);
+          durations.push({ name, ms });
+
+          expect({ code: r.code === 0 ? 0 : 'non-zero', stdout: r.stdout }).toEqual({ code: 'non-zero', stdout: '' });
+          if (!containsLinesInOrder(r.stderr, exp.stderr)) {
+            // The full output, for a readable failure.
+            expect(r.stderr).toBe(exp.stderr.map((l) => (typeof l === 'string' ? l : `${l.prefix}…`)).join('\n'));
+          }
+          expect(r.stderr).not.toMatch(/\n\s+at /);
+          expect(hashTree(dist)).toEqual(before);
+          // A hang guard only: the one-second target is the benchmark's.
+          expect(ms).toBeLessThan(5000);
+        } finally {
+          fs.rmSync(repo, { recursive: true, force: true });
+          fs.rmSync(outside, { recursive: true, force: true });
+        }
+      },
+      30_000,
+    );
+  }
+});
