@@ -8,7 +8,7 @@ import { buildOutput, CheckError, SynthOutput, unitChecker } from './app';
 import { runChecks } from './check/index';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
-import { SpecError } from './spec/errors';
+import { Problem, SpecError } from './spec/errors';
 import { loadProject, loadProjectConfig, LoadedProject, SourceFile } from './spec/load';
 import { readTree, replaceTreeAtomically } from './output/atomic-write';
 import { diffTrees, ObjectChange } from './output/diff';
@@ -37,6 +37,7 @@ export function readSources(root: string): { config: SourceFile; charts: SourceF
     throw new SpecError([{ file: configPath, path: '', message: 'Project file berth.yaml is missing', fix: 'run berth from the repository root, or create berth.yaml with repoURL and environments' }]);
   }
   const charts: SourceFile[] = [];
+  const folders: Problem[] = [];
   const chartsDir = path.join(root, 'charts');
   const dirs = fs.existsSync(chartsDir) ? fs.readdirSync(chartsDir, { withFileTypes: true }) : [];
   for (const d of dirs.sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -47,11 +48,16 @@ export function readSources(root: string): { config: SourceFile; charts: SourceF
       charts.push({ path: rel, text: '' });
       continue;
     }
-    for (const f of fs.readdirSync(path.join(root, rel)).sort()) {
-      if (f.startsWith('.') || f.toLowerCase() === 'readme.md') continue;
-      charts.push(read(`${rel}/${f}`));
+    for (const f of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (f.name.startsWith('.') || f.name.toLowerCase() === 'readme.md') continue;
+      if (f.isDirectory()) {
+        folders.push({ file: `${rel}/${f.name}`, path: '', message: 'Unexpected folder under charts/', fix: 'specs live at charts/<service>/service.yaml and charts/<service>/<env>.yaml; move or delete this folder' });
+        continue;
+      }
+      charts.push(read(`${rel}/${f.name}`));
     }
   }
+  if (folders.length) throw new SpecError(folders);
   return { config: read(configPath), charts };
 }
 

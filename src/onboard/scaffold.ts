@@ -120,7 +120,9 @@ export function scaffold(draft: Draft, opts: NewOptions): Scaffold {
     ...(Object.keys(draft.dependencies).length ? { dependencies: draft.dependencies } : {}),
   };
   if (Object.keys(web).length > 1 && opts.host) {
-    notes.push({ message: `${Object.keys(web).length} web processes share the edge: set web.<name>.paths to the prefixes each one serves (e.g. [/api] for the backend, [/] for the frontend)` });
+    // One prefix per process at the edge: the first keeps "/", the others get a placeholder.
+    for (const name of Object.keys(web).slice(1)) (web[name] as Record<string, unknown>).paths = [`/${name}`];
+    notes.push({ message: `${Object.keys(web).length} web processes share the edge: set web.<name>.paths to the prefixes each one serves (e.g. [/api] for the backend, [/] for the frontend); placeholders /<name> are set for all but the first` });
   }
 
   redactCommands(spec, notes);

@@ -157,7 +157,14 @@ export function issuesToProblems(
     }
     const received = valueAt(input, issue.path);
     let message = issue.message;
-    if (issue.code === 'invalid_type' && received === undefined) message = `Required: expected ${issue.expected}`;
+    if (issue.code === 'invalid_key' && issue.issues.length) {
+      // A record key broke its rule: say which rule, about the key itself.
+      const key = issue.path[issue.path.length - 1];
+      problems.push({ file, path: formatPath(issue.path), message: `${issue.issues[0].message} (got ${JSON.stringify(String(key))})` });
+      continue;
+    }
+    if (issue.code === 'invalid_union' && received === undefined) message = `Required: expected one of ${knownKeysAt(schema, issue.path).join(', ')}`;
+    else if (issue.code === 'invalid_type' && received === undefined) message = `Required: expected ${issue.expected}`;
     else if (received !== undefined && typeof received !== 'object' && !message.includes(String(received))) {
       message += ` (got ${JSON.stringify(received)})`;
     }

@@ -175,6 +175,8 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
 
   const units: ServiceUnit[] = [];
   const seenNames = new Map<string, string>();
+  // One service per namespace and environment: each Application owns its Namespace object.
+  const namespaces = new Map<string, { service: string; file: string }>();
   for (const dir of [...dirs.keys()].sort()) {
     const files = dirs.get(dir)!;
     const baseFile = files.get('service');
@@ -232,6 +234,13 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       }
       const semantic = checkSemantics(result.data, config.environments[env], env);
       for (const p of semantic) problems.push({ file: fileFor(p.path.split(/[.[]/).filter(Boolean)), ...p });
+      const ns = result.data.namespace ?? result.data.name;
+      const owner = namespaces.get(`${env}/${ns}`);
+      if (owner && owner.service !== result.data.name) {
+        problems.push({ file: fileFor(['namespace']), path: 'namespace', message: `Namespace "${ns}" is already the namespace of service "${owner.service}" (${owner.file})`, fix: 'give every service its own namespace' });
+        continue;
+      }
+      namespaces.set(`${env}/${ns}`, { service: result.data.name, file: baseFile.path });
       if (semantic.length === 0) {
         units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path] });
       }

@@ -75,6 +75,18 @@ export const SqlIdentifier = z
   .max(63)
   .regex(/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/, 'must be a plain SQL identifier (lower-case letters, digits, "_", optionally schema.table)');
 
+/** A Gateway listener name (a section of a Gateway). */
+const SectionName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a Gateway listener name such as https');
+
+/** An IPv4 CIDR block with real octets and prefix. */
+const Cidr = z.string().refine((c) => {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}, 'must be an IPv4 CIDR such as 10.0.0.5/32');
+
+/** A replica count: the API field is an int32. */
+const Replicas = (min: number, message: string) => z.number().int().min(min, message).max(2147483647, 'must be at most 2147483647');
+
 const Labels = z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a label key'), z.string().max(63));
 
 // ---------------------------------------------------------------------------------------------
@@ -120,8 +132,8 @@ export const Server = z.enum(['gunicorn', 'uvicorn', 'waitress', 'other']);
 
 export const Autoscaling = z
   .strictObject({
-    minReplicas: z.number().int().min(1, 'must be at least 1'),
-    maxReplicas: z.number().int().min(1, 'must be at least 1'),
+    minReplicas: Replicas(1, 'must be at least 1'),
+    maxReplicas: Replicas(1, 'must be at least 1'),
     cpuUtilization: z.number().int().min(10).max(100).default(70),
   })
   .refine((a) => a.maxReplicas >= a.minReplicas, { message: 'maxReplicas must be at least minReplicas', path: ['maxReplicas'] });
@@ -131,7 +143,7 @@ export const WebProcess = z.strictObject({
   ...ProcessFields,
   server: Server.default('gunicorn'),
   port: Port,
-  replicas: z.number().int().min(1, 'must be at least 1 (use autoscaling for elastic replicas)').default(2),
+  replicas: Replicas(1, 'must be at least 1 (use autoscaling for elastic replicas)').default(2),
   autoscaling: Autoscaling.optional(),
   health: Health,
   metrics: Metrics.optional(),
@@ -146,7 +158,7 @@ export type WebProcess = z.infer<typeof WebProcess>;
 /** A background process with no Service and no inbound traffic. */
 export const WorkerProcess = z.strictObject({
   ...ProcessFields,
-  replicas: z.number().int().min(1, 'must be at least 1').default(1),
+  replicas: Replicas(1, 'must be at least 1').default(1),
   probe: z
     .strictObject({ exec: z.array(z.string()).min(1), periodSeconds: z.number().int().min(5).default(30) })
     .optional()
@@ -208,7 +220,7 @@ export type SecretItem = z.infer<typeof SecretItem>;
 export const Secrets = z.strictObject({
   source: SecretSource,
   delivery: z.enum(['files', 'dotenv', 'env']).default('files').describe('files: NAME_FILE; dotenv: a .env in the working dir; env: secretKeyRef'),
-  mountPath: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path').default('/run/secrets'),
+  mountPath: z.string().regex(/^(\/[^\0/]+)+$/, 'must be an absolute directory without a trailing slash, such as /run/secrets').default('/run/secrets'),
   dotenvPath: z.string().regex(/^\/.*\/\.env$/, 'must be an absolute path ending in /.env').optional(),
   items: z.record(EnvName, SecretItem),
 });
@@ -287,7 +299,11 @@ export const Tls = z.union([
 export const Edge = z.strictObject({
   hosts: z.array(Hostname).min(1),
   profile: z.enum(['nginx', 'traefik', 'gateway']).optional().describe('defaults to the environment profile'),
-  className: z.string().optional().describe('ingressClassName; defaults to the environment'),
+  className: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be the name of an IngressClass (lower-case letters, digits, "-" and ".")')
+    .optional()
+    .describe('ingressClassName; defaults to the environment'),
   tls: Tls.optional().describe('defaults to the environment cluster issuer'),
   maxBodyMiB: z.number().int().min(1).max(10240).default(1),
   websockets: z.boolean().default(false),
@@ -295,7 +311,7 @@ export const Edge = z.strictObject({
   timeoutSeconds: z.number().int().min(1).max(86400).default(60),
   hstsMaxAgeSeconds: z.number().int().min(0).default(31536000),
   internalPaths: z.array(HttpPath).default([]).describe('paths that must never answer the internet'),
-  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: z.string().optional() }).optional(),
+  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: SectionName.optional() }).optional(),
 });
 export type Edge = z.infer<typeof Edge>;
 
@@ -306,7 +322,7 @@ export const Dependency = z
     host: z.string().optional().describe('for documentation and env; NetworkPolicy matches pods or CIDRs, not names'),
     namespace: DnsLabel.optional().describe('in-cluster: the namespace of its pods'),
     podLabels: Labels.optional().describe('in-cluster: the labels of its pods'),
-    cidr: z.string().regex(/^[0-9.]+\/[0-9]{1,2}$/, 'must be an IPv4 CIDR such as 10.0.0.5/32').optional().describe('outside the cluster'),
+    cidr: Cidr.optional().describe('outside the cluster'),
     usedBy: z.array(DnsLabel).optional().describe('processes (and jobs) that connect to it; default all'),
   })
   .refine((d) => Boolean(d.cidr) !== Boolean(d.namespace), {
@@ -358,7 +374,7 @@ export const Environment = z.strictObject({
   edgeProfile: z.enum(['nginx', 'traefik', 'gateway']).default('traefik'),
   ingressClassName: z.string().default('traefik'),
   clusterIssuer: DnsLabel.default('letsencrypt-prod'),
-  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: z.string().optional() }).optional(),
+  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: SectionName.optional() }).optional(),
   ingressController: PeerSelector.optional().describe('defaults by profile: ingress-nginx or traefik'),
   prometheus: PeerSelector.default({ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }),
   serviceMonitorLabels: Labels.default({ release: 'kube-prometheus-stack' }),

@@ -180,9 +180,76 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     }
   }
 
+  // Object names the API server accepts: `<service>-<process>` is a Service/Deployment/Job name
+  // (at most 63 characters); a CronJob name is at most 52 (its Jobs get a suffix).
+  for (const [group, list] of [['web', names.web], ['workers', names.workers], ['singletons', names.singletons]] as const) {
+    for (const n of list) {
+      const name = `${spec.name}-${n}`;
+      if (name.length > 63) out.push({ path: `${group}.${n}`, message: `Object name "${name}" is longer than 63 characters`, fix: 'shorten the service or process name' });
+    }
+  }
+  const cronPaths: Array<[string, string]> = [
+    ...(spec.cron.tmpCleanup ? [['tmp-cleanup', 'cron.tmpCleanup'] as [string, string]] : []),
+    ...(spec.cron.retention ? [['retention', 'cron.retention'] as [string, string]] : []),
+    ...Object.keys(spec.cron.jobs).map((j) => [j, `cron.jobs.${j}`] as [string, string]),
+  ];
+  for (const [n, path] of cronPaths) {
+    const name = `${spec.name}-${n}`;
+    if (name.length > 52) out.push({ path, message: `CronJob name "${name}" is longer than 52 characters`, fix: 'shorten the service or job name' });
+  }
+
+  // A namespace of its own: berth labels it restricted and fills it with default-deny policies.
+  const namespace = spec.namespace ?? spec.name;
+  if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(namespace)) {
+    out.push({ path: 'namespace', message: `Namespace "${namespace}" belongs to the cluster; a service needs a namespace of its own`, fix: 'set namespace to a name of the service’s own' });
+  }
+
+  // Limits at or above requests, as the API server demands.
+  const resources: Array<[string, { cpu: string; memory: string; cpuLimit?: string; memoryLimit?: string }]> = [
+    ...Object.entries(spec.web).map(([n, p]) => [`web.${n}.resources`, p.resources] as [string, typeof p.resources]),
+    ...Object.entries(spec.workers).map(([n, p]) => [`workers.${n}.resources`, p.resources] as [string, typeof p.resources]),
+    ...Object.entries(spec.singletons).map(([n, p]) => [`singletons.${n}.resources`, p.resources] as [string, typeof p.resources]),
+    ...Object.entries(spec.cron.jobs).map(([n, p]) => [`cron.jobs.${n}.resources`, p.resources] as [string, typeof p.resources]),
+    ...(spec.migration ? [['migration.resources', spec.migration.resources] as [string, typeof spec.migration.resources]] : []),
+  ];
+  for (const [path, r] of resources) {
+    if (r.cpuLimit !== undefined && quantity(r.cpuLimit) < quantity(r.cpu)) out.push({ path: `${path}.cpuLimit`, message: `cpuLimit ${r.cpuLimit} is below the cpu request ${r.cpu}`, fix: 'raise the limit or lower the request' });
+    if (r.memoryLimit !== undefined && quantity(r.memoryLimit) < quantity(r.memory)) out.push({ path: `${path}.memoryLimit`, message: `memoryLimit ${r.memoryLimit} is below the memory request ${r.memory}`, fix: 'raise the limit or lower the request' });
+  }
+
+  // Mount paths: one volume per directory, and never over berth's own scratch directories.
+  const scratch: Record<string, string> = { '/tmp': 'the /tmp scratch volume', '/run/gunicorn': "gunicorn's heartbeat directory", '/run/prometheus-multiproc': 'the metrics scratch volume' };
+  const mountedAt = new Map<string, string>();
+  for (const [n, v] of Object.entries(spec.volumes)) {
+    const at = v.mountPath.replace(/\/+$/, '') || '/';
+    const other = mountedAt.get(at);
+    if (other) out.push({ path: `volumes.${n}.mountPath`, message: `Volumes "${other}" and "${n}" are both mounted at ${at}`, fix: 'give each volume its own mountPath' });
+    else if (scratch[at]) out.push({ path: `volumes.${n}.mountPath`, message: `Volume "${n}" is mounted at ${at}, where berth mounts ${scratch[at]}`, fix: 'mount the volume somewhere else, e.g. /var/lib/<service>' });
+    mountedAt.set(at, n);
+  }
+
+  // One process per routed prefix at the edge.
+  const routedBy = new Map<string, string>();
+  for (const [n, p] of Object.entries(spec.web)) {
+    if (!p.public || !spec.edge) continue;
+    p.paths.forEach((path, i) => {
+      const other = routedBy.get(path);
+      if (other) out.push({ path: `web.${n}.paths[${i}]`, message: `Path "${path}" is routed to both web processes ${other} and ${n}`, fix: 'route each path prefix to one process' });
+      else routedBy.set(path, n);
+    });
+  }
+
   // Loosened security in production needs a reason that lands in an annotation.
   if (env.production && !spec.security.readOnlyRootFilesystem && !spec.security.reason) {
     out.push({ path: 'security.reason', message: `readOnlyRootFilesystem is turned off in ${envName} without a reason`, fix: 'say why in security.reason (it is recorded on the pods), or keep the root filesystem read-only' });
   }
   return out;
+}
+
+const UNITS: Readonly<Record<string, number>> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** A Kubernetes quantity (already validated by the schema) as a number, for comparisons. */
+export function quantity(q: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
+  return m ? Number(m[1]) * (UNITS[m[2]] ?? 1) : NaN;
 }

@@ -175,7 +175,7 @@ describe('berth new', () => {
         allowFrom: ['frontend'],
         mounts: ['uploads'],
       });
-      expect(spec.web.frontend).toEqual({ server: 'other', image: 'registry.example.com/rag-frontend:0.1.0', port: 8080, health: { liveness: '/health' } });
+      expect(spec.web.frontend).toEqual({ server: 'other', image: 'registry.example.com/rag-frontend:0.1.0', port: 8080, health: { liveness: '/health' }, paths: ['/frontend'] });
       expect(spec.workers).toEqual({
         worker: {
           command: ['arq', 'app.worker.WorkerSettings'], workingDir: '/app/backend', probe: { exec: ['sh', '-c', 'arq --check app.worker.WorkerSettings'] }, terminationGracePeriodSeconds: 330, mounts: ['uploads'],
