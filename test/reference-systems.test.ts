@@ -219,3 +219,11 @@ describe.each(['staging', 'prod'])('george (%s)', (env) => {
     expect(container(api).readinessProbe.httpGet.path).toBe('/ready');
   });
 });
+
+describe.each(['staging', 'prod'])('least privilege out (%s)', (env) => {
+  test("rag's static frontend never reaches the internet; its backend and worker reach Gemini", () => {
+    const policy = get(objectsOf(env, 'rag'), 'NetworkPolicy', 'rag-to-internet-https');
+    const callers = policy.spec.podSelector.matchExpressions[0].values;
+    expect(callers).toEqual(['backend', 'worker']);
+  });
+});

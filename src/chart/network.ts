@@ -52,11 +52,12 @@ export function allProcesses(spec: ServiceSpec): string[] {
 }
 
 /**
- * Processes that run the app's own code and may call `externalHttps`: web processes, workers,
- * singletons and generic CronJobs. The built-in jobs (migration, tmp cleanup, retention) only
+ * Processes that may call `externalHttps`: `externalHttpsUsedBy` when the spec names them, else
+ * those that run the app's own code: web processes, workers, singletons and generic CronJobs. The built-in jobs (migration, tmp cleanup, retention) only
  * talk to the database or a volume, so they never leave the cluster.
  */
 export function internetCallers(spec: ServiceSpec): string[] {
+  if (spec.externalHttpsUsedBy) return [...spec.externalHttpsUsedBy];
   const n = processNames(spec);
   return [...n.web, ...n.workers, ...n.singletons, ...Object.keys(spec.cron.jobs)];
 }

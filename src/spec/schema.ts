@@ -359,6 +359,11 @@ export const ServiceSpec = z.strictObject({
   edge: Edge.optional(),
   dependencies: z.record(DnsLabel, Dependency).default({}),
   externalHttps: z.array(Hostname).default([]).describe('external HTTPS APIs called (egress 443 to public addresses)'),
+  externalHttpsUsedBy: z
+    .array(DnsLabel)
+    .min(1, 'must list at least one process; omit it for every process that runs app code')
+    .optional()
+    .describe('processes that call the externalHttps APIs; default every web process, worker, singleton and generic cron job'),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 /** The spec as written, before defaults. */

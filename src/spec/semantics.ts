@@ -123,6 +123,9 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     if (d === 'internet-https' && spec.externalHttps.length) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of the egress policy for externalHttps`, fix: 'rename the dependency, so its egress policy does not collide with the one for externalHttps' });
   }
 
+  (spec.externalHttpsUsedBy ?? []).forEach((u, i) => refCheck(`externalHttpsUsedBy[${i}]`, u, everyone, 'process or job'));
+  if (spec.externalHttpsUsedBy && spec.externalHttps.length === 0) out.push({ path: 'externalHttpsUsedBy', message: 'externalHttpsUsedBy is set but externalHttps lists no API', fix: 'list the external APIs in externalHttps, or remove externalHttpsUsedBy' });
+
   // Jobs.
   const retention = spec.cron.retention;
   if (retention) {

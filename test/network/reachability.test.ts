@@ -199,9 +199,10 @@ describe.each(unitTable)('%s', (_title, u) => {
     }
   });
 
-  test('nothing else leaves: HTTPS to public addresses only for app code when externalHttps is set', () => {
+  test('nothing else leaves: HTTPS to public addresses only for the callers of externalHttps', () => {
     const names = processNames(u.spec);
-    const callers = new Set(u.spec.externalHttps.length ? [...names.web, ...names.workers, ...names.singletons, ...Object.keys(u.spec.cron.jobs)] : []);
+    const appCode = [...names.web, ...names.workers, ...names.singletons, ...Object.keys(u.spec.cron.jobs)];
+    const callers = new Set(u.spec.externalHttps.length ? (u.spec.externalHttpsUsedBy ?? appCode) : []);
     const publicServer = external('93.184.216.34', 'public server');
     for (const [name, source] of u.pods) {
       expect([name, allows(u, source, publicServer, 443)]).toEqual([name, callers.has(name)]);
