@@ -141,19 +141,28 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
     if (check) findings.push(...check(list, env));
     if (keepManifests) manifests.push(...list);
   };
-  const problems: Problem[] = [];
+  // A construct refused its props: reported against the service's base spec (an overlay only
+  // changes a few fields; the spec is where the service is described), once per message, with
+  // the environments it happened in.
+  const refused = new Map<string, { file: string; message: string; envs: string[] }>();
   for (const unit of project.units) {
     let objects: Record<string, any>[];
     try {
       objects = synthUnit(project, unit);
     } catch (e) {
-      // A construct refused its props: report it against the spec files, like a schema error.
-      problems.push({ file: unit.files[unit.files.length - 1], path: '', message: `${unit.env}: ${(e as Error).message}` });
+      const file = unit.files[0];
+      const message = (e as Error).message;
+      const key = `${file}\0${message}`;
+      const seen = refused.get(key);
+      if (seen) seen.envs.push(unit.env);
+      else refused.set(key, { file, message, envs: [unit.env] });
       continue;
     }
     add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, project.config.environments[unit.env]);
   }
-  if (problems.length) throw new SpecError(problems);
+  if (refused.size) {
+    throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: '', message: `${r.envs.sort().join(', ')}: ${r.message}` })));
+  }
   for (const env of Object.keys(project.config.environments).sort()) {
     const { apps, root } = synthApplications(project, env, outDir);
     for (const a of apps) add(`${appsDir(outDir, env)}/${a.metadata.name}.yaml`, [a], undefined);

@@ -59,9 +59,21 @@ export function podTemplates(objects: readonly any[]): Array<{ owner: any; templ
   return out;
 }
 
-/** A throwaway copy of the repo's inputs (berth.yaml, charts/, dist/) to run the CLI against. */
+/** Folders made by tempRepo() in this test file, removed when it ends (hooks must be declared at load, not in a test). */
+const tempRepos: string[] = [];
+if (typeof afterAll === 'function') {
+  afterAll(() => {
+    for (const dir of tempRepos.splice(0)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(`${dir}-outside`, { recursive: true, force: true });
+    }
+  });
+}
+
+/** A throwaway copy of the repo's inputs (berth.yaml, charts/, dist/) to run the CLI against; removed after the test file. */
 export function tempRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-'));
+  tempRepos.push(dir);
   for (const entry of ['berth.yaml', 'charts', 'dist']) {
     const src = path.join(REPO, entry);
     if (fs.existsSync(src)) fs.cpSync(src, path.join(dir, entry), { recursive: true });

@@ -35,15 +35,16 @@ export function toPlainJson(value: unknown, freeForm = false): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => toPlainJson(v));
-  if (value.constructor !== Object) {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
     // Quantity, IntOrString and the other number-or-string unions of the typed props.
     const inner = (value as { value?: unknown }).value;
     if (typeof inner === 'string' || typeof inner === 'number') return inner;
-    throw new Error(`cannot render a value of type ${value.constructor.name}`);
+    throw new Error(`cannot render a value of type ${proto?.constructor?.name ?? typeof value}`);
   }
   const out: Record<string, unknown> = {};
   const src = value as Record<string, unknown>;
-  const keys = Object.keys(src).map((k) => [k, freeForm ? k : (API_NAMES[k] ?? k)] as const);
+  const keys = Object.keys(src).map((k) => [k, freeForm || !Object.hasOwn(API_NAMES, k) ? k : API_NAMES[k]] as const);
   keys.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [k, name] of keys) {
     const v = toPlainJson(src[k], !freeForm && FREE_FORM.has(k));

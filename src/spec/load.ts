@@ -69,10 +69,26 @@ export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: 
   if (typeof data !== 'object' || Array.isArray(data)) {
     return fail(`Expected a mapping at the top level, got ${Array.isArray(data) ? 'a list' : typeof data}`, 'start the file with `name: <service>`');
   }
+  const proto = protoKeyPath(data);
+  if (proto !== undefined) {
+    return { problem: { file: file.path, path: proto, message: 'The key "__proto__" is not allowed (JavaScript reads it as an object\'s prototype, so it would be dropped silently)', fix: 'rename or remove the key' } };
+  }
   if (countNodes(data, LIMITS.maxNodes) > LIMITS.maxNodes) {
     return fail(`File has more than ${LIMITS.maxNodes} values once aliases are expanded (a service spec has a few hundred)`, 'remove generated content, and write values out instead of nesting aliases');
   }
   return { data };
+}
+
+/** The path of the first `__proto__` key (js-yaml keeps it as an own key; most code would not). */
+function protoKeyPath(data: unknown, at = ''): string | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const entries: Array<[string, unknown]> = Array.isArray(data) ? data.map((v, i) => [`[${i}]`, v]) : Object.entries(data).map(([k, v]) => [at ? `.${k}` : k, v]);
+  for (const [step, v] of entries) {
+    if (step === '__proto__' || step === '.__proto__') return `${at}${step}`;
+    const found = protoKeyPath(v, `${at}${step}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function countNodes(data: unknown, budget: number): number {
@@ -92,7 +108,7 @@ export function deepMerge(base: unknown, overlay: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overlay)) {
     if (v === null) delete out[k];
-    else out[k] = k in base ? deepMerge(base[k], v) : v;
+    else out[k] = Object.hasOwn(base, k) ? deepMerge(base[k], v) : v;
   }
   return out;
 }
@@ -177,6 +193,9 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
   const seenNames = new Map<string, string>();
   // One service per namespace and environment: each Application owns its Namespace object.
   const namespaces = new Map<string, { service: string; file: string }>();
+  // `<env> <host><path>` → the service that routes it: two Ingresses for one host and prefix
+  // leave the controller to pick one, so the second service to claim it is refused.
+  const routed = new Map<string, { service: string; file: string }>();
   for (const dir of [...dirs.keys()].sort()) {
     const files = dirs.get(dir)!;
     const baseFile = files.get('service');
@@ -241,6 +260,18 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
         continue;
       }
       namespaces.set(`${env}/${ns}`, { service: result.data.name, file: baseFile.path });
+      const hostsFile = fileFor(['edge', 'hosts']);
+      const claimed = routesOf(result.data).flatMap(({ host, index, path }) => {
+        const key = `${env} ${host}${path}`;
+        const other = routed.get(key);
+        if (!other) {
+          routed.set(key, { service: result.data.name, file: hostsFile });
+          return [];
+        }
+        if (other.service === result.data.name) return [];
+        return [{ file: hostsFile, path: `edge.hosts[${index}]`, message: `${env}: ${host}${path} is already routed to service "${other.service}" (${other.file})`, fix: 'give this service its own host, or route a different path prefix (web.<process>.paths)' }];
+      });
+      problems.push(...claimed);
       if (semantic.length === 0) {
         units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path] });
       }
@@ -250,9 +281,19 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
   return { config, units };
 }
 
+/** Every host and path prefix a service routes at the edge: its hosts × the paths of its public web processes. */
+function routesOf(spec: ServiceSpec): Array<{ host: string; index: number; path: string }> {
+  if (!spec.edge) return [];
+  const paths = [...new Set(Object.values(spec.web).flatMap((p) => (p.public ? p.paths : [])))];
+  return spec.edge.hosts.flatMap((host, index) => paths.map((path) => ({ host, index, path })));
+}
+
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
+  // A field already reported for what it is (a secret literal) is not reported again as unknown.
+  const explained = new Set(problems.filter((p) => !p.message.startsWith('Unknown key')).map((p) => `${p.file}\0${p.path}`));
   return problems.filter((p) => {
+    if (p.message.startsWith('Unknown key') && explained.has(`${p.file}\0${p.path}`)) return false;
     const k = `${p.file}\0${p.path}\0${p.message}`;
     if (seen.has(k)) return false;
     seen.add(k);

@@ -33,6 +33,17 @@ export const ImageRef = z
   )
   .refine((s) => !/:latest$/.test(s), 'must not use the "latest" tag: pin a version so a sync is reproducible');
 
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** The name of a cluster-scoped object such as an IngressClass or a StorageClass (a DNS-1123 subdomain). */
+const ClassName = (what: string) =>
+  z
+    .string()
+    .max(253, `must be at most 253 characters (the name of ${what})`)
+    .regex(DNS_SUBDOMAIN, `must be the name of ${what} (lower-case letters, digits, "-" and ".")`);
+
+/** The largest value of a Kubernetes int32 field. */
+const INT32_MAX = 2147483647;
+
 /** A TCP port number. */
 export const Port = z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
 
@@ -85,7 +96,7 @@ const Cidr = z.string().refine((c) => {
 }, 'must be an IPv4 CIDR such as 10.0.0.5/32');
 
 /** A replica count: the API field is an int32. */
-const Replicas = (min: number, message: string) => z.number().int().min(min, message).max(2147483647, 'must be at most 2147483647');
+const Replicas = (min: number, message: string) => z.number().int().min(min, message).max(INT32_MAX, `must be at most ${INT32_MAX}`);
 
 const Labels = z.record(z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'must be a label key'), z.string().max(63));
 
@@ -160,7 +171,7 @@ export const WorkerProcess = z.strictObject({
   ...ProcessFields,
   replicas: Replicas(1, 'must be at least 1').default(1),
   probe: z
-    .strictObject({ exec: z.array(z.string()).min(1), periodSeconds: z.number().int().min(5).default(30) })
+    .strictObject({ exec: z.array(z.string()).min(1), periodSeconds: z.number().int().min(5).max(3600).default(30) })
     .optional()
     .describe('exec liveness probe; none by default'),
   terminationGracePeriodSeconds: z.number().int().min(1).max(3600).default(120).describe('time to drain running jobs'),
@@ -233,7 +244,7 @@ export type Secrets = z.infer<typeof Secrets>;
 export const Volume = z.strictObject({
   size: Quantity,
   accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod']).default('ReadWriteOnce'),
-  storageClassName: z.string().optional(),
+  storageClassName: ClassName('a StorageClass').optional().describe("the cluster's default StorageClass when omitted"),
   mountPath: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path'),
   readOnly: z.boolean().default(false),
 });
@@ -265,7 +276,7 @@ export const TmpCleanup = z.strictObject({
   schedule: CronSchedule.default('0 3 * * *'),
   volume: DnsLabel.describe('the claim the app writes temp files to'),
   subPath: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative path inside the volume').optional(),
-  maxAgeHours: z.number().int().min(1).default(24),
+  maxAgeHours: z.number().int().min(1).max(8760, 'must be at most 8760 (a year)').default(24),
   command: z.array(z.string()).min(1).optional().describe("the app's own cleanup command; omit for the built-in script"),
   workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
 });
@@ -275,7 +286,7 @@ export const RetentionPrune = z.strictObject({
   schedule: CronSchedule.default('30 3 * * *'),
   tables: z.array(SqlIdentifier).min(1),
   column: SqlIdentifier.default('created_at'),
-  days: z.number().int().min(1, 'must be a positive number of days'),
+  days: z.number().int().min(1, 'must be a positive number of days').max(36500, 'must be at most 36500 days'),
   batchSize: z.number().int().min(100).max(100000).default(5000),
   databaseUrlSecret: EnvName.describe('the secret (key of secrets.items) holding the database URL'),
 });
@@ -299,9 +310,7 @@ export const Tls = z.union([
 export const Edge = z.strictObject({
   hosts: z.array(Hostname).min(1),
   profile: z.enum(['nginx', 'traefik', 'gateway']).optional().describe('defaults to the environment profile'),
-  className: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be the name of an IngressClass (lower-case letters, digits, "-" and ".")')
+  className: ClassName('an IngressClass')
     .optional()
     .describe('ingressClassName; defaults to the environment'),
   tls: Tls.optional().describe('defaults to the environment cluster issuer'),
@@ -309,7 +318,7 @@ export const Edge = z.strictObject({
   websockets: z.boolean().default(false),
   streaming: z.boolean().default(false).describe('server-sent events: proxy buffering off'),
   timeoutSeconds: z.number().int().min(1).max(86400).default(60),
-  hstsMaxAgeSeconds: z.number().int().min(0).default(31536000),
+  hstsMaxAgeSeconds: z.number().int().min(0).max(INT32_MAX).default(31536000),
   internalPaths: z.array(HttpPath).default([]).describe('paths that must never answer the internet'),
   gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: SectionName.optional() }).optional(),
 });
@@ -332,9 +341,9 @@ export type Dependency = z.infer<typeof Dependency>;
 
 export const Security = z.strictObject({
   readOnlyRootFilesystem: z.boolean().default(true),
-  runAsUser: z.number().int().min(1, 'must be a non-root uid').default(10001),
-  runAsGroup: z.number().int().min(1, 'must be a non-root gid').default(10001),
-  fsGroup: z.number().int().min(1).default(10001),
+  runAsUser: z.number().int().min(1, 'must be a non-root uid').max(INT32_MAX).default(10001),
+  runAsGroup: z.number().int().min(1, 'must be a non-root gid').max(INT32_MAX).default(10001),
+  fsGroup: z.number().int().min(1).max(INT32_MAX).default(10001),
   reason: z.string().min(10).optional().describe('why a default is loosened; required in prod'),
 });
 

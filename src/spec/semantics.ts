@@ -123,6 +123,16 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     if (d === 'internet-https' && spec.externalHttps.length) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of the egress policy for externalHttps`, fix: 'rename the dependency, so its egress policy does not collide with the one for externalHttps' });
   }
 
+  // `<service>-<web>-ingress` and `<service>-to-<destination>` meet when a web process is called
+  // `to-x` and a destination `x-ingress`: the second policy would replace the first.
+  for (const w of names.web) {
+    if (!w.startsWith('to-')) continue;
+    const d = `${w.slice(3)}-ingress`;
+    const clash = `Two NetworkPolicies would be named "${spec.name}-${w}-ingress": who may reach web process "${w}", and egress to "${d}"`;
+    if (d in spec.dependencies) out.push({ path: `dependencies.${d}`, message: clash, fix: `rename the dependency or the web process "${w}"` });
+    else if (web.has(d)) out.push({ path: `web.${w}`, message: clash, fix: `rename web process "${w}" or "${d}"` });
+  }
+
   (spec.externalHttpsUsedBy ?? []).forEach((u, i) => refCheck(`externalHttpsUsedBy[${i}]`, u, everyone, 'process or job'));
   if (spec.externalHttpsUsedBy && spec.externalHttps.length === 0) out.push({ path: 'externalHttpsUsedBy', message: 'externalHttpsUsedBy is set but externalHttps lists no API', fix: 'list the external APIs in externalHttps, or remove externalHttpsUsedBy' });
 
@@ -146,7 +156,13 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     const users: string[] = [];
     let scaled: string | undefined;
     for (const [, n, p] of allProcs) if (p.mounts.includes(vol)) users.push(n);
-    if (spec.cron.tmpCleanup?.volume === vol) users.push('tmp-cleanup');
+    if (spec.cron.tmpCleanup?.volume === vol) {
+      // The cleanup job runs on the node of the claim's one long-running user (pod affinity, see
+      // chart/jobs.ts), where a ReadWriteOnce claim can be mounted twice; ReadWriteOncePod cannot.
+      const longRunning = new Set([...names.web, ...names.workers, ...names.singletons]);
+      const colocated = v.accessMode === 'ReadWriteOnce' && users.length === 1 && longRunning.has(users[0]);
+      if (!colocated) users.push('tmp-cleanup');
+    }
     for (const [n, p] of Object.entries(spec.web)) {
       if (p.mounts.includes(vol) && (p.replicas > 1 || p.autoscaling)) scaled = `web.${n} (${p.autoscaling ? 'autoscaling' : `${p.replicas} replicas`})`;
     }

@@ -52,6 +52,14 @@ describe('kube()', () => {
     expect(() => toPlainJson({ x: new Odd() })).toThrow('cannot render a value of type Odd');
   });
 
+  test('keeps data keys named like Object members (constructor, toString) as plain data', () => {
+    expect(toPlainJson({ data: { constructor: 'y', toString: 'z' }, metadata: { labels: { hasOwnProperty: 'a' } } })).toEqual({
+      data: { constructor: 'y', toString: 'z' },
+      metadata: { labels: { hasOwnProperty: 'a' } },
+    });
+    expect(toPlainJson({ constructor: { value: 1 } })).toEqual({ constructor: { value: 1 } });
+  });
+
   test('keeps a cluster-scoped object out of the chart namespace', () => {
     const chart = new Chart(new App({ outdir: '/nonexistent' }), 'c', { namespace: 'ns', disableResourceNameHashes: true });
     const ns = kube(chart, 'n', k8s.KubeNamespace, { metadata: { name: 'ns' } }, { clusterScoped: true });

@@ -119,4 +119,68 @@ describe('loadProject', () => {
     expect(msg).toContain('charts/a/service.yaml');
     expect(msg).toContain('charts/b/service.yaml');
   });
+
+  test('refuses a second service routing a host and prefix another service already routes', () => {
+    const edge = 'edge: { hosts: [shop.example.com] }\n';
+    const msg = errorOf({
+      'charts/a/service.yaml': BASE.replace('name: demo', 'name: a') + edge,
+      'charts/b/service.yaml': BASE.replace('name: demo', 'name: b') + edge,
+    });
+    expect(msg).toBe(
+      [
+        'charts/b/service.yaml',
+        '  ✖ prod: shop.example.com/ is already routed to service "a" (charts/a/service.yaml)',
+        '    → at edge.hosts[0]',
+        '    → fix: give this service its own host, or route a different path prefix (web.<process>.paths)',
+        '  ✖ staging: shop.example.com/ is already routed to service "a" (charts/a/service.yaml)',
+        '    → at edge.hosts[0]',
+        '    → fix: give this service its own host, or route a different path prefix (web.<process>.paths)',
+      ].join('\n'),
+    );
+  });
+
+  test('lets services share a host under different prefixes, and per environment', () => {
+    const api = BASE.replace('name: demo', 'name: a') + 'edge: { hosts: [shop.example.com] }\n';
+    const docs = BASE.replace('name: demo', 'name: b').replace('port: 8000', 'port: 8000\n    paths: [/docs]') + 'edge: { hosts: [shop.example.com] }\n';
+    expect(load({ 'charts/a/service.yaml': api, 'charts/b/service.yaml': docs }).units).toHaveLength(4);
+    // b routes / only in staging (where a has another host): no clash.
+    const units = load({
+      'charts/a/service.yaml': api,
+      'charts/a/staging.yaml': 'edge: { hosts: [shop.staging.example.com] }\n',
+      'charts/b/service.yaml': BASE.replace('name: demo', 'name: b'),
+      'charts/b/staging.yaml': 'edge: { hosts: [shop.example.com] }\n',
+    }).units;
+    expect(units).toHaveLength(4);
+  });
+
+  test('refuses a web process "to-x" next to a destination "x-ingress": their NetworkPolicies share a name', () => {
+    const spec = `${BASE}  to-db:\n    port: 8001\n    public: false\n    allowFrom: [api]\n    health: { liveness: /health }\n`;
+    expect(errorOf({ 'charts/demo/service.yaml': `${spec}dependencies:\n  db-ingress: { port: 5432, cidr: 10.0.0.5/32 }\n` })).toContain(
+      '  ✖ Two NetworkPolicies would be named "demo-to-db-ingress": who may reach web process "to-db", and egress to "db-ingress"\n    → at dependencies.db-ingress',
+    );
+    const twoWeb = `${spec}  db-ingress:\n    port: 8002\n    public: false\n    allowFrom: [api]\n    health: { liveness: /health }\n`;
+    expect(errorOf({ 'charts/demo/service.yaml': twoWeb })).toContain('→ at web.to-db');
+  });
+
+  test('refuses a "__proto__" key, which JavaScript would drop silently, and keeps "constructor" as data', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': BASE + 'env:\n  __proto__: x\n' })).toBe(
+      'charts/demo/service.yaml\n  ✖ The key "__proto__" is not allowed (JavaScript reads it as an object\'s prototype, so it would be dropped silently)\n    → at env.__proto__\n    → fix: rename or remove the key',
+    );
+    const { units } = load({ 'charts/demo/service.yaml': BASE + 'env: { constructor: x, toString: y }\n', 'charts/demo/prod.yaml': 'env: { constructor: z }\n' });
+    expect(units.map((u) => [u.env, { ...u.spec.env }])).toEqual([['prod', { constructor: 'z', toString: 'y' }], ['staging', { constructor: 'x', toString: 'y' }]]);
+  });
+
+  test('reports a secret literal once, not again as an unknown key', () => {
+    const msg = errorOf({ 'charts/demo/service.yaml': BASE + 'secrets:\n  source: { existingSecret: demo }\n  items:\n    API_KEY: { value: abc }\n' });
+    expect(msg).toContain('Secret "API_KEY" has a plain value');
+    expect(msg).not.toContain('Unknown key');
+  });
+
+  test('tmp cleanup may share a ReadWriteOnce claim with its one single-replica user (it runs on that node), not a ReadWriteOncePod one', () => {
+    const spec = (mode: string) =>
+      BASE.replace('    port: 8000', '    port: 8000\n    replicas: 1\n    mounts: [tmp]') +
+      `volumes:\n  tmp: { size: 1Gi, accessMode: ${mode}, mountPath: /tmp/app }\ncron:\n  tmpCleanup: { volume: tmp }\n`;
+    expect(load({ 'charts/demo/service.yaml': spec('ReadWriteOnce') }).units).toHaveLength(2);
+    expect(errorOf({ 'charts/demo/service.yaml': spec('ReadWriteOncePod') })).toContain('ReadWriteOncePod claim "tmp" is mounted by 2 workloads (api, tmp-cleanup)');
+  });
 });
