@@ -261,16 +261,24 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       }
       namespaces.set(`${env}/${ns}`, { service: result.data.name, file: baseFile.path });
       const hostsFile = fileFor(['edge', 'hosts']);
-      const claimed = routesOf(result.data).flatMap(({ host, index, path }) => {
+      // One problem per host: the prefixes another service already routes there.
+      const clashes = new Map<number, { host: string; service: string; file: string; paths: string[] }>();
+      for (const { host, index, path } of routesOf(result.data)) {
         const key = `${env} ${host}${path}`;
         const other = routed.get(key);
-        if (!other) {
-          routed.set(key, { service: result.data.name, file: hostsFile });
-          return [];
+        if (!other) routed.set(key, { service: result.data.name, file: hostsFile });
+        else if (other.service !== result.data.name) {
+          const c = clashes.get(index) ?? { host, ...other, paths: [] };
+          c.paths.push(path);
+          clashes.set(index, c);
         }
-        if (other.service === result.data.name) return [];
-        return [{ file: hostsFile, path: `edge.hosts[${index}]`, message: `${env}: ${host}${path} is already routed to service "${other.service}" (${other.file})`, fix: 'give this service its own host, or route a different path prefix (web.<process>.paths)' }];
-      });
+      }
+      const claimed = [...clashes].map(([index, c]): Problem => ({
+        file: hostsFile,
+        path: `edge.hosts[${index}]`,
+        message: `${env}: service "${c.service}" (${c.file}) already routes ${c.host} ${c.paths.length === 1 ? 'prefix' : 'prefixes'} ${c.paths.join(', ')}`,
+        fix: 'give this service its own host, or route a different path prefix (web.<process>.paths)',
+      }));
       problems.push(...claimed);
       if (semantic.length === 0) {
         units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path] });

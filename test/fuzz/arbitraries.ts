@@ -500,14 +500,28 @@ export function validProject(): fc.Arbitrary<ProjectCase> {
     .tuple(environment('staging', false), environment('prod', true), fc.uniqueArray(serviceName, { minLength: 1, maxLength: 2 }), fc.integer({ min: 1, max: 40 }))
     .chain(([staging, prod, names, salt]) =>
       fc.tuple(...names.map((n, i) => serviceCase(n, [staging.edge, prod.edge], i * salt))).map((services) => ({
+        // Two services never route one host and prefix (berth refuses it): a host the first service
+        // already has moves under the second one's name. Overlay hosts are per service already.
         config: {
           repoURL: 'https://github.com/example/platform-gitops.git',
           targetRevision: 'main',
           environments: { staging: staging.env, prod: prod.env },
         },
-        services,
+        services: withOwnHosts(services),
       })),
     );
+}
+
+/** The services, with every base edge host taken by an earlier service prefixed by the later one's name. */
+function withOwnHosts(services: ServiceCase[]): ServiceCase[] {
+  const taken = new Set<string>();
+  return services.map((svc) => {
+    const edge = svc.spec.edge as { hosts: string[] } | undefined;
+    if (!edge) return svc;
+    const hosts = edge.hosts.map((h) => (taken.has(h) ? `${svc.dir}.${h}` : h));
+    for (const h of hosts) taken.add(h);
+    return { ...svc, spec: { ...svc.spec, edge: { ...edge, hosts } } };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

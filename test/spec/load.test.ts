@@ -129,14 +129,23 @@ describe('loadProject', () => {
     expect(msg).toBe(
       [
         'charts/b/service.yaml',
-        '  ✖ prod: shop.example.com/ is already routed to service "a" (charts/a/service.yaml)',
+        '  ✖ prod: service "a" (charts/a/service.yaml) already routes shop.example.com prefix /',
         '    → at edge.hosts[0]',
         '    → fix: give this service its own host, or route a different path prefix (web.<process>.paths)',
-        '  ✖ staging: shop.example.com/ is already routed to service "a" (charts/a/service.yaml)',
+        '  ✖ staging: service "a" (charts/a/service.yaml) already routes shop.example.com prefix /',
         '    → at edge.hosts[0]',
         '    → fix: give this service its own host, or route a different path prefix (web.<process>.paths)',
       ].join('\n'),
     );
+  });
+
+  test('names every clashing prefix of a host once', () => {
+    const spec = (name: string) => BASE.replace('name: demo', `name: ${name}`).replace('port: 8000', 'port: 8000\n    paths: [/, /api, /docs]') + 'edge: { hosts: [a.example.com, b.example.com] }\n';
+    const msg = errorOf({ 'charts/a/service.yaml': spec('a'), 'charts/b/service.yaml': spec('b').replace('/docs', '/help').replace('a.example.com, ', '') });
+    expect(msg.split('\n').filter((l) => l.includes('✖'))).toEqual([
+      '  ✖ prod: service "a" (charts/a/service.yaml) already routes b.example.com prefixes /, /api',
+      '  ✖ staging: service "a" (charts/a/service.yaml) already routes b.example.com prefixes /, /api',
+    ]);
   });
 
   test('lets services share a host under different prefixes, and per environment', () => {
