@@ -5,7 +5,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceConfig } from '../constructs/config/service-config';
-import { k8s } from '../constructs/kplus';
+import * as k8s from '../constructs/k8s';
 import { kube } from '../constructs/resource';
 import { serviceLabels } from '../constructs/workloads/labels';
 import { Environment, ServiceSpec } from '../spec/schema';

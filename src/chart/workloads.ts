@@ -2,7 +2,7 @@
  * Spec → workload constructs: web processes, workers, singletons and the migration Job, with the
  * leader flag, claims and RWO strategy rules applied.
  */
-import { k8s } from '../constructs/kplus';
+import * as k8s from '../constructs/k8s';
 import { kube } from '../constructs/resource';
 import { EnvVar, ResourceProps } from '../constructs/workloads/pod';
 import { MigrationJob } from '../constructs/workloads/migration-job';

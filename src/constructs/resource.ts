@@ -11,12 +11,7 @@
  */
 import { ApiObject, GroupVersionKind, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-
-/** The typed class of a Kubernetes kind: its group/version/kind and constructor props. */
-export interface KubeClass<P> {
-  readonly GVK: GroupVersionKind;
-  new (scope: Construct, id: string, props: P): ApiObject;
-}
+import type { KubeKind } from './k8s';
 
 /** JSON field names the typed props spell differently (props name → API name). */
 const API_NAMES: Readonly<Record<string, string>> = {
@@ -95,8 +90,9 @@ export class Resource extends ApiObject {
 
 /**
  * Declares a Kubernetes object with the props of its typed class, e.g.
- * `kube(this, 'Deployment', k8s.KubeDeployment, { metadata, spec })`.
+ * `kube(this, 'Deployment', k8s.KubeDeployment, { metadata, spec })`. The kind is one of ./k8s
+ * (or a typed class itself: only its GVK is read).
  */
-export function kube<P extends object>(scope: Construct, id: string, cls: KubeClass<P>, props: P, opts: { clusterScoped?: boolean } = {}): Resource {
+export function kube<P extends object>(scope: Construct, id: string, cls: KubeKind<P>, props: NoInfer<P>, opts: { clusterScoped?: boolean } = {}): Resource {
   return new Resource(scope, id, cls.GVK, props as Record<string, unknown>, opts.clusterScoped);
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { PodContribution } from '../workloads/pod';
 

@@ -2,7 +2,7 @@
  * Ingress rule rendering shared by the Ingress-based profiles (nginx, traefik). Internal to the
  * edge constructs: the generated `k8s.*` types stay out of every public props interface.
  */
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 import { EdgeRoute, ResolvedEndpoint, shadowedBackend } from './public-endpoint';
 
 /** The internal paths as routes to the backend each would otherwise reach. */

@@ -10,7 +10,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { EdgeCertificate } from './certificate';
 import { blockRoutes, ingressRules } from './ingress-rules';

@@ -7,7 +7,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
 import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate, ResourceProps, ScratchProps } from '../workloads/pod';

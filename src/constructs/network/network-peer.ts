@@ -3,7 +3,7 @@
  * port (NetworkPort). Static factories say the intent; the Kubernetes shape is rendered
  * internally, so the generated `k8s.*` types never appear in our props.
  */
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 import { selectorLabels } from '../workloads/labels';
 
 /** The label the API server sets on every namespace, the only reliable way to select one by name. */

@@ -19,7 +19,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { serviceLabels } from '../workloads/labels';
 import { NetworkPeer, NetworkPort, processSelector } from './network-peer';

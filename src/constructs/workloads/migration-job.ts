@@ -8,7 +8,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { objectName, workloadLabels, WorkloadIdentity } from './labels';
 import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate } from './pod';

@@ -7,7 +7,7 @@
  * Props here are berth's own small types, not the generated `k8s.*` ones, so the public API does
  * not change with the Kubernetes schema version.
  */
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 
 /** An env var: a literal, or a reference to a Secret or ConfigMap key. */
 export type EnvVar =

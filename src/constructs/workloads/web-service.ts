@@ -5,7 +5,7 @@
  */
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from '../kplus';
+import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
 import { ContainerProps, httpProbe, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
