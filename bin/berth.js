@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The berth command: make sure lib/ is current, then hand over to the compiled CLI.
 //
-// The bundle is loaded through a V8 code cache (lib/berth.js.cache, written after the first run
-// and whenever V8 rejects it), so later runs skip compiling it: most of a small synth's start-up.
+// The bundle is loaded through a V8 code cache, so later runs skip compiling it: most of a small
+// synth's start-up. The cache holds the bytecode of what the run that wrote it executed, so each
+// command has its own (lib/berth.js.synth.cache, …, written after the command's first run and
+// whenever V8 rejects it): a synth never runs with the cache of a `berth help`.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -11,21 +13,25 @@ const Module = require('module');
 
 require('./build').ensureFresh();
 
+const COMMANDS = new Set(['synth', 'check', 'diff', 'explain', 'new', 'schema']);
+const argv = process.argv.slice(2);
 const file = path.join(__dirname, '..', 'lib', 'berth.js');
-const cacheFile = `${file}.cache`;
+const cacheFile = `${file}.${COMMANDS.has(argv[0]) ? argv[0] : 'other'}.cache`;
 let cachedData;
 try {
   cachedData = fs.readFileSync(cacheFile);
 } catch {
   cachedData = undefined;
 }
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+// The bundle is ASCII (build.js asks esbuild for it), so latin1 reads it as it is, without
+// UTF-8 decoding.
+const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'latin1')), { filename: file, cachedData });
 const cli = new Module(file, module);
 cli.filename = file;
 cli.paths = Module._nodeModulePaths(path.dirname(file));
 script.runInThisContext().call(cli.exports, cli.exports, (id) => cli.require(id), cli, file, path.dirname(file));
 
-cli.exports.run(process.argv.slice(2)).then((code) => {
+cli.exports.run(argv).then((code) => {
   if (cachedData === undefined || script.cachedDataRejected) {
     try {
       const tmp = `${cacheFile}.${process.pid}`;
@@ -36,4 +42,7 @@ cli.exports.run(process.argv.slice(2)).then((code) => {
     }
   }
   process.exitCode = code;
+  // The run is over: exit now rather than let V8 finish a garbage collection it started (up to
+  // 20 ms). Only when all output has been handed to the OS; otherwise Node drains it first.
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
 });

@@ -4,8 +4,9 @@
 // type-checking is separate (`tsc --noEmit` in `npm test`, CI and the editor). The benchmark is
 // bundled the same way into lib/bench.js.
 //
-// `ensureFresh()` rebuilds only when a source file is newer than the last build, so a user who
-// edits a construct and runs `npm run synth` never runs stale code.
+// `ensureFresh()` rebuilds only when a source file (or this file, which holds the build options) is
+// newer than the last build, so a user who edits a construct and runs `npm run synth` never runs
+// stale code.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,7 +21,7 @@ const bundles = [
 ];
 
 function listSources() {
-  const files = [path.join(root, 'package-lock.json')];
+  const files = [path.join(root, 'package-lock.json'), __filename];
   const walk = (dir) => {
     let entries;
     try {
@@ -50,6 +51,8 @@ function build(files) {
       format: 'cjs',
       platform: 'node',
       target: 'node20',
+      // bin/berth.js reads the bundle as latin1, which is only right for ASCII (esbuild's default).
+      charset: 'ascii',
       minifySyntax: true,
       minifyWhitespace: true,
       keepNames: true,

@@ -2,6 +2,8 @@
  * The berth command line: `berth synth | check | explain | diff | new`. Parses argv, calls
  * main.ts, prints results; errors become messages and exit codes, never stack traces.
  */
+// First: zod reads this setting when a schema is made (see the module).
+import './util/zod-jitless';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
