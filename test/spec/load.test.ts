@@ -1,5 +1,7 @@
+import { buildOutput } from '../../src/app';
 import { formatProblems, SpecError } from '../../src/spec/errors';
 import { deepMerge, loadProject, SourceFile } from '../../src/spec/load';
+import { Dependency } from '../../src/spec/schema';
 
 const CONFIG: SourceFile = {
   path: 'berth.yaml',
@@ -191,5 +193,33 @@ describe('loadProject', () => {
       `volumes:\n  tmp: { size: 1Gi, accessMode: ${mode}, mountPath: /tmp/app }\ncron:\n  tmpCleanup: { volume: tmp }\n`;
     expect(load({ 'charts/demo/service.yaml': spec('ReadWriteOnce') }).units).toHaveLength(2);
     expect(errorOf({ 'charts/demo/service.yaml': spec('ReadWriteOncePod') })).toContain('ReadWriteOncePod claim "tmp" is mounted by 2 workloads (api, tmp-cleanup)');
+  });
+});
+
+describe('what a construct refuses past the spec checks', () => {
+  test('is blamed on the base spec, once, with every environment, even when overlays exist', () => {
+    const withToDb = `${BASE}  to-db:\n    port: 8001\n    public: false\n    allowFrom: [api]\n    health: { liveness: /health }\n`;
+    const project = load({
+      'charts/demo/service.yaml': withToDb,
+      'charts/demo/prod.yaml': 'web: { api: { replicas: 3 } }\n',
+      'charts/demo/staging.yaml': 'web: { api: { replicas: 1 } }\n',
+    });
+    expect(project.units.map((u) => u.files)).toEqual([
+      ['charts/demo/service.yaml', 'charts/demo/prod.yaml'],
+      ['charts/demo/service.yaml', 'charts/demo/staging.yaml'],
+    ]);
+    // Past the spec checks: a dependency whose egress policy takes the name of to-db's ingress policy.
+    for (const u of project.units) (u.spec.dependencies as Record<string, Dependency>)['db-ingress'] = Dependency.parse({ port: 5432, cidr: '10.0.0.5/32' });
+
+    let error: unknown;
+    try {
+      buildOutput(project);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SpecError);
+    expect(formatProblems((error as SpecError).problems)).toBe(
+      'charts/demo/service.yaml\n  ✖ prod, staging: NetworkPolicy name "demo-to-db-ingress" would be written twice (a process and an egress destination share a name); rename one of them',
+    );
   });
 });
