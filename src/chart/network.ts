@@ -10,6 +10,7 @@
  */
 import { NetworkPeer, NetworkPort } from '../constructs/network/network-peer';
 import { EgressGrant, NetworkPolicies, TrafficRule } from '../constructs/network/network-policies';
+import { INTERNET_HTTPS } from '../constructs/network/policy-names';
 import { Dependency, Edge, Environment, ServiceSpec } from '../spec/schema';
 import { processNames } from '../spec/semantics';
 import { ServiceContext } from './context';
@@ -27,8 +28,6 @@ export const INGRESS_CONTROLLER_DEFAULTS: Readonly<Record<'nginx' | 'traefik', P
   traefik: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
 };
 
-/** The egress destination name of `externalHttps`: the policy is `<service>-to-internet-https`. */
-export const INTERNET_HTTPS = 'internet-https';
 
 /**
  * The pods that proxy the edge's traffic to the service. `environments.<env>.ingressController`

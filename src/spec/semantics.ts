@@ -3,6 +3,7 @@
  * reject or silently get wrong (a ReadWriteOnce claim shared across nodes, two objects with
  * one name). Run after schema validation, per environment.
  */
+import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy, INTERNET_HTTPS } from '../constructs/network/policy-names';
 import { Environment, ServiceSpec } from './schema';
 
 /** A problem without its file: load.ts decides which file set the field. */
@@ -115,23 +116,30 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     }
   }
 
-  // Dependencies: who uses them, and names that cannot collide with processes (policy names).
+  // Dependencies: who uses them, and names that cannot be a process's (explain and policies name both).
   const everyone = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
   for (const [d, dep] of Object.entries(spec.dependencies)) {
     (dep.usedBy ?? []).forEach((u, i) => refCheck(`dependencies.${d}.usedBy[${i}]`, u, everyone, 'process or job'));
     if (everyone.has(d)) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of a process of this service`, fix: 'rename the dependency (e.g. postgres, redis), so its egress policy does not collide with the process' });
-    if (d === 'internet-https' && spec.externalHttps.length) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of the egress policy for externalHttps`, fix: 'rename the dependency, so its egress policy does not collide with the one for externalHttps' });
   }
 
-  // `<service>-<web>-ingress` and `<service>-to-<destination>` meet when a web process is called
-  // `to-x` and a destination `x-ingress`: the second policy would replace the first.
-  for (const w of names.web) {
-    if (!w.startsWith('to-')) continue;
-    const d = `${w.slice(3)}-ingress`;
-    const clash = `Two NetworkPolicies would be named "${spec.name}-${w}-ingress": who may reach web process "${w}", and egress to "${d}"`;
-    if (d in spec.dependencies) out.push({ path: `dependencies.${d}`, message: clash, fix: `rename the dependency or the web process "${w}"` });
-    else if (web.has(d)) out.push({ path: `web.${w}`, message: clash, fix: `rename web process "${w}" or "${d}"` });
-  }
+  // Every NetworkPolicy the service gets, by the names the construct gives them: no two parts of
+  // the spec may claim one name (e.g. web process "to-db" and dependency "db-ingress" both make
+  // "<service>-to-db-ingress"). A web process claims its egress name whether or not it is called.
+  const policies = new Map<string, string>();
+  const claim = (name: string, path: string, what: string) => {
+    const prev = policies.get(name);
+    if (prev === undefined) policies.set(name, what);
+    else if (!out.some((p) => p.path === path)) {
+      out.push({ path, message: `Two NetworkPolicies would be named "${name}": ${prev}, and ${what}`, fix: 'rename one of the two (policies are named <service>-<process>-ingress and <service>-to-<destination>)' });
+    }
+  };
+  claim(defaultDenyPolicy(spec.name), 'name', 'the default deny');
+  claim(allowDnsPolicy(spec.name), 'name', 'DNS egress');
+  for (const w of names.web) claim(ingressPolicy(spec.name, w), `web.${w}`, `who may reach web process "${w}"`);
+  for (const w of names.web) claim(egressPolicy(spec.name, w), `web.${w}`, `egress to web process "${w}"`);
+  if (spec.externalHttps.length) claim(egressPolicy(spec.name, INTERNET_HTTPS), 'externalHttps', 'egress to the internet on 443 (externalHttps)');
+  for (const d of Object.keys(spec.dependencies)) claim(egressPolicy(spec.name, d), `dependencies.${d}`, `egress to dependency "${d}"`);
 
   (spec.externalHttpsUsedBy ?? []).forEach((u, i) => refCheck(`externalHttpsUsedBy[${i}]`, u, everyone, 'process or job'));
   if (spec.externalHttpsUsedBy && spec.externalHttps.length === 0) out.push({ path: 'externalHttpsUsedBy', message: 'externalHttpsUsedBy is set but externalHttps lists no API', fix: 'list the external APIs in externalHttps, or remove externalHttpsUsedBy' });

@@ -167,10 +167,12 @@ describe('loadProject', () => {
   test('refuses a web process "to-x" next to a destination "x-ingress": their NetworkPolicies share a name', () => {
     const spec = `${BASE}  to-db:\n    port: 8001\n    public: false\n    allowFrom: [api]\n    health: { liveness: /health }\n`;
     expect(errorOf({ 'charts/demo/service.yaml': `${spec}dependencies:\n  db-ingress: { port: 5432, cidr: 10.0.0.5/32 }\n` })).toContain(
-      '  ✖ Two NetworkPolicies would be named "demo-to-db-ingress": who may reach web process "to-db", and egress to "db-ingress"\n    → at dependencies.db-ingress',
+      '  ✖ Two NetworkPolicies would be named "demo-to-db-ingress": who may reach web process "to-db", and egress to dependency "db-ingress"\n    → at dependencies.db-ingress',
     );
     const twoWeb = `${spec}  db-ingress:\n    port: 8002\n    public: false\n    allowFrom: [api]\n    health: { liveness: /health }\n`;
-    expect(errorOf({ 'charts/demo/service.yaml': twoWeb })).toContain('→ at web.to-db');
+    expect(errorOf({ 'charts/demo/service.yaml': twoWeb })).toContain(
+      '  ✖ Two NetworkPolicies would be named "demo-to-db-ingress": who may reach web process "to-db", and egress to web process "db-ingress"\n    → at web.db-ingress',
+    );
   });
 
   test('refuses a "__proto__" key, which JavaScript would drop silently, and keeps "constructor" as data', () => {

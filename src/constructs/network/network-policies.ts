@@ -23,6 +23,7 @@ import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { serviceLabels } from '../workloads/labels';
 import { NetworkPeer, NetworkPort, processSelector } from './network-peer';
+import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy } from './policy-names';
 
 /** The label naming the destination of an egress policy. */
 export const EGRESS_TO_LABEL = 'berth.dev/egress-to';
@@ -66,15 +67,16 @@ export class NetworkPolicies extends Construct {
     const policies = new Map<string, ApiObject>();
     const add = (constructId: string, name: string, spec: k8s.NetworkPolicySpec, labels: Record<string, string> = {}) => {
       if (policies.has(name)) {
+        // The spec checks refuse such a spec first (semantics.ts); this guards the construct's own callers.
         throw new Error(`NetworkPolicy name "${name}" would be written twice (a process and an egress destination share a name); rename one of them`);
       }
       policies.set(name, kube(this, constructId, k8s.KubeNetworkPolicy, { metadata: { name, labels: { ...serviceLabels(service), ...labels } }, spec }));
     };
 
     // No rules at all: both directions isolated. Every allowance below adds to this.
-    add('default-deny', `${service}-default-deny`, { podSelector: processSelector(service), policyTypes: ['Ingress', 'Egress'] });
+    add('default-deny', defaultDenyPolicy(service), { podSelector: processSelector(service), policyTypes: ['Ingress', 'Egress'] });
     const dns = (props.dns ?? NetworkPeer.kubeDns())._render();
-    add('allow-dns', `${service}-allow-dns`, {
+    add('allow-dns', allowDnsPolicy(service), {
       podSelector: processSelector(service),
       policyTypes: ['Egress'],
       egress: [{ to: [dns], ports: [NetworkPort.udp(53)._render(), NetworkPort.tcp(53)._render()] }],
@@ -82,7 +84,7 @@ export class NetworkPolicies extends Construct {
 
     for (const [process, rules] of Object.entries(props.ingress ?? {})) {
       if (rules.length === 0) continue;
-      add(`ingress-${process}`, `${service}-${process}-ingress`, {
+      add(`ingress-${process}`, ingressPolicy(service, process), {
         podSelector: processSelector(service, [process]),
         policyTypes: ['Ingress'],
         ingress: rules.map((r) => ({ from: renderPeers(r.peers, `ingress.${process}`), ports: renderPorts(r.ports, `ingress.${process}`) })),
@@ -91,7 +93,7 @@ export class NetworkPolicies extends Construct {
 
     for (const grant of props.egress ?? []) {
       if (grant.processes.length === 0) continue;
-      add(`egress-${grant.name}`, `${service}-to-${grant.name}`, {
+      add(`egress-${grant.name}`, egressPolicy(service, grant.name), {
         podSelector: processSelector(service, grant.processes),
         policyTypes: ['Egress'],
         egress: [{ to: renderPeers(grant.to, `egress ${grant.name}`), ports: renderPorts(grant.ports, `egress ${grant.name}`) }],
