@@ -5,6 +5,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { ServiceChart } from '../../src/chart/service-chart';
 import { k8s } from '../../src/constructs/kplus';
+import * as kinds from '../../src/constructs/k8s';
 import { kube, Resource, toPlainJson } from '../../src/constructs/resource';
 import { loadRepo } from '../../src/main';
 import { REPO } from '../helpers';
@@ -50,6 +51,19 @@ describe('kube()', () => {
   test('fails on a value it cannot render', () => {
     class Odd {}
     expect(() => toPlainJson({ x: new Odd() })).toThrow('cannot render a value of type Odd');
+  });
+
+  test('every kind in k8s.ts has the group/version/kind of the typed class of its name', () => {
+    const declared = Object.entries(kinds).filter(([, v]) => typeof v === 'object' && v !== null && 'GVK' in v);
+    expect(declared.length).toBeGreaterThanOrEqual(12);
+    for (const [name, kind] of declared) expect([name, (kind as { GVK: unknown }).GVK]).toEqual([name, (k8s as any)[name].GVK]);
+  });
+
+  test("k8s.ts's Quantity and IntOrString render like the typed classes'", () => {
+    const ours = toPlainJson({ q: kinds.Quantity.fromString('1Gi'), n: kinds.Quantity.fromNumber(2), i: kinds.IntOrString.fromString('http'), p: kinds.IntOrString.fromNumber(80) });
+    const theirs = toPlainJson({ q: k8s.Quantity.fromString('1Gi'), n: k8s.Quantity.fromNumber(2), i: k8s.IntOrString.fromString('http'), p: k8s.IntOrString.fromNumber(80) });
+    expect(ours).toEqual({ i: 'http', n: 2, p: 80, q: '1Gi' });
+    expect(ours).toEqual(theirs);
   });
 
   test('keeps data keys named like Object members (constructor, toString) as plain data', () => {
