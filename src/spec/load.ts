@@ -216,7 +216,13 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       continue;
     }
     const baseData = baseParsed.data as Record<string, unknown>;
-    problems.push(...findSecretLiterals(baseFile.path, baseData));
+    // A field reported as a secret literal is not reported again by the schema (as an unknown key).
+    const literals = new Set<string>();
+    const reportLiterals = (found: Problem[]) => {
+      for (const p of found) literals.add(`${p.file}\0${p.path}`);
+      problems.push(...found);
+    };
+    reportLiterals(findSecretLiterals(baseFile.path, baseData));
     const name = typeof baseData.name === 'string' ? baseData.name : undefined;
     if (name !== undefined) {
       const other = seenNames.get(name);
@@ -237,7 +243,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
           continue;
         }
         overlay = parsed.data;
-        problems.push(...findSecretLiterals(overlayFile.path, overlay));
+        reportLiterals(findSecretLiterals(overlayFile.path, overlay));
         const overlayName = (overlay as Record<string, unknown>).name;
         if (overlayName !== undefined && overlayName !== name) {
           problems.push({ file: overlayFile.path, path: 'name', message: `An overlay cannot rename its service (${JSON.stringify(name)} → ${JSON.stringify(overlayName)})`, fix: 'remove `name` from the overlay' });
@@ -248,7 +254,8 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       const fileFor = (path: readonly PropertyKey[]) => (overlayFile && overlayTouches(overlay, path) ? overlayFile.path : baseFile.path);
       const result = ServiceSpec.safeParse(merged);
       if (!result.success) {
-        problems.push(...issuesToProblems(ServiceSpec as unknown as z.core.$ZodType, result.error.issues, fileFor, merged));
+        const schemaProblems = issuesToProblems(ServiceSpec as unknown as z.core.$ZodType, result.error.issues, fileFor, merged);
+        problems.push(...schemaProblems.filter((p) => !literals.has(`${p.file}\0${p.path}`)));
         continue;
       }
       const semantic = checkSemantics(result.data, config.environments[env], env);
@@ -298,10 +305,7 @@ function routesOf(spec: ServiceSpec): Array<{ host: string; index: number; path:
 
 function dedupe(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
-  // A field already reported for what it is (a secret literal) is not reported again as unknown.
-  const explained = new Set(problems.filter((p) => !p.message.startsWith('Unknown key')).map((p) => `${p.file}\0${p.path}`));
   return problems.filter((p) => {
-    if (p.message.startsWith('Unknown key') && explained.has(`${p.file}\0${p.path}`)) return false;
     const k = `${p.file}\0${p.path}\0${p.message}`;
     if (seen.has(k)) return false;
     seen.add(k);
