@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { buildOutput, checkOutput, SynthOutput } from '../../src/app';
-import { ingressControllerPods, internetCallers } from '../../src/chart/network';
+import { ingressControllerPods } from '../../src/chart/network';
 import { validateSchema } from '../../src/check/schema';
 import { Endpoint, evaluate, ExternalEndpoint, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';
 import { LoadedProject, loadProject, ServiceUnit } from '../../src/spec/load';
@@ -194,9 +194,11 @@ function checkReachability(project: LoadedProject, output: SynthOutput, unit: Se
       : { kind: 'pod', name: d, namespace: dep.namespace!, labels: { ...(dep.podLabels ?? {}) }, ip: '10.252.0.5' };
     for (const u of dep.usedBy ?? [...pods.keys()]) must(`${u} → dependency ${d}`, pods.get(u)!, target, dep.port, dep.protocol);
   }
-  // The internet on 443: exactly the processes that call the external APIs, no other.
+  // The internet on 443: exactly the processes that call the external APIs (externalHttpsUsedBy,
+  // else every web process, worker, singleton and cron job, not berth's own jobs), no other.
   const internet: ExternalEndpoint = { kind: 'external', ip: '93.184.216.34', name: 'internet' };
-  const callers = new Set(spec.externalHttps.length ? internetCallers(spec) : []);
+  const declared = spec.externalHttpsUsedBy ?? [...names.web, ...names.workers, ...names.singletons, ...Object.keys(spec.cron.jobs)];
+  const callers = new Set(spec.externalHttps.length ? declared : []);
   for (const [n, pod] of pods) {
     if (callers.has(n)) must(`${n} → internet`, pod, internet, 443);
     else mustNot(`${n} → internet`, pod, internet, 443);
