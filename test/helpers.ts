@@ -3,12 +3,14 @@
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { z } from 'zod';
 import { ServiceChart } from '../src/chart/service-chart';
 import { Environment, ServiceSpec, ServiceSpecInput } from '../src/spec/schema';
+import { tempDir } from './temp-dir';
+
+export { tempDir } from './temp-dir';
 
 export const REPO = path.resolve(__dirname, '..');
 
@@ -59,21 +61,9 @@ export function podTemplates(objects: readonly any[]): Array<{ owner: any; templ
   return out;
 }
 
-/** Folders made by tempRepo() in this test file, removed when it ends (hooks must be declared at load, not in a test). */
-const tempRepos: string[] = [];
-if (typeof afterAll === 'function') {
-  afterAll(() => {
-    for (const dir of tempRepos.splice(0)) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(`${dir}-outside`, { recursive: true, force: true });
-    }
-  });
-}
-
 /** A throwaway copy of the repo's inputs (berth.yaml, charts/, dist/) to run the CLI against; removed after the test file. */
 export function tempRepo(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-test-'));
-  tempRepos.push(dir);
+  const dir = tempDir();
   for (const entry of ['berth.yaml', 'charts', 'dist']) {
     const src = path.join(REPO, entry);
     if (fs.existsSync(src)) fs.cpSync(src, path.join(dir, entry), { recursive: true });

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { berth, REPO } from '../helpers';
+import { berth, REPO, tempDir } from '../helpers';
 
 const BAD = `apiVersion: apps/v1
 kind: Deployment
@@ -34,7 +34,7 @@ stringData: { password: hunter2hunter2 }
 `;
 
 function badFolder(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-check-'));
+  const dir = tempDir('berth-check-');
   fs.mkdirSync(path.join(dir, 'manifests'));
   fs.writeFileSync(path.join(dir, 'manifests', 'app.yaml'), BAD);
   return dir;

@@ -1,11 +1,9 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tempDir } from '../temp-dir';
 import { readTree, recoverInterruptedSwap, replaceTreeAtomically } from '../../src/output/atomic-write';
 
-function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'berth-atomic-'));
-}
+const tmp = () => tempDir('berth-atomic-');
 
 describe('replaceTreeAtomically', () => {
   test('creates the folder with exactly the given files', () => {
