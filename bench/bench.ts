@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { makeProject } from './project';
 
 const REPO = path.resolve(__dirname, '..');
 const BERTH = path.join(REPO, 'bin/berth.js');
@@ -46,63 +47,6 @@ function measure(cmd: string, args: string[], cwd: string, env: Record<string, s
     rssMiB = u.maxRSS / 1024;
   }
   return { wallMs, cpuMs, rssMiB };
-}
-
-/** A service spec with every feature on. */
-function serviceYaml(i: number): string {
-  const name = `svc-${String(i).padStart(4, '0')}`;
-  return `name: ${name}
-image: registry.example.com/${name}:1.0.${i}
-env: { APP_ENV: production, LOG_LEVEL: info, INDEX: "${i}" }
-secrets:
-  source: { externalSecret: { store: vault } }
-  delivery: files
-  items:
-    DATABASE_URL: { remoteKey: ${name}/db, property: url }
-    JWT_SECRET: { remoteKey: ${name}/app, property: jwt, consumers: [web, worker] }
-volumes:
-  uploads: { size: 5Gi, accessMode: ReadWriteMany, mountPath: /var/uploads }
-web:
-  web:
-    command: [gunicorn, app:app, --workers, "2", --bind, 0.0.0.0:8000]
-    port: 8000
-    replicas: 2
-    paths: [/]
-    health: { liveness: /health, readiness: /ready }
-    metrics: { path: /metrics, multiprocess: true }
-    resources: { cpu: 250m, memory: 512Mi }
-    mounts: [uploads]
-workers:
-  worker: { command: [arq, app.worker.Settings], mounts: [uploads], resources: { cpu: 250m, memory: 512Mi } }
-migration: { command: [alembic, upgrade, head] }
-cron:
-  tmpCleanup: { volume: uploads, maxAgeHours: 24 }
-  retention: { tables: [events, audit_log], days: 30, databaseUrlSecret: DATABASE_URL }
-edge:
-  hosts: [${name}.example.com]
-  maxBodyMiB: 10
-  internalPaths: [/metrics]
-dependencies:
-  postgres: { port: 5432, namespace: databases, podLabels: { cnpg.io/cluster: ${name} } }
-externalHttps: [api.example.net]
-`;
-}
-
-const PROJECT = `repoURL: https://github.com/example/gitops.git
-environments:
-  staging: { edgeProfile: traefik, ingressClassName: traefik }
-  prod: { edgeProfile: nginx, ingressClassName: nginx, production: true }
-`;
-
-function makeProject(n: number): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `berth-bench-${n}-`));
-  fs.writeFileSync(path.join(dir, 'berth.yaml'), PROJECT);
-  for (let i = 0; i < n; i++) {
-    const d = path.join(dir, 'charts', `svc-${String(i).padStart(4, '0')}`);
-    fs.mkdirSync(d, { recursive: true });
-    fs.writeFileSync(path.join(d, 'service.yaml'), serviceYaml(i));
-  }
-  return dir;
 }
 
 /** Reads the synthesized files back as plain objects, per file: the floor's input. */
@@ -257,9 +201,14 @@ function main(argv: string[]): void {
   }
 }
 
-if (process.argv[2] === '--floor') {
-  reportUsage();
-  floorMain(process.argv[3], process.argv[4]);
-} else {
-  main(process.argv.slice(2));
+// Run as a program (`node lib/bench.js`); bin/build.js only requires it for makeProject.
+if (require.main === module) {
+  if (process.argv[2] === '--floor') {
+    reportUsage();
+    floorMain(process.argv[3], process.argv[4]);
+  } else {
+    main(process.argv.slice(2));
+  }
 }
+
+export { makeProject };

@@ -4,10 +4,17 @@
 // type-checking is separate (`tsc --noEmit` in `npm test`, CI and the editor). The benchmark is
 // bundled the same way into lib/bench.js.
 //
+// After bundling it synthesizes a small project with every feature on (bench/project.ts) and checks
+// the result, each in a fresh `bin/berth.js` process, which writes the V8 code caches those
+// commands start from: the bytecode a synth and a check run is compiled at build time, the same
+// for every checkout, instead of by whichever run came first (a failing spec or a `--no-checks`
+// run would leave a cache without the checks).
+//
 // `ensureFresh()` rebuilds only when a source file (or this file, which holds the build options) is
 // newer than the last build, so a user who edits a construct and runs `npm run synth` never runs
 // stale code.
 'use strict';
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
@@ -61,10 +68,32 @@ function build(files) {
     });
   }
   fs.writeFileSync(stamp, `${files.length}\n`);
+  writeCodeCaches();
+}
+
+/** Runs `berth synth` and `berth check dist` once on a synthetic project, so each writes its code cache. */
+function writeCodeCaches() {
+  let dir;
+  try {
+    dir = require(path.join(outDir, 'bench.js')).makeProject(2, 'berth-build-');
+    const env = { ...process.env, BERTH_SKIP_BUILD: '1' };
+    delete env.BERTH_USAGE_FILE;
+    for (const args of [['synth'], ['check', 'dist']]) {
+      const r = spawnSync(process.execPath, [path.join(__dirname, 'berth.js'), ...args], { cwd: dir, env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`berth ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim()}`);
+    }
+  } catch (e) {
+    // Never fatal: without a cache, the first run of a command writes its own.
+    process.stderr.write(`bin/build.js: no code cache written (${e.message})\n`);
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Builds lib/ when it is missing or older than any source file (or the set of files changed). */
 function ensureFresh(force = false) {
+  // The build's own cache-writing runs: lib/ was just written.
+  if (process.env.BERTH_SKIP_BUILD === '1') return;
   const files = listSources();
   let stale = force;
   if (!stale) {
