@@ -13,6 +13,19 @@ const Module = require('module');
 
 require('./build').ensureFresh();
 
+// BERTH_DEBUG=1 prints the stack of an unexpected error: load the bundle through require(), with
+// source maps on, so the stack names the TypeScript sources (the minified bundle's names mean
+// nothing). Slower to start, and never the path a normal run takes.
+if (process.env.BERTH_DEBUG) {
+  process.setSourceMapsEnabled(true);
+  require('../lib/berth.js')
+    .run(process.argv.slice(2))
+    .then((code) => {
+      process.exitCode = code;
+    });
+  return;
+}
+
 const COMMANDS = new Set(['synth', 'check', 'diff', 'explain', 'new', 'schema']);
 const argv = process.argv.slice(2);
 const file = path.join(__dirname, '..', 'lib', 'berth.js');

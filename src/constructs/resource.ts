@@ -35,7 +35,9 @@ export function toPlainJson(value: unknown, freeForm = false): unknown {
     // Quantity, IntOrString and the other number-or-string unions of the typed props.
     const inner = (value as { value?: unknown }).value;
     if (typeof inner === 'string' || typeof inner === 'number') return inner;
-    throw new Error(`cannot render a value of type ${proto?.constructor?.name ?? typeof value}`);
+    // Not a user error: a construct passed something other than plain data. (Class names are not
+    // in the message: the bundle is minified.)
+    throw new Error(`cannot render a class instance (fields: ${Object.keys(value).join(', ') || 'none'}); only plain data, Quantity and IntOrString`);
   }
   const out: Record<string, unknown> = {};
   const src = value as Record<string, unknown>;

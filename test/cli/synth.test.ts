@@ -35,6 +35,13 @@ describe('berth synth', () => {
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
   });
 
+  test('BERTH_DEBUG=1 prints the stack of an error in TypeScript source terms (the bundle is minified)', () => {
+    const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), 'explain'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '1' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^berth: explain needs a service name/);
+    expect(r.stderr).toMatch(/\n\s+at explain \(.*src[/\\]cli\.ts:\d+:\d+\)/);
+  });
+
   test('fails on unreadable YAML without a stack trace, dist/ untouched', () => {
     const repo = tempRepo();
     const before = hashTree(path.join(repo, 'dist'));

@@ -49,8 +49,11 @@ describe('kube()', () => {
   });
 
   test('fails on a value it cannot render', () => {
-    class Odd {}
-    expect(() => toPlainJson({ x: new Odd() })).toThrow('cannot render a value of type Odd');
+    class Odd {
+      a = 1;
+      b = 'x';
+    }
+    expect(() => toPlainJson({ x: new Odd() })).toThrow('cannot render a class instance (fields: a, b); only plain data, Quantity and IntOrString');
   });
 
   test('every kind in k8s.ts has the group/version/kind of the typed class of its name', () => {
