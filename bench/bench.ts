@@ -24,6 +24,8 @@ interface Usage {
   readonly wallMs: number;
   readonly cpuMs: number;
   readonly rssMiB: number;
+  /** Pages the process touched for the first time (minor page faults), as the process reports them. */
+  readonly faults: number;
 }
 
 const median = (xs: number[]) => {
@@ -32,21 +34,26 @@ const median = (xs: number[]) => {
 };
 
 /** Runs a command in a fresh process; the child reports its own CPU and RSS through BERTH_USAGE_FILE. */
-function measure(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Usage {
+function measure(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}): Usage {
   const usageFile = path.join(os.tmpdir(), `berth-usage-${process.pid}.json`);
   fs.rmSync(usageFile, { force: true });
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env, BERTH_USAGE_FILE: usageFile } });
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env, BERTH_USAGE_FILE: usageFile };
+  // An undefined value removes the variable.
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: childEnv });
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   let cpuMs = NaN;
   let rssMiB = NaN;
+  let faults = NaN;
   if (fs.existsSync(usageFile)) {
     const u = JSON.parse(fs.readFileSync(usageFile, 'utf8'));
     cpuMs = (u.userCPUTime + u.systemCPUTime) / 1000;
     rssMiB = u.maxRSS / 1024;
+    faults = u.minorPageFault;
   }
-  return { wallMs, cpuMs, rssMiB };
+  return { wallMs, cpuMs, rssMiB, faults };
 }
 
 /** Reads the synthesized files back as plain objects, per file: the floor's input. */
@@ -111,7 +118,12 @@ function benchN(n: number, runs: number): Row {
     floor.push(measure(process.execPath, [__filename, '--floor', input, out], dir));
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  const med = (us: Usage[]): Usage => ({ wallMs: median(us.map((u) => u.wallMs)), cpuMs: median(us.map((u) => u.cpuMs)), rssMiB: Math.max(...us.map((u) => u.rssMiB)) });
+  const med = (us: Usage[]): Usage => ({
+    wallMs: median(us.map((u) => u.wallMs)),
+    cpuMs: median(us.map((u) => u.cpuMs)),
+    rssMiB: Math.max(...us.map((u) => u.rssMiB)),
+    faults: median(us.map((u) => u.faults)),
+  });
   return { n, objects, full: med(full), noChecks: med(noChecks), floor: med(floor) };
 }
 
@@ -121,27 +133,56 @@ interface Embedded {
   readonly cdk8sWithUpgradeCheck: number;
   /** berth itself, without a launcher. */
   readonly direct: number;
+  /** Pages a direct synth touches for the first time (minor page faults). */
+  readonly directFaults: number;
   /** What the launchers cost before berth starts: an empty node, `npm run` of a script that does nothing, the cdk8s CLI. */
   readonly node: number;
+  /** An empty node without the CA bundle NODE_EXTRA_CA_CERTS names, when the environment sets one. */
+  readonly nodeWithoutExtraCa?: number;
   readonly npmEmpty: number;
   readonly cdk8sCli: number;
 }
 
-/** The embedded default through each entry point, and the launchers' own cost measured the same way. */
+/**
+ * The embedded default through each entry point, and the launchers' own cost measured the same
+ * way. Each round runs every command once, so a slower stretch of the machine hits them all.
+ */
 function embedded(runs: number): Embedded {
-  const times = (cmd: string, args: string[], env: Record<string, string> = {}) => {
-    measure(cmd, args, REPO, env);
-    return median(Array.from({ length: runs }, () => measure(cmd, args, REPO, env).wallMs));
-  };
-  return {
-    npm: times('npm', ['run', '--silent', 'synth']),
-    cdk8s: times('npx', ['--no-install', 'cdk8s', 'synth'], { CDK8S_CHECK_UPGRADE: 'false' }),
-    cdk8sWithUpgradeCheck: times('npx', ['--no-install', 'cdk8s', 'synth']),
-    direct: times(process.execPath, [path.join(REPO, 'bin', 'berth.js'), 'synth']),
-    node: times(process.execPath, ['-e', '0']),
+  const berth = path.join(REPO, 'bin', 'berth.js');
+  const noUpgradeCheck = { CDK8S_CHECK_UPGRADE: 'false' };
+  type Command = [string, string[], Record<string, string | undefined>];
+  const commands: Partial<Record<keyof Embedded, Command>> = {
+    npm: ['npm', ['run', '--silent', 'synth'], {}],
+    cdk8s: ['npx', ['--no-install', 'cdk8s', 'synth'], noUpgradeCheck],
+    cdk8sWithUpgradeCheck: ['npx', ['--no-install', 'cdk8s', 'synth'], {}],
+    direct: [process.execPath, [berth, 'synth'], {}],
+    node: [process.execPath, ['-e', '0'], {}],
+    ...(process.env.NODE_EXTRA_CA_CERTS ? { nodeWithoutExtraCa: [process.execPath, ['-e', '0'], { NODE_EXTRA_CA_CERTS: undefined }] as Command } : {}),
     // npm's built-in `env` script: `npm run` with nothing of berth's behind it.
-    npmEmpty: times('npm', ['run', '--silent', 'env']),
-    cdk8sCli: times('npx', ['--no-install', 'cdk8s', '--version'], { CDK8S_CHECK_UPGRADE: 'false' }),
+    npmEmpty: ['npm', ['run', '--silent', 'env'], {}],
+    cdk8sCli: ['npx', ['--no-install', 'cdk8s', '--version'], noUpgradeCheck],
+  };
+  const walls = new Map<string, number[]>();
+  const faults: number[] = [];
+  for (let round = 0; round <= runs; round++) {
+    for (const [name, [cmd, args, env]] of Object.entries(commands) as Array<[string, Command]>) {
+      const u = measure(cmd, args, REPO, env);
+      if (round === 0) continue; // warm-up: file cache, code caches
+      walls.set(name, [...(walls.get(name) ?? []), u.wallMs]);
+      if (name === 'direct') faults.push(u.faults);
+    }
+  }
+  const med = (name: string) => median(walls.get(name) ?? [NaN]);
+  return {
+    npm: med('npm'),
+    cdk8s: med('cdk8s'),
+    cdk8sWithUpgradeCheck: med('cdk8sWithUpgradeCheck'),
+    direct: med('direct'),
+    directFaults: median(faults),
+    node: med('node'),
+    nodeWithoutExtraCa: walls.has('nodeWithoutExtraCa') ? med('nodeWithoutExtraCa') : undefined,
+    npmEmpty: med('npmEmpty'),
+    cdk8sCli: med('cdk8sCli'),
   };
 }
 
@@ -181,8 +222,11 @@ function main(argv: string[]): void {
   lines.push(
     `Embedded default (five systems, two environments, all checks): \`npm run synth\` ${f(emb.npm)} s; \`npx cdk8s synth\` ${f(emb.cdk8s)} s with \`CDK8S_CHECK_UPGRADE=false\` (${f(emb.cdk8sWithUpgradeCheck)} s with the CLI's upgrade check); \`node bin/berth.js synth\` ${f(emb.direct)} s.`,
     '',
-    `The launchers alone, same run: \`node -e 0\` ${f(emb.node)} s; \`npm run env\` (npm's own script) ${f(emb.npmEmpty)} s; \`npx cdk8s --version\` ${f(emb.cdk8sCli)} s. ` +
-      `berth's own share of the embedded default is therefore about ${f(emb.direct - emb.node)} s beyond Node's start.`,
+    `The launchers alone, same run: \`node -e 0\` ${f(emb.node)} s` +
+      (emb.nodeWithoutExtraCa === undefined ? '' : ` (${f(emb.nodeWithoutExtraCa)} s without the CA bundle this environment's NODE_EXTRA_CA_CERTS adds to every Node process)`) +
+      `; \`npm run env\` (npm's own script) ${f(emb.npmEmpty)} s; \`npx cdk8s --version\` ${f(emb.cdk8sCli)} s. ` +
+      `berth's own share of the embedded default: ${f(emb.direct - emb.node)} s beyond Node's start; ${f(emb.npm - emb.npmEmpty)} s of \`npm run synth\` beyond \`npm run env\`; ` +
+      `${f(emb.cdk8s - emb.cdk8sCli)} s of \`npx cdk8s synth\` beyond \`npx cdk8s --version\`. A direct synth touches ${Math.round(emb.directFaults).toLocaleString('en-US')} pages of memory for the first time (minor page faults).`,
     '',
   );
   targets.push(['embedded default via npm run synth ≤ 0.6 s', emb.npm <= 600]);
