@@ -41,9 +41,22 @@ export function toPlainJson(value: unknown, freeForm = false): unknown {
   }
   const out: Record<string, unknown> = {};
   const src = value as Record<string, unknown>;
-  const keys = Object.keys(src).map((k) => [k, freeForm || !Object.hasOwn(API_NAMES, k) ? k : API_NAMES[k]] as const);
-  keys.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const [k, name] of keys) {
+  // Sorted by API name. A rename is rare (a handful of field names), so the key list is copied
+  // only when one occurs. The default sort orders by UTF-16 code units, as `<` does.
+  const keys = Object.keys(src);
+  let names = keys;
+  let renamed: Map<string, string> | undefined;
+  if (!freeForm) {
+    for (let i = 0; i < keys.length; i++) {
+      if (!Object.hasOwn(API_NAMES, keys[i])) continue;
+      if (names === keys) names = keys.slice();
+      names[i] = API_NAMES[keys[i]];
+      (renamed ??= new Map()).set(names[i], keys[i]);
+    }
+  }
+  names.sort();
+  for (const name of names) {
+    const k = renamed?.get(name) ?? name;
     const v = toPlainJson(src[k], !freeForm && FREE_FORM.has(k));
     if (v !== undefined) out[name] = v;
   }
