@@ -53,7 +53,23 @@ function scalar(v: unknown, indent: string): string {
 }
 
 function isEmpty(v: unknown): boolean {
-  return Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0;
+  if (Array.isArray(v)) return v.length === 0;
+  // Plain data: no enumerable inherited keys. (Object.keys would allocate a list per object.)
+  for (const _ in v as object) return false;
+  return true;
+}
+
+// Keys repeat (name, image, labels …): each is checked by the scalar patterns once. Bounded, as
+// data keys (labels, ConfigMap keys) can be many.
+const keyScalars = new Map<string, string>();
+
+function keyScalar(key: string): string {
+  let k = keyScalars.get(key);
+  if (k === undefined) {
+    k = scalarString(key);
+    if (keyScalars.size < 10_000) keyScalars.set(key, k);
+  }
+  return k;
 }
 
 function writeMapping(obj: Record<string, unknown>, indent: string, out: string[], firstPrefix: string | undefined): void {
@@ -63,7 +79,7 @@ function writeMapping(obj: Record<string, unknown>, indent: string, out: string[
     if (v === undefined) continue;
     const prefix = first && firstPrefix !== undefined ? firstPrefix : indent;
     first = false;
-    const k = scalarString(key);
+    const k = keyScalar(key);
     if (v !== null && typeof v === 'object') {
       if (isEmpty(v)) out.push(`${prefix}${k}: ${Array.isArray(v) ? '[]' : '{}'}`);
       else {
