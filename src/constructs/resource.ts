@@ -25,6 +25,27 @@ const API_NAMES: Readonly<Record<string, string>> = {
 /** Maps whose keys are data (labels, env names, file names), never renamed. */
 const FREE_FORM = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'matchLabels', 'nodeSelector', 'selector', 'capacity', 'requests', 'limits']);
 
+/**
+ * Sorts strings in place by UTF-16 code units, as the default sort does. An object has a handful
+ * of keys, so an insertion sort, which allocates nothing (Array.prototype.sort copies the array
+ * into a work area first, and a synth sorts tens of thousands of key lists).
+ */
+function sortNames(names: string[]): void {
+  if (names.length > 32) {
+    names.sort();
+    return;
+  }
+  for (let i = 1; i < names.length; i++) {
+    const x = names[i];
+    let j = i - 1;
+    while (j >= 0 && names[j] > x) {
+      names[j + 1] = names[j];
+      j--;
+    }
+    names[j + 1] = x;
+  }
+}
+
 /** Typed props → the JSON the API server reads. */
 export function toPlainJson(value: unknown, freeForm = false): unknown {
   if (value === null || value === undefined) return undefined;
@@ -54,7 +75,7 @@ export function toPlainJson(value: unknown, freeForm = false): unknown {
       (renamed ??= new Map()).set(names[i], keys[i]);
     }
   }
-  names.sort();
+  sortNames(names);
   for (const name of names) {
     const k = renamed?.get(name) ?? name;
     const v = toPlainJson(src[k], !freeForm && FREE_FORM.has(k));
