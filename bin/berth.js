@@ -36,9 +36,9 @@ try {
 } catch {
   cachedData = undefined;
 }
-// The bundle is ASCII (build.js asks esbuild for it), so latin1 reads it as it is, without
-// UTF-8 decoding.
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'latin1')), { filename: file, cachedData });
+// The bundle as Module.wrap() would make it, written by the build (see bin/build.js). It is
+// ASCII (build.js asks esbuild for it), so latin1 reads it as it is, without UTF-8 decoding.
+const script = new vm.Script(fs.readFileSync(`${file}.wrapped`, 'latin1'), { filename: file, cachedData });
 const cli = new Module(file, module);
 cli.filename = file;
 cli.paths = Module._nodeModulePaths(path.dirname(file));

@@ -70,6 +70,12 @@ function build(files) {
       logLevel: 'error',
     });
   }
+  // The CLI's bundle once more, already wrapped as Node wraps a CommonJS module, for bin/berth.js
+  // to compile as it is: wrapping it at run time makes a second string V8 has to flatten into a
+  // third copy (2.3 MB of fresh memory, about 7 ms). lib/berth.js stays a plain module for
+  // require() and its source map.
+  const bundle = path.join(outDir, 'berth.js');
+  fs.writeFileSync(`${bundle}.wrapped`, require('module').wrap(fs.readFileSync(bundle, 'latin1')), 'latin1');
   fs.writeFileSync(stamp, `${files.length}\n`);
   writeCodeCaches();
 }
