@@ -4,11 +4,11 @@
 // type-checking is separate (`tsc --noEmit` in `npm test`, CI and the editor). The benchmark is
 // bundled the same way into lib/bench.js.
 //
-// After bundling it synthesizes a small project with every feature on (bench/project.ts) and checks
-// the result, each in a fresh `bin/berth.js` process, which writes the V8 code caches those
-// commands start from: the bytecode a synth and a check run is compiled at build time, the same
-// for every checkout, instead of by whichever run came first (a failing spec or a `--no-checks`
-// run would leave a cache without the checks).
+// After bundling it synthesizes a small project with every feature on (bench/project.ts), checks,
+// diffs and explains the result, each in a fresh `bin/berth.js` process, which writes the V8 code
+// caches those commands start from: the bytecode they run is compiled at build time, the same for
+// every checkout, instead of by whichever run came first (a failing spec or a `--no-checks` run
+// would leave a synth cache without the checks).
 //
 // `ensureFresh()` rebuilds only when a source file (or this file, which holds the build options) is
 // newer than the last build, so a user who edits a construct and runs `npm run synth` never runs
@@ -80,7 +80,7 @@ function build(files) {
   writeCodeCaches();
 }
 
-/** Runs `berth synth` and `berth check dist` once on a synthetic project, so each writes its code cache. */
+/** Runs `berth synth`, `check`, `diff` and `explain` once on a synthetic project, so each writes its code cache. */
 function writeCodeCaches() {
   // Required here, not at the top: every berth run loads this file for ensureFresh().
   const { spawnSync } = require('child_process');
@@ -89,7 +89,7 @@ function writeCodeCaches() {
     dir = require(path.join(outDir, 'bench.js')).makeProject(2, 'berth-build-');
     const env = { ...process.env, BERTH_SKIP_BUILD: '1' };
     delete env.BERTH_USAGE_FILE;
-    for (const args of [['synth'], ['check', 'dist']]) {
+    for (const args of [['synth'], ['check', 'dist'], ['diff'], ['explain', 'svc-0000', '--env', 'prod']]) {
       const r = spawnSync(process.execPath, [path.join(__dirname, 'berth.js'), ...args], { cwd: dir, env, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`berth ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim()}`);
     }
