@@ -3,7 +3,7 @@
  * migration Job, tmp-cleanup and retention CronJobs, secret files from an ExternalSecret, a shared
  * claim, dependencies, internet egress, a TLS ingress with an internal path, ServiceMonitor) in two
  * environments (staging on Traefik, prod on ingress-nginx with guardrails). The benchmark measures
- * it; bin/build.js synthesizes it once to write the V8 code caches a synth and a check start from.
+ * it; bin/build.js runs synth, check, diff and explain on it once to write their V8 code caches.
  */
 import * as fs from 'fs';
 import * as os from 'os';

@@ -110,6 +110,8 @@ function ensureFresh(force = false) {
   if (!stale) {
     try {
       const built = fs.statSync(stamp).mtimeMs;
+      // The stamp is written last, but a file of lib/ that bin/berth.js reads can be gone since.
+      for (const out of ['berth.js', 'berth.js.wrapped']) fs.statSync(path.join(outDir, out));
       stale = fs.readFileSync(stamp, 'utf8').trim() !== String(files.length) || files.some((f) => fs.statSync(f).mtimeMs > built);
     } catch {
       stale = true;

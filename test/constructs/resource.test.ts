@@ -3,6 +3,7 @@
  * cdk8s-plus-28 produce (through cdk8s's resolve, the generated converters and the sanitizer).
  */
 import { ApiObject, App, Chart } from 'cdk8s';
+import * as fc from 'fast-check';
 import { ServiceChart } from '../../src/chart/service-chart';
 import { k8s } from '../../src/constructs/kplus';
 import * as kinds from '../../src/constructs/k8s';
@@ -46,6 +47,20 @@ describe('kube()', () => {
     const json = toPlainJson({ b: k8s.Quantity.fromString('1Gi'), a: k8s.IntOrString.fromNumber(0), c: undefined, d: [k8s.IntOrString.fromString('http')] });
     expect(json).toEqual({ a: 0, b: '1Gi', d: ['http'] });
     expect(Object.keys(json as object)).toEqual(['a', 'b', 'd']);
+  });
+
+  test('orders keys as the default sort does, for short and long key lists and any characters', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.nat({ max: 20 }).map(String)), { maxLength: 40 }), (keys) => {
+        const data = Object.fromEntries(keys.map((k, i) => [k, i]));
+        // Free-form (a labels map): keys are data, none is renamed.
+        const rendered = toPlainJson({ labels: data }) as { labels?: Record<string, number> };
+        // What inserting the keys in default-sort order gives (integer-like keys enumerate first in JS).
+        const expected = Object.fromEntries(Object.keys(data).sort().map((k) => [k, data[k]]));
+        expect(Object.keys(rendered.labels ?? {})).toEqual(Object.keys(expected));
+      }),
+      { seed: 20261122, numRuns: 300 },
+    );
   });
 
   test('fails on a value it cannot render', () => {
