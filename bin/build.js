@@ -101,25 +101,65 @@ function writeCodeCaches() {
   }
 }
 
+/** Whether lib/ was built from the current sources (the stamp is written last). */
+function isFresh(files) {
+  try {
+    const built = fs.statSync(stamp).mtimeMs;
+    // A file of lib/ that bin/berth.js reads can be gone since the build.
+    for (const out of ['berth.js', 'berth.js.wrapped']) fs.statSync(path.join(outDir, out));
+    return fs.readFileSync(stamp, 'utf8').trim() === String(files.length) && !files.some((f) => fs.statSync(f).mtimeMs > built);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `fn` holding a lock (a folder made with mkdir, which is atomic): berth commands started at
+ * once after an edit (jest runs test files in parallel) would otherwise build lib/ over each
+ * other. A lock older than `staleMs` is a build that died, and is taken over.
+ */
+function withLock(lock, fn, { staleMs = 120_000, waitMs = 300_000 } = {}) {
+  const deadline = Date.now() + waitMs;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let age = 0;
+    try {
+      age = Date.now() - fs.statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    if (age > staleMs) {
+      fs.rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`${lock} is held by another build; remove it if no build is running`);
+    Atomics.wait(nap, 0, 0, 50);
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds lib/ when it is missing or older than any source file (or the set of files changed). */
 function ensureFresh(force = false) {
   // The build's own cache-writing runs: lib/ was just written.
   if (process.env.BERTH_SKIP_BUILD === '1') return;
   const files = listSources();
-  let stale = force;
-  if (!stale) {
-    try {
-      const built = fs.statSync(stamp).mtimeMs;
-      // The stamp is written last, but a file of lib/ that bin/berth.js reads can be gone since.
-      for (const out of ['berth.js', 'berth.js.wrapped']) fs.statSync(path.join(outDir, out));
-      stale = fs.readFileSync(stamp, 'utf8').trim() !== String(files.length) || files.some((f) => fs.statSync(f).mtimeMs > built);
-    } catch {
-      stale = true;
-    }
-  }
-  if (stale) build(files);
+  if (!force && isFresh(files)) return;
+  // Under the lock, look again: whoever held it may have just built the same sources.
+  withLock(path.join(root, '.lib.lock'), () => {
+    if (force || !isFresh(files)) build(files);
+  });
 }
 
-module.exports = { ensureFresh };
+module.exports = { ensureFresh, withLock };
 
 if (require.main === module) ensureFresh(process.argv.includes('--force'));
