@@ -53,23 +53,7 @@ function scalar(v: unknown, indent: string): string {
 }
 
 function isEmpty(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length === 0;
-  // Plain data: no enumerable inherited keys. (Object.keys would allocate a list per object.)
-  for (const _ in v as object) return false;
-  return true;
-}
-
-// Keys repeat (name, image, labels …): each is checked by the scalar patterns once. Bounded, as
-// data keys (labels, ConfigMap keys) can be many.
-const keyScalars = new Map<string, string>();
-
-function keyScalar(key: string): string {
-  let k = keyScalars.get(key);
-  if (k === undefined) {
-    k = scalarString(key);
-    if (keyScalars.size < 10_000) keyScalars.set(key, k);
-  }
-  return k;
+  return Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0;
 }
 
 function writeMapping(obj: Record<string, unknown>, indent: string, out: string[], firstPrefix: string | undefined): void {
@@ -79,7 +63,7 @@ function writeMapping(obj: Record<string, unknown>, indent: string, out: string[
     if (v === undefined) continue;
     const prefix = first && firstPrefix !== undefined ? firstPrefix : indent;
     first = false;
-    const k = keyScalar(key);
+    const k = scalarString(key);
     if (v !== null && typeof v === 'object') {
       if (isEmpty(v)) out.push(`${prefix}${k}: ${Array.isArray(v) ? '[]' : '{}'}`);
       else {

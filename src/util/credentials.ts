@@ -17,9 +17,6 @@ const KNOWN_PREFIXES: ReadonlyArray<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, 'a JSON Web Token'],
 ];
 
-/** All of KNOWN_PREFIXES in one pattern, to rule them out in one scan. */
-const ANY_KNOWN_PREFIX = new RegExp(KNOWN_PREFIXES.map(([re]) => `(?:${re.source})`).join('|'));
-
 /** Does this env var name say it holds a secret? */
 export function isSecretName(name: string): boolean {
   return !/_FILE$/.test(name) && SECRET_NAME.test(name);
@@ -42,20 +39,11 @@ export function entropy(s: string): number {
  * password (`scheme://user:pass@host`), and long random-looking tokens.
  */
 export function credentialReason(value: string): string | undefined {
-  // Every value of every object passes through here: one scan for all the known formats (the
-  // shortest is 15 characters), the URL test only where there is a "://", and the tokens only of
-  // a value long enough to hold a 24-character one.
-  if (value.length >= 15 && ANY_KNOWN_PREFIX.test(value)) {
-    for (const [re, what] of KNOWN_PREFIXES) if (re.test(value)) return `looks like ${what}`;
-  }
-  if (value.includes('://')) {
-    const url = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i.exec(value);
-    if (url && !/^\$\(|^\$\{/.test(url[1])) return 'is a URL with a password in it (scheme://user:password@host)';
-  }
-  if (value.length >= 24) {
-    for (const token of value.split(/[\s,;"'=]+/)) {
-      if (token.length >= 24 && looksRandom(token)) return 'is a long high-entropy string (a key or token?)';
-    }
+  for (const [re, what] of KNOWN_PREFIXES) if (re.test(value)) return `looks like ${what}`;
+  const url = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i.exec(value);
+  if (url && !/^\$\(|^\$\{/.test(url[1])) return 'is a URL with a password in it (scheme://user:password@host)';
+  for (const token of value.split(/[\s,;"'=]+/)) {
+    if (token.length >= 24 && looksRandom(token)) return 'is a long high-entropy string (a key or token?)';
   }
   return undefined;
 }
