@@ -100,20 +100,19 @@ function benchN(n: number, runs: number): Row {
     fs.rmSync(dist, { recursive: true, force: true });
     return measure(process.execPath, [BERTH, ...args], dir);
   };
-  run(['synth']); // warm the file cache
-  const full: Usage[] = [];
-  const noChecks: Usage[] = [];
-  for (let i = 0; i < runs; i++) {
-    full.push(run(['synth']));
-    noChecks.push(run(['synth', '--no-checks']));
-  }
+  run(['synth']); // warm the file cache; its output is the floor's input
   const files = readBack(dist);
   const objects = Object.values(files).reduce((a, f) => a + f.length, 0);
   const input = path.join(dir, 'floor-input.json');
   fs.writeFileSync(input, JSON.stringify(files));
+  const out = path.join(dir, 'floor-out');
+  const full: Usage[] = [];
+  const noChecks: Usage[] = [];
   const floor: Usage[] = [];
+  // One of each per round, so a slower stretch of the machine hits the synth and its floor alike.
   for (let i = 0; i < runs; i++) {
-    const out = path.join(dir, 'floor-out');
+    full.push(run(['synth']));
+    noChecks.push(run(['synth', '--no-checks']));
     fs.rmSync(out, { recursive: true, force: true });
     floor.push(measure(process.execPath, [__filename, '--floor', input, out], dir));
   }
