@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { makeProject } from './project';
+import { makeProject, serviceName } from './project';
 
 const REPO = path.resolve(__dirname, '..');
 const BERTH = path.join(REPO, 'bin/berth.js');
@@ -244,7 +244,7 @@ function main(argv: string[]): void {
   }
 }
 
-// Run as a program (`node lib/bench.js`); bin/build.js only requires it for makeProject.
+// Run as a program (`node lib/bench.js`); bin/build.js only requires it for makeProject and serviceName.
 if (require.main === module) {
   if (process.argv[2] === '--floor') {
     reportUsage();
@@ -254,4 +254,4 @@ if (require.main === module) {
   }
 }
 
-export { makeProject };
+export { makeProject, serviceName };

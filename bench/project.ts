@@ -9,9 +9,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+/** The name of the project's i-th service (svc-0000, svc-0001, …). */
+export function serviceName(i: number): string {
+  return `svc-${String(i).padStart(4, '0')}`;
+}
+
 /** A service spec with every feature on. */
 function serviceYaml(i: number): string {
-  const name = `svc-${String(i).padStart(4, '0')}`;
+  const name = serviceName(i);
   return `name: ${name}
 image: registry.example.com/${name}:1.0.${i}
 env: { APP_ENV: production, LOG_LEVEL: info, INDEX: "${i}" }
@@ -60,7 +65,7 @@ export function makeProject(n: number, prefix = `berth-bench-${n}-`): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.writeFileSync(path.join(dir, 'berth.yaml'), PROJECT);
   for (let i = 0; i < n; i++) {
-    const d = path.join(dir, 'charts', `svc-${String(i).padStart(4, '0')}`);
+    const d = path.join(dir, 'charts', serviceName(i));
     fs.mkdirSync(d, { recursive: true });
     fs.writeFileSync(path.join(d, 'service.yaml'), serviceYaml(i));
   }

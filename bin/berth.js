@@ -26,6 +26,7 @@ if (process.env.BERTH_DEBUG) {
   return;
 }
 
+// The commands `berth help` lists (test/cli/commands.test.ts keeps the two lists equal).
 const COMMANDS = new Set(['synth', 'check', 'diff', 'explain', 'new', 'schema']);
 const argv = process.argv.slice(2);
 const file = path.join(__dirname, '..', 'lib', 'berth.js');

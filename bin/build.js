@@ -86,10 +86,11 @@ function writeCodeCaches() {
   const { spawnSync } = require('child_process');
   let dir;
   try {
-    dir = require(path.join(outDir, 'bench.js')).makeProject(2, 'berth-build-');
+    const { makeProject, serviceName } = require(path.join(outDir, 'bench.js'));
+    dir = makeProject(2, 'berth-build-');
     const env = { ...process.env, BERTH_SKIP_BUILD: '1' };
     delete env.BERTH_USAGE_FILE;
-    for (const args of [['synth'], ['check', 'dist'], ['diff'], ['explain', 'svc-0000', '--env', 'prod']]) {
+    for (const args of [['synth'], ['check', 'dist'], ['diff'], ['explain', serviceName(0), '--env', 'prod']]) {
       const r = spawnSync(process.execPath, [path.join(__dirname, 'berth.js'), ...args], { cwd: dir, env, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`berth ${args.join(' ')} exited ${r.status}: ${(r.stderr || r.stdout).trim()}`);
     }
