@@ -113,5 +113,7 @@ export function buildNetwork(ctx: ServiceContext, workloads: BuiltWorkloads): Ne
     egress.push({ name: INTERNET_HTTPS, processes: internetCallers(spec), to: [NetworkPeer.publicInternet()], ports: [NetworkPort.tcp(443)] });
   }
 
-  return new NetworkPolicies(ctx.scope, 'network', { service: spec.name, ingress, egress });
+  // NodeLocal DNSCache answers from the node's network, which no pod selector matches.
+  const dns = [NetworkPeer.kubeDns(), ...env.dns.extraAddresses.map((a) => NetworkPeer.ipBlock(`${a}/32`))];
+  return new NetworkPolicies(ctx.scope, 'network', { service: spec.name, dns, ingress, egress });
 }

@@ -6,8 +6,9 @@
  * Probes (sources): a stranger pod in `default`, a client on the internet, the ingress
  * controller, Prometheus, and one pod per process of the service (Deployments, Jobs, CronJobs,
  * with their pod labels and container ports). Destinations: each process on each container
- * port; DNS (kube-dns, UDP and TCP 53); each dependency an egress policy opens
- * (`berth.dev/egress-to`); a public address on 443; the cloud metadata service.
+ * port; DNS (kube-dns, and each of the environment's `dns.extraAddresses`, UDP and TCP 53);
+ * each dependency an egress policy opens (`berth.dev/egress-to`); a public address on 443; the
+ * cloud metadata service.
  * Every probe is evaluated against every destination with the NetworkPolicy semantics of
  * `reachability.ts`.
  */
@@ -93,9 +94,15 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
     (w.endpoint.ports ?? []).map((p) => ({ label: w.name, endpoint: w.endpoint, port: p.port, protocol: p.protocol })));
   const dnsPod = pod('kube-system', 'kube-dns', { 'k8s-app': 'kube-dns' }, '10.244.203.10');
   const dns = fixed('dns');
+  // Where the environment says DNS also answers (NodeLocal DNSCache), one column pair per address.
+  const dnsAddresses: Destination[] = opts.env.dns.extraAddresses.flatMap((ip) => {
+    const endpoint: Endpoint = { kind: 'external', name: 'DNS address', ip };
+    return (['UDP', 'TCP'] as const).map((protocol) => ({ label: fixed(`dns-${ip}`), endpoint, port: 53, protocol }));
+  });
   const outsideDestinations: Destination[] = [
     { label: dns, endpoint: dnsPod, port: 53, protocol: 'UDP' },
     { label: dns, endpoint: dnsPod, port: 53, protocol: 'TCP' },
+    ...dnsAddresses,
     ...dependencies,
     { label: internet, endpoint: { kind: 'external', name: 'public server', ip: INTERNET_SERVER_IP }, port: 443 },
     { label: fixed('metadata'), endpoint: { kind: 'external', name: 'cloud metadata', ip: METADATA_IP }, port: 80 },

@@ -95,6 +95,11 @@ const Cidr = z.string().refine((c) => {
   return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
 }, 'must be an IPv4 CIDR such as 10.0.0.5/32');
 
+/** An IPv4 address, octets 0-255 without leading zeros (a regex, so editors check it too). */
+const Ipv4Address = z
+  .string()
+  .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, 'must be an IPv4 address such as 169.254.20.10');
+
 /** A replica count: the API field is an int32. */
 const Replicas = (min: number, message: string) => z.number().int().min(min, message).max(INT32_MAX, `must be at most ${INT32_MAX}`);
 
@@ -392,6 +397,20 @@ export const Environment = z.strictObject({
   ingressController: PeerSelector.optional().describe('defaults by profile: ingress-nginx or traefik'),
   prometheus: PeerSelector.default({ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }),
   serviceMonitorLabels: Labels.default({ release: 'kube-prometheus-stack' }),
+  dns: z
+    .strictObject({
+      extraAddresses: z
+        .array(Ipv4Address)
+        .max(4)
+        .refine((a) => new Set(a).size === a.length, 'lists an address twice')
+        .default([])
+        .describe(
+          'addresses besides the kube-dns pods where pods send DNS queries (UDP and TCP 53 to each, nothing else): ' +
+            "NodeLocal DNSCache's link-local address (169.254.20.10 by default; always on GKE Autopilot) and, " +
+            'when the cache intercepts the kube-dns Service IP (its iptables mode), that ClusterIP',
+        ),
+    })
+    .default({ extraAddresses: [] }),
   guardrails: z.boolean().default(true).describe('enforce production guardrails'),
   production: z.boolean().default(false).describe('loosening security needs a reason; topology spread across zones'),
   cluster: z.string().regex(/^https:\/\//, 'must be the https URL of the cluster API server').default('https://kubernetes.default.svc').describe('Argo CD destination server'),

@@ -476,8 +476,10 @@ const environment = (name: string, production: boolean) =>
       hasGateway: fc.boolean(),
       namesController: fc.boolean(),
       argocd: fc.option(fc.record({ prune: fc.boolean(), selfHeal: fc.boolean() }), { nil: undefined }),
+      // NodeLocal DNSCache: its link-local address, and in iptables mode the kube-dns ClusterIP.
+      dns: fc.option(fc.subarray(['169.254.20.10', '10.96.0.10'], { minLength: 1 }), { nil: undefined }),
     })
-    .map(({ profile, hasGateway, namesController, argocd }) => {
+    .map(({ profile, hasGateway, namesController, argocd, dns }) => {
       const env: Record<string, Json> = {
         edgeProfile: profile,
         ingressClassName: profile === 'nginx' ? 'nginx' : profile === 'traefik' ? 'traefik' : 'gateway',
@@ -489,6 +491,7 @@ const environment = (name: string, production: boolean) =>
       if (profile === 'nginx' && namesController) env.ingressController = { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
       if (profile === 'traefik' && namesController) env.ingressController = { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } };
       if (argocd) env.argocd = { project: 'platform', ...argocd };
+      if (dns) env.dns = { extraAddresses: dns };
       return { name, env, edge: { name, profile, hasGateway, production } as EnvEdge };
     });
 

@@ -203,4 +203,15 @@ function checkReachability(project: LoadedProject, output: SynthOutput, unit: Se
     if (callers.has(n)) must(`${n} → internet`, pod, internet, 443);
     else mustNot(`${n} → internet`, pod, internet, 443);
   }
+
+  // (5) DNS: every pod reaches the kube-dns pods and each of the environment's extra DNS addresses
+  // on UDP and TCP 53, and an extra address on no other port.
+  const kubeDns: PodEndpoint = { kind: 'pod', name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ip: '10.253.0.10' };
+  const extra: ExternalEndpoint[] = env.dns.extraAddresses.map((ip) => ({ kind: 'external', ip, name: 'dns' }));
+  for (const [n, pod] of pods) {
+    for (const to of [kubeDns, ...extra]) for (const protocol of ['UDP', 'TCP'] as const) must(`${n} → DNS ${endpointName(to)}`, pod, to, 53, protocol);
+    for (const to of extra) mustNot(`${n} → DNS ${to.ip}`, pod, to, 80);
+  }
 }
+
+const endpointName = (e: Endpoint) => (e.kind === 'external' ? e.ip : `${e.namespace}/${e.name}`);

@@ -70,6 +70,18 @@ describe('explainService', () => {
     expect(text).toContain(`cloud metadata ${METADATA_IP}`);
   });
 
+  test("the environment's extra DNS addresses are destinations of their own, open on 53 only", () => {
+    const env = environment({ dns: { extraAddresses: ['169.254.20.10'] } });
+    const { outbound, text } = explainService(synthSpec(specInput(), env), { env });
+    expect(outbound.columns.slice(0, 4)).toEqual(['dns:53/UDP', 'dns:53', 'dns-169.254.20.10:53/UDP', 'dns-169.254.20.10:53']);
+    const cache = (o: typeof outbound) => o.cells.filter((c) => c.destination.startsWith('dns-169.254.20.10')).map((c) => c.allowed);
+    expect(cache(outbound)).toEqual([true, true]);
+    expect(outbound.cells.find((c) => c.destination === 'metadata')).toMatchObject({ allowed: false });
+    expect(text).toMatch(/\n {2}dns-169\.254\.20\.10 +DNS address 169\.254\.20\.10\n/);
+    // explain reads the objects: policies written without the address show it shut.
+    expect(cache(explainService(synthSpec(specInput()), { env }).outbound)).toEqual([false, false]);
+  });
+
   test('reasons: each verdict with the rule that decided it', () => {
     const objects = synthSpec(specInput());
     const { text } = explainService(objects, { env: environment(), reasons: true });

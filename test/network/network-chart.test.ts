@@ -4,7 +4,7 @@
  */
 import { allProcesses, callersOf, ingressControllerPods, internetCallers } from '../../src/chart/network';
 import { Endpoint, evaluate, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';
-import { ServiceSpec, ServiceSpecInput } from '../../src/spec/schema';
+import { Environment, ServiceSpec, ServiceSpecInput } from '../../src/spec/schema';
 import { environment, find, specInput, synthSpec } from '../helpers';
 
 const podOf = (namespace: string, component: string, ports: PodEndpoint['ports'] = [], service = 'demo'): PodEndpoint =>
@@ -121,6 +121,60 @@ describe('buildNetwork', () => {
     const target = podOf('demo', 'api', [{ name: 'http', port: 8000 }]);
     expect(allows(prod, nginx, target, 8000)).toBe(true);
     expect(allows(prod, traefik, target, 8000)).toBe(false);
+  });
+
+  describe('DNS', () => {
+    const full = specInput({
+      workers: { worker: { command: ['arq', 'app.Worker'] } },
+      migration: { command: ['alembic', 'upgrade', 'head'] },
+    });
+    const cache: Endpoint = { kind: 'external', ip: '169.254.20.10' };
+    const kubeDnsService: Endpoint = { kind: 'external', ip: '10.96.0.10' };
+    const pods = [podOf('demo', 'api'), podOf('demo', 'worker'), podOf('demo', 'migrate')];
+
+    test('by default only the kube-dns pods answer: a node-local cache address is blocked', () => {
+      const objects = synthSpec(full);
+      expect(find(objects, 'NetworkPolicy', 'demo-allow-dns').spec.egress[0].to).toHaveLength(1);
+      for (const pod of pods) {
+        expect(allows(objects, pod, { kind: 'pod', namespace: 'kube-system', name: 'coredns', labels: { 'k8s-app': 'kube-dns' } }, 53, 'UDP')).toBe(true);
+        expect(allows(objects, pod, cache, 53, 'UDP')).toBe(false);
+      }
+    });
+
+    test('dns.extraAddresses: every pod, jobs included, reaches each address on UDP and TCP 53 and nothing more', () => {
+      const env = environment({ dns: { extraAddresses: ['169.254.20.10', '10.96.0.10'] } });
+      const objects = synthSpec(full, env);
+      expect(find(objects, 'NetworkPolicy', 'demo-allow-dns').spec.egress[0].to).toEqual([
+        { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+        { ipBlock: { cidr: '169.254.20.10/32' } },
+        { ipBlock: { cidr: '10.96.0.10/32' } },
+      ]);
+      for (const pod of pods) {
+        for (const to of [cache, kubeDnsService]) {
+          expect(allows(objects, pod, to, 53, 'UDP')).toBe(true);
+          expect(allows(objects, pod, to, 53, 'TCP')).toBe(true);
+          expect(allows(objects, pod, to, 80)).toBe(false);
+        }
+        // The address is one host: the rest of link-local, the metadata service above all, stays shut.
+        expect(allows(objects, pod, { kind: 'external', ip: '169.254.169.254' }, 53, 'UDP')).toBe(false);
+        expect(allows(objects, pod, { kind: 'external', ip: '169.254.20.11' }, 53, 'UDP')).toBe(false);
+      }
+    });
+
+    test('berth.yaml refuses what is not one IPv4 address, an address listed twice, and more than four', () => {
+      const problems = (extraAddresses: string[]) => {
+        const r = Environment.safeParse({ dns: { extraAddresses } });
+        return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+      };
+      expect(problems(['169.254.20.10'])).toEqual([]);
+      expect(problems(['169.254.20.10/32'])).toEqual(['dns.extraAddresses.0: must be an IPv4 address such as 169.254.20.10']);
+      expect(problems(['10.96.0.256'])).toEqual(['dns.extraAddresses.0: must be an IPv4 address such as 169.254.20.10']);
+      expect(problems(['fd00::10'])).toEqual(['dns.extraAddresses.0: must be an IPv4 address such as 169.254.20.10']);
+      expect(problems(['010.96.0.10'])).toEqual(['dns.extraAddresses.0: must be an IPv4 address such as 169.254.20.10']);
+      expect(problems(['0.0.0.0', '255.255.255.255', '10.96.0.10'])).toEqual([]);
+      expect(problems(['10.96.0.10', '10.96.0.10'])).toEqual(['dns.extraAddresses: lists an address twice']);
+      expect(problems(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'])).toHaveLength(1);
+    });
   });
 
   test('fails when usedBy names an unknown process', () => {

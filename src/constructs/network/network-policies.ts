@@ -8,7 +8,7 @@
  *
  * Objects, all named from the service and never from construct paths:
  * - `<service>-default-deny`: isolates ingress AND egress of every pod of the service;
- * - `<service>-allow-dns`: egress to the cluster DNS on UDP and TCP 53;
+ * - `<service>-allow-dns`: egress to the cluster DNS (and any node-local cache) on UDP and TCP 53;
  * - `<service>-<process>-ingress`: who may connect to one process, on which ports;
  * - `<service>-to-<destination>`: which processes may connect to one destination (a dependency,
  *   another process of the service, the public internet), on which ports. Labelled
@@ -48,8 +48,12 @@ export interface EgressGrant {
 export interface NetworkPoliciesProps {
   /** The service: every policy selects pods labelled `app.kubernetes.io/name: <service>`. */
   readonly service: string;
-  /** Where cluster DNS answers (UDP and TCP 53). @default NetworkPeer.kubeDns() */
-  readonly dns?: NetworkPeer;
+  /**
+   * Where cluster DNS answers (UDP and TCP 53): the kube-dns pods, plus for example
+   * `NetworkPeer.ipBlock('169.254.20.10/32')` where NodeLocal DNSCache answers from the node.
+   * @default [NetworkPeer.kubeDns()]
+   */
+  readonly dns?: readonly NetworkPeer[];
   /** Who may connect to each process, keyed by process. @default - no process accepts any connection */
   readonly ingress?: Readonly<Record<string, readonly TrafficRule[]>>;
   /** Where processes may connect besides DNS. @default - nowhere */
@@ -75,11 +79,10 @@ export class NetworkPolicies extends Construct {
 
     // No rules at all: both directions isolated. Every allowance below adds to this.
     add('default-deny', defaultDenyPolicy(service), { podSelector: processSelector(service), policyTypes: ['Ingress', 'Egress'] });
-    const dns = (props.dns ?? NetworkPeer.kubeDns())._render();
     add('allow-dns', allowDnsPolicy(service), {
       podSelector: processSelector(service),
       policyTypes: ['Egress'],
-      egress: [{ to: [dns], ports: [NetworkPort.udp(53)._render(), NetworkPort.tcp(53)._render()] }],
+      egress: [{ to: renderPeers(props.dns ?? [NetworkPeer.kubeDns()], 'dns'), ports: [NetworkPort.udp(53)._render(), NetworkPort.tcp(53)._render()] }],
     });
 
     for (const [process, rules] of Object.entries(props.ingress ?? {})) {

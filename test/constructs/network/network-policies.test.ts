@@ -170,7 +170,7 @@ describe('NetworkPolicies', () => {
 
   describe('NetworkPeer and NetworkPort', () => {
     test('pods without labels select the whole namespace', () => {
-      const objects = synthConstruct((c) => new NetworkPolicies(c, 'network', { service: 'demo', dns: NetworkPeer.pods('dns-system') }));
+      const objects = synthConstruct((c) => new NetworkPolicies(c, 'network', { service: 'demo', dns: [NetworkPeer.pods('dns-system')] }));
       expect(find(objects, 'NetworkPolicy', 'demo-allow-dns').spec.egress[0].to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns-system' } } }]);
     });
 
