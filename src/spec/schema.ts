@@ -8,6 +8,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
@@ -90,15 +91,10 @@ export const SqlIdentifier = z
 const SectionName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a Gateway listener name such as https');
 
 /** An IPv4 CIDR block with real octets and prefix. */
-const Cidr = z.string().refine((c) => {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
-  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
-}, 'must be an IPv4 CIDR such as 10.0.0.5/32');
+const Cidr = z.string().regex(IPV4_CIDR, 'must be an IPv4 CIDR such as 10.0.0.5/32');
 
-/** An IPv4 address, octets 0-255 without leading zeros (a regex, so editors check it too). */
-const Ipv4Address = z
-  .string()
-  .regex(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/, 'must be an IPv4 address such as 169.254.20.10');
+/** An IPv4 address. */
+const Ipv4Address = z.string().regex(IPV4_ADDRESS, 'must be an IPv4 address such as 169.254.20.10');
 
 /** A replica count: the API field is an int32. */
 const Replicas = (min: number, message: string) => z.number().int().min(min, message).max(INT32_MAX, `must be at most ${INT32_MAX}`);

@@ -3,6 +3,7 @@
  * port (NetworkPort). Static factories say the intent; the Kubernetes shape is rendered
  * internally, so the generated `k8s.*` types never appear in our props.
  */
+import { IPV4_CIDR } from '../../util/ipv4';
 import * as k8s from '../k8s';
 import { selectorLabels } from '../workloads/labels';
 
@@ -27,7 +28,6 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
 // The keys of selectorLabels (workloads/labels.ts), for selectors over several processes.
 const SERVICE_LABEL = 'app.kubernetes.io/name';
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
-const CIDR = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/;
 
 /** The other end of a rule: pods somewhere, pods of this service, or an address range. */
 export class NetworkPeer {
@@ -57,7 +57,7 @@ export class NetworkPeer {
   /** Addresses in an IPv4 CIDR, minus the `except` ranges inside it. */
   static ipBlock(cidr: string, except: readonly string[] = []): NetworkPeer {
     for (const c of [cidr, ...except]) {
-      if (!CIDR.test(c)) throw new Error(`NetworkPeer.ipBlock: "${c}" is not an IPv4 CIDR; write it like 10.0.0.5/32`);
+      if (!IPV4_CIDR.test(c)) throw new Error(`NetworkPeer.ipBlock: "${c}" is not an IPv4 CIDR; write it like 10.0.0.5/32`);
     }
     return new NetworkPeer({ ipBlock: { cidr, except: except.length ? [...except] : undefined } });
   }
