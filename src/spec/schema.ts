@@ -403,7 +403,7 @@ export const Environment = z.strictObject({
         .describe(
           'addresses besides the kube-dns pods where pods send DNS queries (UDP and TCP 53 to each, nothing else): ' +
             "NodeLocal DNSCache's link-local address (169.254.20.10 by default; always on GKE Autopilot) and, " +
-            'when the cache intercepts the kube-dns Service IP (its iptables mode), that ClusterIP',
+            'when the cache also answers on the kube-dns Service IP (kube-proxy in iptables mode), that ClusterIP',
         ),
     })
     .default({ extraAddresses: [] }),

@@ -476,7 +476,7 @@ const environment = (name: string, production: boolean) =>
       hasGateway: fc.boolean(),
       namesController: fc.boolean(),
       argocd: fc.option(fc.record({ prune: fc.boolean(), selfHeal: fc.boolean() }), { nil: undefined }),
-      // NodeLocal DNSCache: its link-local address, and in iptables mode the kube-dns ClusterIP.
+      // NodeLocal DNSCache: its link-local address, and (kube-proxy in iptables mode) the kube-dns ClusterIP.
       dns: fc.option(fc.subarray(['169.254.20.10', '10.96.0.10'], { minLength: 1 }), { nil: undefined }),
     })
     .map(({ profile, hasGateway, namesController, argocd, dns }) => {
