@@ -397,7 +397,7 @@ export const Environment = z.strictObject({
     .strictObject({
       extraAddresses: z
         .array(Ipv4Address)
-        .max(4)
+        .max(4, 'lists more than four addresses; a node-local cache needs two at most (its own and the kube-dns ClusterIP)')
         .refine((a) => new Set(a).size === a.length, 'lists an address twice')
         .default([])
         .describe(

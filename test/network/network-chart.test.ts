@@ -173,7 +173,9 @@ describe('buildNetwork', () => {
       expect(problems(['010.96.0.10'])).toEqual(['dns.extraAddresses.0: must be an IPv4 address such as 169.254.20.10']);
       expect(problems(['0.0.0.0', '255.255.255.255', '10.96.0.10'])).toEqual([]);
       expect(problems(['10.96.0.10', '10.96.0.10'])).toEqual(['dns.extraAddresses: lists an address twice']);
-      expect(problems(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'])).toHaveLength(1);
+      expect(problems(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'])).toEqual([
+        'dns.extraAddresses: lists more than four addresses; a node-local cache needs two at most (its own and the kube-dns ClusterIP)',
+      ]);
     });
   });
 
