@@ -9,6 +9,7 @@ import * as k8s from '../constructs/k8s';
 import { kube } from '../constructs/resource';
 import { serviceLabels } from '../constructs/workloads/labels';
 import { Environment, ServiceSpec } from '../spec/schema';
+import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { Contributions, ServiceContext } from './context';
 import { buildEdge } from './edge';
 import { buildJobs } from './jobs';
@@ -56,7 +57,14 @@ export class ServiceChart extends Chart {
     };
 
     // A Namespace is cluster-scoped: the chart's default namespace must not be stamped on it.
-    kube(this, 'namespace', k8s.KubeNamespace, { metadata: { name: namespace, labels: namespaceLabels(namespace, spec.name) } }, { clusterScoped: true });
+    // Deleting a Namespace deletes everything in it (PVCs, a hand-made existingSecret), whatever
+    // their own annotations say, so Argo CD must never delete it: not on a prune, not when the
+    // service's Application is deleted (KEEP_IN_CLUSTER). It stays a tracked object rather than
+    // CreateNamespace's untracked one so that its Pod Security labels are in Git, checked by
+    // `berth check` and kept by self-heal.
+    kube(this, 'namespace', k8s.KubeNamespace, {
+      metadata: { name: namespace, labels: namespaceLabels(namespace, spec.name), annotations: syncOptionsAnnotation(KEEP_IN_CLUSTER) },
+    }, { clusterScoped: true });
     // One identity per service, with no API token: none of these apps talks to the Kubernetes API.
     kube(this, 'service-account', k8s.KubeServiceAccount, { metadata: { name: spec.name, labels }, automountServiceAccountToken: false });
 

@@ -4,6 +4,7 @@
  * workloads, then the edge. CRD-backed objects get `SkipDryRunOnMissingResource` so the first
  * sync of a cluster that is still installing the CRD does not fail its dry run.
  */
+import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_OPTIONS_ANNOTATION, withSyncOptions } from '../util/sync-options';
 
 /** Sync wave by kind. The migration Job carries its own wave (-1) as a hook. */
 export const SYNC_WAVES: Readonly<Record<string, number>> = {
@@ -39,7 +40,6 @@ export function isCustomResource(apiVersion: string): boolean {
 
 const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 const WAVE = 'argocd.argoproj.io/sync-wave';
-const OPTIONS = 'argocd.argoproj.io/sync-options';
 
 /** Adds sync waves and sync options to plain objects, in place; existing values win. */
 export function applySyncOrder(objects: Array<Record<string, any>>): void {
@@ -50,11 +50,7 @@ export function applySyncOrder(objects: Array<Record<string, any>>): void {
     const md = (o.metadata ??= {});
     const ann: Record<string, string> = (md.annotations ??= {});
     if (wave !== undefined && ann[WAVE] === undefined) ann[WAVE] = String(wave);
-    if (crd) {
-      const opts = (ann[OPTIONS] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      if (!opts.includes('SkipDryRunOnMissingResource=true')) opts.push('SkipDryRunOnMissingResource=true');
-      ann[OPTIONS] = opts.join(',');
-    }
+    if (crd) ann[SYNC_OPTIONS_ANNOTATION] = withSyncOptions(ann[SYNC_OPTIONS_ANNOTATION], [SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
     md.annotations = Object.fromEntries(Object.entries(ann).sort(byKey));
     o.metadata = Object.fromEntries(Object.entries(md).sort(byKey));
   }

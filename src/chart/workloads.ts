@@ -10,6 +10,7 @@ import { FOLLOWER, Singleton } from '../constructs/workloads/singleton';
 import { WebService } from '../constructs/workloads/web-service';
 import { Worker } from '../constructs/workloads/worker';
 import { Resources, ServiceSpec } from '../spec/schema';
+import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { ServiceContext } from './context';
 
 /** The Deployments and Services built for a service, by process name. */
@@ -156,8 +157,9 @@ export function buildVolumes(ctx: ServiceContext): void {
       metadata: {
         name: claimName,
         labels: { 'app.kubernetes.io/name': spec.name, 'app.kubernetes.io/part-of': spec.name, 'app.kubernetes.io/managed-by': 'berth' },
-        // Never let a sync delete data: a claim removed from the spec is orphaned, not pruned.
-        annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
+        // Never let Argo CD delete data: a claim removed from the spec stays (no prune), and so
+        // does a claim whose Application is deleted (no delete); see KEEP_IN_CLUSTER.
+        annotations: syncOptionsAnnotation(KEEP_IN_CLUSTER),
       },
       spec: {
         accessModes: [v.accessMode],

@@ -43,7 +43,7 @@ describe('persistence', () => {
     const objects = synthSpec(specInput({ volumes: { data: { size: '1Gi', mountPath: '/data' } }, web: { api: { port: 8000, replicas: 1, health: { liveness: '/h' }, mounts: ['data'] } } }));
     expect(find(objects, 'Deployment', 'demo-api').spec.strategy).toEqual({ type: 'Recreate' });
     const pvc = find(objects, 'PersistentVolumeClaim', 'demo-data');
-    expect(pvc.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
+    expect(pvc.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
     expect(pvc.spec.accessModes).toEqual(['ReadWriteOnce']);
     const pod = find(objects, 'Deployment', 'demo-api').spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'data-data', persistentVolumeClaim: { claimName: 'demo-data' } });

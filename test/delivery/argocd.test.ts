@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { SYNC_WAVES } from '../../src/chart/sync-waves';
-import { synthRepo } from '../../src/main';
+import { readManifests, synthRepo } from '../../src/main';
 import { berth, hashTree, REPO, tempRepo } from '../helpers';
 
 const output = synthRepo({ root: REPO });
@@ -70,12 +70,29 @@ describe('sync order', () => {
     for (const { object } of units) expect(Object.keys(SYNC_WAVES)).toContain(object.kind);
   });
 
-  test('CRD-backed objects skip the dry run while their CRD may still be missing; claims are never pruned', () => {
+  test('CRD-backed objects skip the dry run while their CRD may still be missing', () => {
     for (const { object } of units) {
       const opts = object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '';
       const crd = !/^(v1|apps\/v1|batch\/v1|policy\/v1|autoscaling\/v2|networking\.k8s\.io\/v1)$/.test(object.apiVersion);
       expect({ kind: object.kind, skip: opts.includes('SkipDryRunOnMissingResource=true') }).toEqual({ kind: object.kind, skip: crd });
-      if (object.kind === 'PersistentVolumeClaim') expect(opts).toContain('Prune=false');
+    }
+  });
+
+  test('every PVC and Namespace in dist/ stays in the cluster on a prune and on its Application\'s deletion', () => {
+    const onDisk = readManifests(REPO, 'dist').filter((m) => ['PersistentVolumeClaim', 'Namespace'].includes(m.object.kind));
+    // 10 Namespaces (five services, two environments) and the claims of four services.
+    expect(onDisk.filter((m) => m.object.kind === 'Namespace')).toHaveLength(10);
+    expect(onDisk.filter((m) => m.object.kind === 'PersistentVolumeClaim').length).toBeGreaterThanOrEqual(8);
+    for (const { file, object } of onDisk) {
+      const opts = object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '';
+      expect({ file, kind: object.kind, opts: opts.split(',').sort() }).toEqual({ file, kind: object.kind, opts: ['Delete=false', 'Prune=false'] });
+    }
+  });
+
+  test('a service Application cascades its deletion (its stateless objects go); the roots do not', () => {
+    for (const { object } of apps) {
+      const finalizers = object.metadata.name.startsWith('berth-') ? undefined : ['resources-finalizer.argocd.argoproj.io'];
+      expect({ app: object.metadata.name, finalizers: object.metadata.finalizers }).toEqual({ app: object.metadata.name, finalizers });
     }
   });
 

@@ -4,6 +4,7 @@
  * the annotations that order, mark and explain the objects. The profiles (nginx.ts, traefik.ts,
  * gateway.ts) turn one PublicEndpointProps into their controller's objects.
  */
+import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
 import { serviceLabels } from '../workloads/labels';
 
 /** A Service port the edge sends traffic to. */
@@ -87,7 +88,6 @@ export const ROUTE_ROLE_ANNOTATION = 'berth.dev/route-role';
 export type RouteRole = 'public' | 'block' | 'redirect';
 
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
 /** The Argo CD sync wave of edge objects: after the workloads (wave 0) they route to. */
 export const EDGE_SYNC_WAVE = 1;
@@ -100,7 +100,7 @@ export const EDGE_SYNC_WAVE = 1;
 export function syncAnnotations(customResource: boolean, wave: number = EDGE_SYNC_WAVE): Record<string, string> {
   return {
     [SYNC_WAVE]: String(wave),
-    ...(customResource ? { [SYNC_OPTIONS]: 'SkipDryRunOnMissingResource=true' } : {}),
+    ...(customResource ? syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]) : {}),
   };
 }
 

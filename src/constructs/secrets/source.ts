@@ -7,6 +7,7 @@
  * object at all; the deliveries simply name it.
  */
 import { createHash } from 'crypto';
+import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
 
 /**
  * The Argo CD sync wave of secret sources: before the migration hook (-1), which reads the
@@ -19,7 +20,7 @@ export function sourceAnnotations(syncWave: number): Record<string, string> {
   return {
     'argocd.argoproj.io/sync-wave': String(syncWave),
     // CRD-backed: on a first sync the CRD may not be served yet, and the dry run would fail.
-    'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+    ...syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]),
   };
 }
 
