@@ -1,0 +1,125 @@
+/**
+ * Removing or renaming a service, a volume or an environment never deletes data: the reference
+ * systems, synthesized before and after each change, run through the model of Argo CD's
+ * deletion semantics (argocd-deletion-model.ts). No PersistentVolumeClaim, no Namespace and no
+ * hand-made Secret inside one is ever deleted, while the stateless objects of what was removed
+ * do go away (the service Applications keep their cascading finalizer on purpose).
+ */
+import { buildOutput } from '../../src/app';
+import { LoadedProject, ServiceUnit } from '../../src/spec/load';
+import { loadRepo } from '../../src/main';
+import { REPO } from '../helpers';
+import { Cluster, FileObject, HAND_MADE_SECRET, changeGit, deploy, objectKey } from './argocd-deletion-model';
+
+const project = loadRepo(REPO);
+const manifests = (p: LoadedProject): FileObject[] => buildOutput(p).manifests as unknown as FileObject[];
+const before = manifests(project);
+const services = [...new Set(project.units.map((u) => u.name))].sort();
+const environments = Object.keys(project.config.environments).sort();
+
+/** Data an Argo CD or Kubernetes deletion must never take: claims, Namespaces, and Secrets made by hand. */
+const DATA_KINDS = new Set(['PersistentVolumeClaim', 'Namespace']);
+function lostData(clusters: Map<string, Cluster>): string[] {
+  return [...clusters].flatMap(([root, c]) =>
+    c.deleted
+      .filter((d) => DATA_KINDS.has(d.object.kind) || (d.object.kind === 'Secret' && d.object.metadata.name === HAND_MADE_SECRET))
+      .map((d) => `${root}: ${d.key} (${d.cause})`),
+  );
+}
+
+/** The project with one service's specs changed (or, returning undefined, removed). */
+function editUnits(p: LoadedProject, edit: (u: ServiceUnit) => ServiceUnit | undefined): LoadedProject {
+  return { ...p, units: p.units.map(edit).filter((u): u is ServiceUnit => u !== undefined) };
+}
+
+/** The spec with a volume gone (and every mount of it), or renamed. */
+function withoutVolume(unit: ServiceUnit, volume: string, renameTo?: string): ServiceUnit {
+  const spec = structuredClone(unit.spec);
+  const rename = (mounts: string[]) => mounts.flatMap((m) => (m !== volume ? [m] : renameTo ? [renameTo] : []));
+  if (renameTo) spec.volumes[renameTo] = spec.volumes[volume];
+  delete spec.volumes[volume];
+  for (const group of [spec.web, spec.workers, spec.singletons, spec.cron.jobs] as Array<Record<string, { mounts: string[] }>>) {
+    for (const process of Object.values(group)) process.mounts = rename(process.mounts);
+  }
+  if (spec.cron.tmpCleanup?.volume === volume) {
+    if (renameTo) spec.cron.tmpCleanup.volume = renameTo;
+    else delete spec.cron.tmpCleanup;
+  }
+  return { ...unit, spec };
+}
+
+describe('the model over the reference systems', () => {
+  test('a first sync deletes nothing, and every Namespace has its hand-made Secret', () => {
+    const clusters = deploy(before);
+    expect([...clusters.keys()].sort()).toEqual(environments.map((e) => `berth-${e}`));
+    for (const c of clusters.values()) {
+      expect(c.deleted).toEqual([]);
+      expect(c.objects().filter((o) => o.object.kind === 'Namespace')).toHaveLength(services.length);
+      expect(c.objects().filter((o) => o.object.kind === 'Secret' && o.object.metadata.name === HAND_MADE_SECRET)).toHaveLength(services.length);
+    }
+  });
+
+  test('the model is not vacuous: with the sync-options stripped, removing a service loses its Namespace, claims and Secret', () => {
+    const strip = (ms: FileObject[]) => ms.map((m) => ({ ...m, object: { ...m.object, metadata: { ...m.object.metadata, annotations: undefined } } }));
+    const without = manifests(editUnits(project, (u) => (u.name === 'rag' ? undefined : u)));
+    expect(lostData(changeGit(strip(before), strip(without)))).toEqual(
+      expect.arrayContaining(['berth-prod: Namespace//rag (cascade of Application rag-prod)', 'berth-prod: PersistentVolumeClaim/rag/rag-uploads (Namespace rag deleted)']),
+    );
+  });
+});
+
+describe('no data is ever deleted', () => {
+  test('deleting any Application by hand (cascading) deletes no claim, Namespace or hand-made Secret', () => {
+    for (const [root, cluster] of deploy(before)) {
+      const apps = cluster.objects().filter((o) => o.object.kind === 'Application').map((o) => objectKey(o.object));
+      for (const app of apps) {
+        const c = deploy(before).get(root)!;
+        c.delete(app);
+        expect({ app, lost: lostData(new Map([[root, c]])) }).toEqual({ app, lost: [] });
+      }
+    }
+  });
+
+  test.each(services)('removing charts/%s/: its stateless objects go, its data stays', (service) => {
+    const clusters = changeGit(before, manifests(editUnits(project, (u) => (u.name === service ? undefined : u))));
+    expect(lostData(clusters)).toEqual([]);
+    for (const [root, c] of clusters) {
+      const gone = c.deleted.map((d) => d.key);
+      expect(gone).toContain(`Application/argocd/${service}-${root.replace(/^berth-/, '')}`);
+      expect(gone.some((k) => k.startsWith('Deployment/'))).toBe(true);
+      expect(c.get(`Namespace//${service}`)).toBeDefined();
+    }
+  });
+
+  test.each(services)('renaming %s: the old Namespace and claims stay', (service) => {
+    const renamed = manifests(editUnits(project, (u) => (u.name === service ? { ...u, name: `${service}-v2`, spec: { ...u.spec, name: `${service}-v2` } } : u)));
+    expect(lostData(changeGit(before, renamed))).toEqual([]);
+  });
+
+  const volumes = [...new Set(project.units.flatMap((u) => Object.keys(u.spec.volumes).map((v) => `${u.name}/${v}`)))].sort();
+  test('the reference systems have volumes to remove', () => expect(volumes.length).toBeGreaterThanOrEqual(4));
+
+  test.each(volumes)('removing or renaming the volume %s keeps its claim', (id) => {
+    const [service, volume] = id.split('/');
+    for (const renameTo of [undefined, `${volume}-v2`]) {
+      const after = manifests(editUnits(project, (u) => (u.name === service ? withoutVolume(u, volume, renameTo) : u)));
+      const clusters = changeGit(before, after);
+      expect({ renameTo, lost: lostData(clusters) }).toEqual({ renameTo, lost: [] });
+      for (const c of clusters.values()) expect(c.get(`PersistentVolumeClaim/${project.units.find((u) => u.name === service)!.spec.namespace ?? service}/${service}-${volume}`)).toBeDefined();
+    }
+  });
+
+  test.each(environments)('removing the environment %s from berth.yaml (its root prunes every service) keeps all data', (env) => {
+    const { [env]: _removed, ...kept } = project.config.environments;
+    const after = manifests({ config: { ...project.config, environments: kept }, units: project.units.filter((u) => u.env !== env) });
+    const clusters = changeGit(before, after);
+    expect(lostData(clusters)).toEqual([]);
+    // The worst case was modelled: the root, left in the cluster, found its folder gone and pruned every service.
+    const c = clusters.get(`berth-${env}`)!;
+    expect(c.deleted.filter((d) => d.object.kind === 'Application')).toHaveLength(services.length);
+    // Then the root is deleted by hand: it has no cascading finalizer, so that deletes only itself.
+    const deletedBefore = c.deleted.length;
+    c.delete(`Application/argocd/berth-${env}`);
+    expect(c.deleted.slice(deletedBefore).map((d) => d.key)).toEqual([`Application/argocd/berth-${env}`]);
+  });
+});
