@@ -45,7 +45,9 @@ export class ArgoApplication extends Construct {
         name: props.name,
         namespace: props.argocdNamespace ?? 'argocd',
         labels: { 'app.kubernetes.io/managed-by': 'berth', ...props.labels },
-        // Deleting the Application deletes what it deployed (cascading), instead of orphaning it.
+        // Deleting the Application deletes what it deployed (cascading), instead of orphaning it:
+        // a removed service's Deployments and CronJobs must not go on running with nothing in Git
+        // describing them. What holds data (claims, the Namespace) opts out with Delete=false.
         finalizers: (props.cascadeDelete ?? true) ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
       },
       spec: {
