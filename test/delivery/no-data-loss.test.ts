@@ -5,13 +5,17 @@
  * hand-made Secret inside one is ever deleted, while the stateless objects of what was removed
  * do go away (the service Applications keep their cascading finalizer on purpose).
  */
+import * as yaml from 'js-yaml';
 import { buildOutput } from '../../src/app';
-import { LoadedProject, ServiceUnit } from '../../src/spec/load';
-import { loadRepo } from '../../src/main';
+import { LoadedProject, loadProject, ServiceUnit } from '../../src/spec/load';
+import { readSources } from '../../src/main';
 import { REPO } from '../helpers';
 import { Cluster, FileObject, HAND_MADE_SECRET, changeGit, deploy, objectKey } from './argocd-deletion-model';
 
-const project = loadRepo(REPO);
+// The repo's own berth.yaml and charts/, read once; each change below edits them in memory, as
+// a user would on disk, and synthesizes again.
+const sources = readSources(REPO);
+const project = loadProject(sources.config, sources.charts);
 const manifests = (p: LoadedProject): FileObject[] => buildOutput(p).manifests as unknown as FileObject[];
 const before = manifests(project);
 const services = [...new Set(project.units.map((u) => u.name))].sort();
@@ -30,6 +34,18 @@ function lostData(clusters: Map<string, Cluster>): string[] {
 /** The project with one service's specs changed (or, returning undefined, removed). */
 function editUnits(p: LoadedProject, edit: (u: ServiceUnit) => ServiceUnit | undefined): LoadedProject {
   return { ...p, units: p.units.map(edit).filter((u): u is ServiceUnit => u !== undefined) };
+}
+
+/** The project after `git rm -r charts/<service>`. */
+function withoutService(service: string): LoadedProject {
+  return loadProject(sources.config, sources.charts.filter((f) => !f.path.startsWith(`charts/${service}/`)));
+}
+
+/** The project after removing an environment from berth.yaml and its overlays (`charts/<service>/<env>.yaml`). */
+function withoutEnvironment(env: string): LoadedProject {
+  const config = yaml.load(sources.config.text) as { environments: Record<string, unknown> };
+  delete config.environments[env];
+  return loadProject({ path: sources.config.path, text: yaml.dump(config) }, sources.charts.filter((f) => !f.path.endsWith(`/${env}.yaml`)));
 }
 
 /** The spec with a volume gone (and every mount of it), or renamed. */
@@ -61,7 +77,7 @@ describe('the model over the reference systems', () => {
 
   test('the model is not vacuous: with the sync-options stripped, removing a service loses its Namespace, claims and Secret', () => {
     const strip = (ms: FileObject[]) => ms.map((m) => ({ ...m, object: { ...m.object, metadata: { ...m.object.metadata, annotations: undefined } } }));
-    const without = manifests(editUnits(project, (u) => (u.name === 'rag' ? undefined : u)));
+    const without = manifests(withoutService('rag'));
     expect(lostData(changeGit(strip(before), strip(without)))).toEqual(
       expect.arrayContaining(['berth-prod: Namespace//rag (cascade of Application rag-prod)', 'berth-prod: PersistentVolumeClaim/rag/rag-uploads (Namespace rag deleted)']),
     );
@@ -81,7 +97,7 @@ describe('no data is ever deleted', () => {
   });
 
   test.each(services)('removing charts/%s/: its stateless objects go, its data stays', (service) => {
-    const clusters = changeGit(before, manifests(editUnits(project, (u) => (u.name === service ? undefined : u))));
+    const clusters = changeGit(before, manifests(withoutService(service)));
     expect(lostData(clusters)).toEqual([]);
     for (const [root, c] of clusters) {
       const gone = c.deleted.map((d) => d.key);
@@ -110,9 +126,9 @@ describe('no data is ever deleted', () => {
   });
 
   test.each(environments)('removing the environment %s from berth.yaml (its root prunes every service) keeps all data', (env) => {
-    const { [env]: _removed, ...kept } = project.config.environments;
-    const after = manifests({ config: { ...project.config, environments: kept }, units: project.units.filter((u) => u.env !== env) });
-    const clusters = changeGit(before, after);
+    const after = withoutEnvironment(env);
+    expect(Object.keys(after.config.environments)).toEqual(environments.filter((e) => e !== env));
+    const clusters = changeGit(before, manifests(after));
     expect(lostData(clusters)).toEqual([]);
     // The worst case was modelled: the root, left in the cluster, found its folder gone and pruned every service.
     const c = clusters.get(`berth-${env}`)!;
