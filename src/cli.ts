@@ -1,6 +1,8 @@
 /**
- * The berth command line: `berth synth | check | explain | diff | new`. Parses argv, calls
- * main.ts, prints results; errors become messages and exit codes, never stack traces.
+ * The berth command line: `berth synth | check | explain | diff | new | schema | help`. Each
+ * command is declared once below (its flags, its help); argv is parsed against that declaration,
+ * main.ts does the work, and errors become messages and exit codes, never stack traces: 2 for a
+ * command line berth cannot run, 1 for a problem with the repository.
  */
 // First: zod reads this setting when a schema is made (see the module).
 import './util/zod-jitless';
@@ -15,7 +17,7 @@ import { checkFolder, diffRepo, loadRepo, synthAndWrite, synthRepo, writeSchemas
 import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
-import { newCommand } from './onboard/command';
+import { NEW_ARGS, newCommand } from './onboard/command';
 
 /** A command of `berth help`: what it accepts, what it does, how it runs. */
 interface Command {
@@ -25,7 +27,7 @@ interface Command {
   readonly help: readonly string[];
   /** The usage line, when it is shorter than every declared flag. @default - from `args` */
   readonly synopsis?: string;
-  /** Runs with the raw arguments: the command parses and reports them itself (`berth new`). @default false */
+  /** Runs with the raw arguments: the command parses them and reports its own usage (`berth new`). @default false */
   readonly ownParser?: boolean;
   run(args: ParsedArgs, argv: readonly string[]): number | Promise<number>;
 }
@@ -63,7 +65,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: diff,
   },
   new: {
-    args: { flags: {} },
+    args: NEW_ARGS,
     synopsis: 'SERVICE [--from-env F] [--from-pm2 F] [--from-compose F] [--image REF] [--force] …',
     help: ['write charts/SERVICE/ from flags, questions (at a terminal) and what the', 'service runs under today; berth new --help lists every option'],
     ownParser: true,
