@@ -131,21 +131,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const cmd = COMMANDS[command];
-  let args: ParsedArgs = { positionals: [], values: new Map(), switches: new Set() };
-  if (!cmd.ownParser) {
-    try {
-      args = parseArgs(rest, withHelp(cmd.args));
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      process.stderr.write(`berth ${command}: ${e.message}\n\n${commandUsage(command)}`);
-      return 2;
-    }
+  try {
+    const args = cmd.ownParser ? { positionals: [], values: new Map(), switches: new Set<string>() } : parseArgs(rest, withHelp(cmd.args));
     if (args.switches.has('--help')) {
       process.stdout.write(commandUsage(command));
       return 0;
     }
-  }
-  try {
     return await cmd.run(args, rest);
   } catch (e) {
     if (e instanceof UsageError) {
