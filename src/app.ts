@@ -76,6 +76,28 @@ export function appsDir(outDir: string, env: string): string {
   return `${outDir}/argocd/${env}`;
 }
 
+/** The file of an environment's root Application, beside its `appsDir` (applied once by hand). */
+export function rootAppFile(outDir: string, env: string): string {
+  return `${outDir}/argocd/root-${env}.yaml`;
+}
+
+/** Where a file of the output belongs: an environment, and a service or the Argo CD Applications. */
+export interface OutputPlace {
+  readonly env: string;
+  /** The service of `unitDir`. @default - none: the file holds Argo CD Applications */
+  readonly service?: string;
+}
+
+/** The inverse of {@link unitDir}, {@link appsDir} and {@link rootAppFile}; undefined for a file berth does not write. */
+export function placeOf(file: string, outDir = 'dist'): OutputPlace | undefined {
+  if (!file.startsWith(`${outDir}/`)) return undefined;
+  const parts = file.slice(outDir.length + 1).split('/');
+  if (parts[0] !== 'argocd') return parts.length === 3 ? { env: parts[0], service: parts[1] } : undefined;
+  const root = parts.length === 2 ? /^root-(.+)\.yaml$/.exec(parts[1]) : null;
+  if (root) return { env: root[1] };
+  return parts.length === 3 ? { env: parts[1] } : undefined;
+}
+
 /**
  * Argo CD Applications of one environment: one per service (written into `appsDir`), and the
  * root Application that syncs that folder (written beside it, applied once by hand).
@@ -166,7 +188,7 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   for (const env of Object.keys(project.config.environments).sort()) {
     const { apps, root } = synthApplications(project, env, outDir);
     for (const a of apps) add(`${appsDir(outDir, env)}/${a.metadata.name}.yaml`, [a], undefined);
-    add(`${outDir}/argocd/root-${env}.yaml`, [root], undefined);
+    add(rootAppFile(outDir, env), [root], undefined);
   }
   return { files, manifests, objects: count, findings };
 }

@@ -1,6 +1,8 @@
 /**
- * The berth command line: `berth synth | check | explain | diff | new`. Parses argv, calls
- * main.ts, prints results; errors become messages and exit codes, never stack traces.
+ * The berth command line: `berth synth | check | explain | diff | new | schema | help`. Each
+ * command is declared once below (its flags, its help); argv is parsed against that declaration,
+ * main.ts does the work, and errors become messages and exit codes, never stack traces: 2 for a
+ * command line berth cannot run, 1 for a problem with the repository.
  */
 // First: zod reads this setting when a schema is made (see the module).
 import './util/zod-jitless';
@@ -8,31 +10,110 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as readline from 'readline';
 import { formatProblems, SpecError } from './spec/errors';
-import { CheckError } from './app';
+import { CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { explainCommand } from './explain/explain';
 import { checkFolder, diffRepo, loadRepo, synthAndWrite, synthRepo, writeSchemas } from './main';
 import { formatDiff } from './output/diff';
-import { newCommand } from './onboard/command';
+import { environmentNamed } from './spec/load';
+import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
+import { NEW_ARGS, newCommand } from './onboard/command';
 
+/** A command of `berth help`: what it accepts, what it does, how it runs. */
+interface Command {
+  /** Flags and positionals; `--help` is added to every command. */
+  readonly args: ArgSpec;
+  /** What the command does, one line per entry, as `berth help` lists it. */
+  readonly help: readonly string[];
+  /** The usage line, when it is shorter than every declared flag. @default - from `args` */
+  readonly synopsis?: string;
+  /** Runs with the raw arguments: the command parses them and reports its own usage (`berth new`). @default false */
+  readonly ownParser?: boolean;
+  run(args: ParsedArgs, argv: readonly string[]): number | Promise<number>;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  synth: {
+    args: {
+      flags: {
+        '--no-checks': {},
+        // cdk8s.yaml runs `berth synth --from-cdk8s-cli`: also copy the output where the cdk8s CLI looks.
+        '--from-cdk8s-cli': { hidden: true },
+      },
+    },
+    help: ['synthesize charts/ into dist/ (all checks run first; dist/ is replaced atomically)'],
+    run: synth,
+  },
+  check: {
+    args: { flags: { '--format': { value: 'FORMAT', choices: ['text', 'json'] }, '--no-guardrails': {} }, positionals: ['[DIR]'] },
+    help: ['strict schema, Pod Security "restricted", production guardrails and the', 'secret-leak guard on any folder of YAML (default dist/)'],
+    run: check,
+  },
+  explain: {
+    args: { flags: { '--env': { value: 'ENV' }, '--format': { value: 'FORMAT', choices: ['text', 'mermaid', 'json'] } }, positionals: ['SERVICE'] },
+    help: ['who can reach what: the NetworkPolicies evaluated for a stranger, the', 'ingress controller, Prometheus, each process, DNS and each dependency'],
+    run: explain,
+  },
+  diff: {
+    args: { flags: { '--env': { value: 'ENV' }, '--exit-code': {} } },
+    help: [
+      'show, per object and field, what a synth would change in dist/, grouped by',
+      'environment and service (every environment and dist/argocd/ unless --env),',
+      'with warnings where a removal leaves data in the cluster (markdown, ready for',
+      'a pull-request comment); --exit-code exits 3 when anything differs',
+    ],
+    run: diff,
+  },
+  new: {
+    args: NEW_ARGS,
+    synopsis: 'SERVICE [--from-env F] [--from-pm2 F] [--from-compose F] [--image REF] [--force] …',
+    help: ['write charts/SERVICE/ from flags, questions (at a terminal) and what the', 'service runs under today; berth new --help lists every option'],
+    ownParser: true,
+    run: (_args, argv) => newService(argv),
+  },
+  schema: {
+    args: { flags: {} },
+    help: ['write the editor JSON Schemas to schema/'],
+    run: () => {
+      for (const f of writeSchemas(process.cwd())) process.stdout.write(`wrote ${f}\n`);
+      return 0;
+    },
+  },
+  help: {
+    args: { flags: {}, positionals: ['[COMMAND]'] },
+    help: ['show this help, or the usage of one command'],
+    run: (args) => {
+      const [name] = args.positionals;
+      if (name === undefined) process.stdout.write(USAGE);
+      else if (Object.hasOwn(COMMANDS, name)) process.stdout.write(commandUsage(name));
+      else throw new UsageError(`no command "${name}"; the commands are ${Object.keys(COMMANDS).join(', ')}`);
+      return 0;
+    },
+  },
+};
+
+/** Every command takes `--help`. */
+const HELP: Readonly<Record<string, FlagSpec>> = { '--help': { aliases: ['-h'], hidden: true } };
+const withHelp = (spec: ArgSpec): ArgSpec => ({ ...spec, flags: { ...spec.flags, ...HELP } });
+const synopsisOf = (name: string) => COMMANDS[name].synopsis ?? synopsis(COMMANDS[name].args);
+
+/** One command's usage: printed by `--help` and after a mistake in its arguments. */
+function commandUsage(name: string): string {
+  return `Usage: berth ${`${name} ${synopsisOf(name)}`.trimEnd()}\n\n${COMMANDS[name].help.join('\n')}\n`;
+}
+
+const COLUMN = 24;
 const USAGE = `Usage: berth <command> [options]
 
 Commands:
-  synth [--no-checks]   synthesize charts/ into dist/ (all checks run first; dist/ is replaced atomically)
-  check [DIR] [--format text|json] [--no-guardrails]
-                        strict schema, Pod Security "restricted", production guardrails and the
-                        secret-leak guard on any folder of YAML (default dist/)
-  explain SERVICE [--env ENV] [--format text|mermaid|json]
-                        who can reach what: the NetworkPolicies evaluated for a stranger, the
-                        ingress controller, Prometheus, each process, DNS and each dependency
-  diff [--env ENV] [--exit-code]
-                        show, per object and field, what a synth would change in dist/
-                        (markdown, ready for a pull-request comment); --exit-code exits 3 on changes
-  new SERVICE [--from-env F] [--from-pm2 F] [--from-compose F] [--image REF] [--force] …
-                        write charts/SERVICE/ from flags, questions (at a terminal) and what the
-                        service runs under today; berth new --help lists every option
-  schema                write the editor JSON Schemas to schema/
-  help                  show this help
+${Object.keys(COMMANDS)
+  .map((name) => {
+    const head = `  ${name} ${synopsisOf(name)}`.trimEnd();
+    const [first, ...more] = COMMANDS[name].help;
+    const lines = head.length < COLUMN - 1 ? [`${head.padEnd(COLUMN)}${first}`] : [head, `${' '.repeat(COLUMN)}${first}`];
+    return [...lines, ...more.map((l) => `${' '.repeat(COLUMN)}${l}`)].join('\n');
+  })
+  .join('\n')}
 `;
 
 /** Runs a command and returns the exit code. */
@@ -41,32 +122,27 @@ export async function run(argv: readonly string[]): Promise<number> {
   // The benchmark reads the CPU time and peak RSS of each run from here.
   const usageFile = process.env.BERTH_USAGE_FILE;
   if (usageFile) process.on('exit', () => fs.writeFileSync(usageFile, JSON.stringify(process.resourceUsage())));
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (!Object.hasOwn(COMMANDS, command)) {
+    process.stderr.write(`berth: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  const cmd = COMMANDS[command];
   try {
-    switch (command) {
-      case 'synth':
-        return synth(rest);
-      case 'diff':
-        return diff(rest);
-      case 'check':
-        return check(rest);
-      case 'explain':
-        return explain(rest);
-      case 'new':
-        return await newService(rest);
-      case 'schema':
-        for (const f of writeSchemas(process.cwd())) process.stdout.write(`wrote ${f}\n`);
-        return 0;
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        process.stderr.write(`berth: unknown command "${command}"\n\n${USAGE}`);
-        return 2;
+    const args = cmd.ownParser ? { positionals: [], values: new Map(), switches: new Set<string>() } : parseArgs(rest, withHelp(cmd.args));
+    if (args.switches.has('--help')) {
+      process.stdout.write(commandUsage(command));
+      return 0;
     }
+    return await cmd.run(args, rest);
   } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`berth ${command}: ${e.message}\n${e.showUsage ? `\n${commandUsage(command)}` : ''}`);
+      return 2;
+    }
     return report(e);
   }
 }
@@ -87,12 +163,12 @@ export function report(e: unknown): number {
   return 1;
 }
 
-function synth(args: readonly string[]): number {
+function synth(args: ParsedArgs): number {
   const root = process.cwd();
   const t0 = process.hrtime.bigint();
-  const { output, changed } = synthAndWrite({ root }, { checks: !args.includes('--no-checks') });
+  const { output, changed } = synthAndWrite({ root }, { checks: !args.switches.has('--no-checks') });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (args.includes('--from-cdk8s-cli') && process.env.CDK8S_OUTDIR) {
+  if (args.switches.has('--from-cdk8s-cli') && process.env.CDK8S_OUTDIR) {
     // The cdk8s CLI deleted its output folder before running us and lists what it finds there.
     // The committed output is dist/ (written atomically above); this is a copy for the CLI.
     const outdir = process.env.CDK8S_OUTDIR;
@@ -107,40 +183,29 @@ function synth(args: readonly string[]): number {
   return 0;
 }
 
-/** Reads `--name value` from args. */
-export function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const v = args[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-  return v;
+function diff(args: ParsedArgs): number {
+  const result = diffRepo({ root: process.cwd() }, single(args, '--env'));
+  process.stdout.write(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
+  return result.changes.length && args.switches.has('--exit-code') ? 3 : 0;
 }
 
-function diff(args: readonly string[]): number {
-  const changes = diffRepo({ root: process.cwd() }, flag(args, '--env'));
-  process.stdout.write(formatDiff(changes));
-  return changes.length && args.includes('--exit-code') ? 3 : 0;
-}
-
-function check(args: readonly string[]): number {
-  const format = flag(args, '--format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new Error(`--format must be text or json, got "${format}"`);
-  const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--format') ?? 'dist';
-  const { findings, objects } = checkFolder(process.cwd(), dir, { guardrails: args.includes('--no-guardrails') ? false : undefined });
+function check(args: ParsedArgs): number {
+  const format = (single(args, '--format') ?? 'text') as 'text' | 'json';
+  const dir = args.positionals[0] ?? 'dist';
+  const { findings, objects } = checkFolder(process.cwd(), dir, { guardrails: args.switches.has('--no-guardrails') ? false : undefined });
   const out = formatFindings(findings, format);
   process.stdout.write(format === 'text' && findings.length === 0 ? `berth check: ${objects} objects in ${dir}: no problems\n` : out.endsWith('\n') ? out : `${out}\n`);
   return findings.length ? 1 : 0;
 }
 
-function explain(args: readonly string[]): number {
-  const service = args.find((a, i) => !a.startsWith('--') && !['--env', '--format'].includes(args[i - 1] ?? ''));
-  if (!service) throw new Error('explain needs a service name, e.g. berth explain rag --env prod');
+function explain(args: ParsedArgs): number {
+  const [service] = args.positionals;
+  if (!service) throw new UsageError('name the service, e.g. berth explain rag --env prod');
   const root = process.cwd();
   const project = loadRepo(root);
-  const envName = flag(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
-  const env = project.config.environments[envName];
-  if (!env) throw new Error(`explain: no environment "${envName}" in berth.yaml (environments: ${Object.keys(project.config.environments).sort().join(', ')})`);
-  const format = (flag(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
+  const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
+  const env = environmentNamed(project.config, envName);
+  const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
   const out = explainCommand(synthRepo({ root }), env, service, envName, format);
   process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
   return 0;

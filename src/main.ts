@@ -4,14 +4,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildOutput, CheckError, SynthOutput, unitChecker } from './app';
+import { buildOutput, CheckError, placeOf, SynthOutput, unitChecker } from './app';
 import { runChecks } from './check/index';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
 import { Problem, SpecError } from './spec/errors';
-import { loadProject, loadProjectConfig, LoadedProject, SourceFile } from './spec/load';
+import { environmentNamed, loadProject, loadProjectConfig, LoadedProject, SourceFile } from './spec/load';
 import { readTree, replaceTreeAtomically } from './output/atomic-write';
-import { diffTrees, ObjectChange } from './output/diff';
+import { diffTrees, TreeDiff } from './output/diff';
 import { jsonSchemas } from './spec/json-schema';
 
 /** Where a project lives and where it writes. */
@@ -109,13 +109,26 @@ export function writeSchemas(root: string): string[] {
   return written;
 }
 
-/** What a synth would change in dist/, optionally for one environment only. */
-export function diffRepo(paths: RepoPaths, env?: string): ObjectChange[] {
+/** What `berth diff` compares and found: the changes, and the environments they cover. */
+export interface RepoDiff extends TreeDiff {
+  readonly environments: readonly string[];
+}
+
+/**
+ * What a synth would change in dist/: every environment and its Argo CD Applications, or one
+ * environment (which must be one berth.yaml defines) with its own.
+ */
+export function diffRepo(paths: RepoPaths, env?: string): RepoDiff {
   const outDir = paths.outDir ?? 'dist';
-  const inEnv = (f: string) => !env || f.startsWith(`${outDir}/${env}/`) || f.startsWith(`${outDir}/argocd/${env}/`) || f === `${outDir}/argocd/root-${env}.yaml`;
-  const fresh = new Map([...synthRepo(paths).files].filter(([f]) => inEnv(f)));
-  const current = new Map([...readTree(path.join(paths.root, outDir))].map(([f, t]) => [`${outDir}/${f}`, t] as [string, string]).filter(([f]) => inEnv(f)));
-  return diffTrees(current, fresh);
+  const project = loadRepo(paths.root);
+  if (env !== undefined) environmentNamed(project.config, env);
+  const place = (f: string) => placeOf(f, outDir);
+  const inScope = (f: string) => env === undefined || place(f)?.env === env;
+  const fresh = new Map([...buildOutput(project, { outDir, keepManifests: false }).files].filter(([f]) => inScope(f)));
+  const current = new Map([...readTree(path.join(paths.root, outDir))].map(([f, t]) => [`${outDir}/${f}`, t] as [string, string]).filter(([f]) => inScope(f)));
+  // An environment removed from berth.yaml is still in dist/ until the synth: it is compared too.
+  const environments = env === undefined ? [...new Set([...Object.keys(project.config.environments), ...[...current.keys()].flatMap((f) => place(f)?.env ?? [])])].sort() : [env];
+  return { ...diffTrees(current, fresh, place), environments };
 }
 
 /** Reads every YAML document under a folder (any manifests, not only berth's). */

@@ -14,6 +14,7 @@ import { formatNote, Note } from './notes';
 import { importPm2 } from './pm2';
 import { inferDelivery, NewOptions, scaffold } from './scaffold';
 import { commandFromLine } from './shell-words';
+import { ArgSpec, parseArgs } from '../util/argv';
 
 /** What the command may touch. Paths are absolute (resolved against `cwd`). */
 export interface NewCommandIo {
@@ -56,48 +57,45 @@ Options:
   --help, -h               show this help
 `;
 
-const VALUE_FLAGS = ['--image', '--port', '--command', '--health', '--host', '--secrets-delivery', '--from-env', '--from-pm2', '--from-compose'] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
+/** What `berth new` accepts (NEW_USAGE describes each flag). */
+export const NEW_ARGS: ArgSpec = {
+  flags: {
+    '--image': { value: 'REF' },
+    '--port': { value: 'N' },
+    '--command': { value: '"CMD ARGS"' },
+    '--health': { value: 'PATH' },
+    '--host': { value: 'NAME' },
+    '--secrets-delivery': { value: 'MODE' },
+    '--from-env': { value: 'FILE', repeatable: true },
+    '--from-pm2': { value: 'FILE' },
+    '--from-compose': { value: 'FILE' },
+    '--force': {},
+    '--yes': { aliases: ['-y'] },
+    '--help': { aliases: ['-h'] },
+  },
+  positionals: ['SERVICE'],
+  extraHint: 'quote a --command with spaces',
+};
 
-interface ParsedArgs {
+type ValueFlag = '--image' | '--port' | '--command' | '--health' | '--host' | '--secrets-delivery' | '--from-env' | '--from-pm2' | '--from-compose';
+
+interface NewArgs {
   service?: string;
-  values: Map<ValueFlag, string[]>;
+  values: ReadonlyMap<string, readonly string[]>;
   force: boolean;
   yes: boolean;
   help: boolean;
 }
 
-class UsageError extends Error {}
-
-/** Parses argv: `--flag value` or `--flag=value`; one positional service name. */
-export function parseNewArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = { values: new Map(), force: false, yes: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--force') out.force = true;
-    else if (arg === '--yes' || arg === '-y') out.yes = true;
-    else if (arg === '--help' || arg === '-h') out.help = true;
-    else if (arg.startsWith('-')) {
-      const eq = arg.indexOf('=');
-      const flag = (eq < 0 ? arg : arg.slice(0, eq)) as ValueFlag;
-      if (!VALUE_FLAGS.includes(flag)) throw new UsageError(`unknown option ${eq < 0 ? arg : arg.slice(0, eq)}`);
-      let value: string | undefined;
-      if (eq >= 0) value = arg.slice(eq + 1);
-      else {
-        value = argv[++i];
-        if (value === undefined) throw new UsageError(`${flag} needs a value`);
-      }
-      if (flag !== '--from-env' && out.values.has(flag)) throw new UsageError(`${flag} is given twice`);
-      out.values.set(flag, [...(out.values.get(flag) ?? []), value]);
-    } else if (out.service === undefined) out.service = arg;
-    else throw new UsageError(`unexpected argument "${arg}" (one service name only; quote a --command with spaces)`);
-  }
-  return out;
+/** Parses argv with the shared parser: `--flag value` or `--flag=value`; one positional service name. */
+export function parseNewArgs(argv: readonly string[]): NewArgs {
+  const args = parseArgs(argv, NEW_ARGS);
+  return { service: args.positionals[0], values: args.values, force: args.switches.has('--force'), yes: args.switches.has('--yes'), help: args.switches.has('--help') };
 }
 
 /** Runs `berth new`. Never throws: problems become a message and an exit code. */
 export async function newCommand(argv: readonly string[], io: NewCommandIo): Promise<CommandResult> {
-  let args: ParsedArgs;
+  let args: NewArgs;
   try {
     args = parseNewArgs(argv);
   } catch (e) {
@@ -106,7 +104,7 @@ export async function newCommand(argv: readonly string[], io: NewCommandIo): Pro
   if (args.help) return { code: 0, stdout: NEW_USAGE, stderr: '' };
   if (args.service === undefined) return { code: 2, stdout: '', stderr: `berth new: name the service, e.g. berth new rag\n\n${NEW_USAGE}` };
   try {
-    return await run(args as ParsedArgs & { service: string }, io);
+    return await run(args as NewArgs & { service: string }, io);
   } catch (e) {
     if (e instanceof SpecError) {
       return { code: 1, stdout: '', stderr: `berth new: the generated spec does not validate; nothing was written.\n\n${formatProblems(e.problems)}\n` };
@@ -115,7 +113,7 @@ export async function newCommand(argv: readonly string[], io: NewCommandIo): Pro
   }
 }
 
-async function run(args: ParsedArgs & { service: string }, io: NewCommandIo): Promise<CommandResult> {
+async function run(args: NewArgs & { service: string }, io: NewCommandIo): Promise<CommandResult> {
   const fail = (message: string): CommandResult => ({ code: 1, stdout: '', stderr: `berth new: ${message}\n` });
   const one = (flag: ValueFlag) => args.values.get(flag)?.[0];
   const notes: Note[] = [];

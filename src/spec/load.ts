@@ -9,7 +9,8 @@ import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { isSecretName, credentialReason } from '../util/credentials';
 import { issuesToProblems, Problem, SpecError, valueAt } from './errors';
-import { ProjectConfig, ServiceSpec } from './schema';
+import { UsageError } from '../util/argv';
+import { Environment, ProjectConfig, ServiceSpec } from './schema';
 import { checkSemantics } from './semantics';
 
 /** A file handed in by main.ts: its repository-relative path and text. */
@@ -168,6 +169,17 @@ export function loadProjectConfig(file: SourceFile): ProjectConfig {
   const result = ProjectConfig.safeParse(parsed.data);
   if (!result.success) throw new SpecError(issuesToProblems(ProjectConfig, result.error.issues, () => file.path, parsed.data));
   return result.data;
+}
+
+/**
+ * The environment `--env NAME` names. A name berth.yaml does not define is a usage error that
+ * lists the ones it does, for every command that takes `--env`.
+ */
+export function environmentNamed(config: ProjectConfig, name: string): Environment {
+  const env = Object.hasOwn(config.environments, name) ? config.environments[name] : undefined;
+  if (env) return env;
+  const names = Object.keys(config.environments).sort();
+  throw new UsageError(`--env ${name}: berth.yaml has no environment "${name}"; use one of: ${names.join(', ')}`, false);
 }
 
 /** Loads every service spec and overlay; throws one SpecError listing every problem in every file. */

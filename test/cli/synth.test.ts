@@ -36,10 +36,10 @@ describe('berth synth', () => {
   });
 
   test('BERTH_DEBUG=1 prints the stack of an error in TypeScript source terms (the bundle is minified)', () => {
-    const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), 'explain'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '1' } });
+    const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), 'check', 'no-such-folder'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '1' } });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^berth: explain needs a service name/);
-    expect(r.stderr).toMatch(/\n\s+at explain \(.*src[/\\]cli\.ts:\d+:\d+\)/);
+    expect(r.stderr).toMatch(/^berth: no-such-folder: no such folder\n/);
+    expect(r.stderr).toMatch(/\n\s+at readManifests \(.*src[/\\]main\.ts:\d+:\d+\)/);
   });
 
   test('fails on unreadable YAML without a stack trace, dist/ untouched', () => {
