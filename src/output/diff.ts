@@ -8,6 +8,7 @@
  * so a reviewer sees every environment, and warns where a removal leaves data in the cluster.
  */
 import * as yaml from 'js-yaml';
+import { RESOURCES_FINALIZER, SYNC_OPTIONS_ANNOTATION } from '../util/sync-options';
 
 /** One changed field: a dotted path with the old and new values (undefined = absent). */
 export interface FieldChange {
@@ -130,12 +131,10 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
   return { changes: changes.sort(byFileThenObject), warnings: removalWarnings(removed, old, after, placeOf) };
 }
 
-const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
-const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const DOCS = 'docs/operations.md#removing-or-renaming-a-service';
 
 function syncOptions(o: any): string[] {
-  const raw = o?.metadata?.annotations?.[SYNC_OPTIONS];
+  const raw = o?.metadata?.annotations?.[SYNC_OPTIONS_ANNOTATION];
   return typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : [];
 }
 

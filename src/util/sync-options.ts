@@ -8,6 +8,12 @@
 /** The annotation Argo CD reads per-object sync options from. */
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 
+/**
+ * The finalizer that makes deleting an Application delete every object it synced (a cascade);
+ * objects with `Delete=false` are left in the cluster.
+ */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
 /** For CRD-backed objects: on a cluster still installing the CRD, the dry run would fail the sync. */
 export const SKIP_DRY_RUN_ON_MISSING_RESOURCE = 'SkipDryRunOnMissingResource=true';
 

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { Application } from '../../../imports/argoproj.io';
+import { RESOURCES_FINALIZER } from '../../util/sync-options';
 
 /** Where the manifests live in Git. */
 export interface GitSource {
@@ -48,7 +49,7 @@ export class ArgoApplication extends Construct {
         // Deleting the Application deletes what it deployed (cascading), instead of orphaning it:
         // a removed service's Deployments and CronJobs must not go on running with nothing in Git
         // describing them. What holds data (claims, the Namespace) opts out with Delete=false.
-        finalizers: (props.cascadeDelete ?? true) ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
+        finalizers: (props.cascadeDelete ?? true) ? [RESOURCES_FINALIZER] : undefined,
       },
       spec: {
         project: props.project,
