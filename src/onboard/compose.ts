@@ -190,7 +190,7 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
     for (const d of o.dependsOn) {
       const target = byCompose.get(d.name);
       if (!target) notes.add(d.line, `${o.composeName} depends_on ${d.name}, which is not a service in this file`);
-      else if (target.role === 'dependency') continue; // becomes usedBy of the dependency
+      else if (target.role === 'dependency') continue; // every process may connect to a dependency (no usedBy)
       else if (target.role === 'migration') notes.add(d.line, `${o.composeName} depends_on ${d.name}: the migration Job runs before new pods roll out, nothing to set`);
       else if (target.role === 'web' && (o.role === 'web' || o.role === 'worker')) {
         o.calls.push(target.name!);
@@ -305,23 +305,16 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
     const kind = p.dependency!;
     let name = toDnsLabel(kind.kind) ?? 'db';
     if (name in draft.dependencies) name = toDnsLabel(p.composeName) ?? `${name}-2`;
-    const all = [
-      ...new Set(
-        active
-          .filter((o) => o.dependsOn.some((d) => d.name === p.composeName))
-          .flatMap((o) => [...(o.role === 'cron' ? [] : [o.name!]), ...o.jobNames])
-          .filter((n) => isDefined(n, draft)),
-      ),
-    ].sort();
     const dep: DependencyInput = {
       host: `${opts.service}-${name}.databases.svc.cluster.local`,
       port: p.ports[0] ?? kind.port,
       namespace: 'databases',
       podLabels: { 'app.kubernetes.io/name': kind.kind, 'app.kubernetes.io/instance': `${opts.service}-${name}` },
-      ...(all.length ? { usedBy: all } : {}),
+      // No usedBy: depends_on orders start-up, it does not say who connects, and a list written
+      // now would shut out a migration or cron job added later (the default is every process and job).
     };
     draft.dependencies[name] = dep;
-    notes.add(at(p.path), `service ${p.composeName} (${p.rawImage}) became dependencies.${name}, not a workload: run it with its operator or chart, then set its host, namespace and podLabels (the values written are placeholders)`);
+    notes.add(at(p.path), `service ${p.composeName} (${p.rawImage}) became dependencies.${name}, not a workload: run it with its operator or chart, then set its host, namespace and podLabels (the values written are placeholders). Every process and job may connect to it; usedBy narrows that`);
     for (const o of active) {
       for (const e of o.hostRefs.filter((r) => r.host === p.composeName)) {
         notes.add(e.line, `service ${o.composeName}: ${e.name} ${e.secret ? '(a secret) ' : ''}points at the Compose host "${p.composeName}"; change it to the dependency's host${e.secret ? ' in the Secret' : ''}`);

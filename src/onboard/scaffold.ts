@@ -232,7 +232,8 @@ function serviceComments(
     c.set('dependencies', {
       before: [
         'Databases and brokers, run by their own operators or charts. The values are placeholders:',
-        "set host, namespace and podLabels to match their pods; NetworkPolicies open exactly this egress.",
+        "set host, namespace and podLabels to match their pods; NetworkPolicies open exactly this egress,",
+        'to every process and job (a migration or cron job added later included). usedBy: [...] narrows it.',
       ],
     });
   }

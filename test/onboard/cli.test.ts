@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { berth, tempRepo } from '../helpers';
 import { FIXTURES } from './memory-io';
 
@@ -21,5 +22,30 @@ describe('berth new through the CLI', () => {
     expect(synth.stderr).toBe('');
     expect(synth.code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'dist/prod/rag-next/manifests.yaml'), 'utf8')).toContain('name: rag-next-backend');
+  }, 60_000);
+});
+
+describe('berth new --from-compose, then a process added later', () => {
+  test('a migration and a cron job added after onboarding reach the dependencies (berth new writes no usedBy)', () => {
+    const dir = tempRepo();
+    fs.cpSync(path.join(FIXTURES, 'rag'), path.join(dir, 'legacy'), { recursive: true });
+    expect(berth(dir, 'new', 'rag-next', '--from-compose', 'legacy/docker-compose.yml', '--host', 'rag-next.example.com').code).toBe(0);
+    const file = path.join(dir, 'charts/rag-next/service.yaml');
+    const spec = yaml.load(fs.readFileSync(file, 'utf8')) as any;
+    expect(Object.values(spec.dependencies).map((d: any) => d.usedBy)).toEqual([undefined, undefined]);
+    // Day 2: the user adds a nightly report job (the migration came from compose already).
+    spec.cron.jobs.report = { schedule: '0 6 * * *', command: ['python', '-m', 'scripts.report'] };
+    fs.writeFileSync(file, yaml.dump(spec));
+    const synth = berth(dir, 'synth');
+    expect(synth.stderr).toBe('');
+
+    const explained = berth(dir, 'explain', 'rag-next', '--env', 'prod', '--format', 'json');
+    expect(explained.code).toBe(0);
+    const cells: Array<{ source: string; destination: string; allowed: boolean }> = JSON.parse(explained.stdout).cells;
+    const reach = (source: string, destination: string) => cells.filter((c) => c.source === source && c.destination === destination).map((c) => c.allowed);
+    for (const job of ['migrate', 'report', 'cleanup']) {
+      expect([job, reach(job, 'postgres')]).toEqual([job, [true]]);
+      expect([job, reach(job, 'redis')]).toEqual([job, [true]]);
+    }
   }, 60_000);
 });

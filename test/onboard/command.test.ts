@@ -195,7 +195,7 @@ describe('berth new', () => {
       expect(spec.volumes).toEqual({ uploads: { size: '10Gi', accessMode: 'ReadWriteMany', mountPath: '/tmp/rag_uploads' } });
       expect(spec.dependencies.postgres).toEqual({
         host: 'rag-postgres.databases.svc.cluster.local', port: 5432, namespace: 'databases',
-        podLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'rag-postgres' }, usedBy: ['backend', 'cleanup', 'migrate', 'worker'],
+        podLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'rag-postgres' },
       });
       expect(spec.dependencies.redis).toMatchObject({ port: 6379, namespace: 'databases' });
       expect(spec.env).toMatchObject({ ENVIRONMENT: 'production', MAX_UPLOAD_MB: '25', REDIS_URL: 'redis://redis:6379/0' });

@@ -122,7 +122,7 @@ volumes: { uploads: {} }
     expect(d.notes.map(formatNote)).toContain('docker-compose.yml:4: service seed runs once (restart: "no") and has no schedule label: not imported. Add a berth.schedule label to make it a cron job, or run it by hand');
   });
 
-  test('database images become dependencies used by the services that depend on them', () => {
+  test('database images become dependencies open to every process and job: depends_on orders start-up, it does not say who connects', () => {
     const d = load(`services:
   api:
     image: registry.example.com/app:1.0.0
@@ -134,8 +134,8 @@ volumes: { uploads: {} }
   vectors: { image: "milvusdb/milvus:v2.4.0" }
 `);
     expect(d.dependencies).toEqual({
-      neo4j: { host: 'app-neo4j.databases.svc.cluster.local', port: 7687, namespace: 'databases', podLabels: { 'app.kubernetes.io/name': 'neo4j', 'app.kubernetes.io/instance': 'app-neo4j' }, usedBy: ['api'] },
-      redis: { host: 'app-redis.databases.svc.cluster.local', port: 6379, namespace: 'databases', podLabels: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': 'app-redis' }, usedBy: ['api'] },
+      neo4j: { host: 'app-neo4j.databases.svc.cluster.local', port: 7687, namespace: 'databases', podLabels: { 'app.kubernetes.io/name': 'neo4j', 'app.kubernetes.io/instance': 'app-neo4j' } },
+      redis: { host: 'app-redis.databases.svc.cluster.local', port: 6379, namespace: 'databases', podLabels: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/instance': 'app-redis' } },
       milvus: { host: 'app-milvus.databases.svc.cluster.local', port: 19530, namespace: 'databases', podLabels: { 'app.kubernetes.io/name': 'milvus', 'app.kubernetes.io/instance': 'app-milvus' } },
     });
     expect(d.notes.map(formatNote)).toEqual(expect.arrayContaining([
