@@ -14,9 +14,14 @@ import { BuiltWorkloads } from './workloads';
 /** The controller profiles berth writes for. */
 export type EdgeProfile = Environment['edgeProfile'];
 
-/** The profile a service uses in an environment: its own, or the environment's. */
-export function edgeProfile(edge: Edge, env: Environment): EdgeProfile {
-  return edge.profile ?? env.edgeProfile;
+/**
+ * The profile a service uses in an environment: its own, or the environment's. The one home of
+ * that choice: the edge objects, the ingress controller's NetworkPolicy peer and `berth explain`
+ * all read it here.
+ * @param edge @default - the service has no edge: the environment's profile
+ */
+export function edgeProfile(edge: Pick<Edge, 'profile'> | undefined, env: Environment): EdgeProfile {
+  return edge?.profile ?? env.edgeProfile;
 }
 
 /**

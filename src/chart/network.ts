@@ -14,6 +14,7 @@ import { INTERNET_HTTPS } from '../constructs/network/policy-names';
 import { Dependency, Edge, Environment, ServiceSpec } from '../spec/schema';
 import { processNames } from '../spec/semantics';
 import { ServiceContext } from './context';
+import { edgeProfile } from './edge';
 import { BuiltWorkloads } from './workloads';
 
 /** Pods in one namespace, as berth.yaml names the ingress controller and Prometheus. */
@@ -28,7 +29,6 @@ export const INGRESS_CONTROLLER_DEFAULTS: Readonly<Record<'nginx' | 'traefik', P
   traefik: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
 };
 
-
 /**
  * The pods that proxy the edge's traffic to the service. `environments.<env>.ingressController`
  * describes the controller of the environment's own profile; a service that picks another
@@ -37,7 +37,7 @@ export const INGRESS_CONTROLLER_DEFAULTS: Readonly<Record<'nginx' | 'traefik', P
  * that runs them elsewhere needs `ingressController` set. Undefined: no known controller.
  */
 export function ingressControllerPods(env: Environment, edge?: Pick<Edge, 'profile' | 'gateway'>): PodsRef | undefined {
-  const profile = edge?.profile ?? env.edgeProfile;
+  const profile = edgeProfile(edge, env);
   if (env.ingressController && profile === env.edgeProfile) return env.ingressController;
   if (profile !== 'gateway') return INGRESS_CONTROLLER_DEFAULTS[profile];
   const namespace = edge?.gateway?.namespace ?? env.gateway?.namespace;
