@@ -11,8 +11,8 @@
 import { NetworkPeer, NetworkPort } from '../constructs/network/network-peer';
 import { EgressGrant, NetworkPolicies, TrafficRule } from '../constructs/network/network-policies';
 import { INTERNET_HTTPS } from '../constructs/network/policy-names';
-import { Dependency, Edge, Environment, ServiceSpec } from '../spec/schema';
-import { processNames } from '../spec/semantics';
+import { dependencyUsers, internetCallers } from '../spec/egress';
+import { Edge, Environment, ServiceSpec } from '../spec/schema';
 import { ServiceContext } from './context';
 import { edgeProfile } from './edge';
 import { BuiltWorkloads } from './workloads';
@@ -44,36 +44,10 @@ export function ingressControllerPods(env: Environment, edge?: Pick<Edge, 'profi
   return namespace ? { namespace, podLabels: {} } : undefined;
 }
 
-/** Every process and job of the service, by the name its pods carry as `app.kubernetes.io/component`. */
-export function allProcesses(spec: ServiceSpec): string[] {
-  const n = processNames(spec);
-  return [...n.web, ...n.workers, ...n.singletons, ...n.jobs];
-}
-
-/**
- * Processes that may call `externalHttps`: `externalHttpsUsedBy` when the spec names them, else
- * those that run the app's own code: web processes, workers, singletons and generic CronJobs. The built-in jobs (migration, tmp cleanup, retention) only
- * talk to the database or a volume, so they never leave the cluster.
- */
-export function internetCallers(spec: ServiceSpec): string[] {
-  if (spec.externalHttpsUsedBy) return [...spec.externalHttpsUsedBy];
-  const n = processNames(spec);
-  return [...n.web, ...n.workers, ...n.singletons, ...Object.keys(spec.cron.jobs)];
-}
-
 /** Processes that may call a web process: its `allowFrom`, and workers and singletons whose `calls` name it. */
 export function callersOf(spec: ServiceSpec, web: string): string[] {
   const declared = [...Object.entries(spec.workers), ...Object.entries(spec.singletons)].filter(([, p]) => p.calls.includes(web)).map(([n]) => n);
   return [...new Set([...spec.web[web].allowFrom, ...declared])].filter((n) => n !== web).sort();
-}
-
-/** The processes that connect to a dependency: its `usedBy`, checked against the spec, or all. */
-export function dependencyUsers(spec: ServiceSpec, name: string, dep: Dependency): string[] {
-  const all = allProcesses(spec);
-  for (const p of dep.usedBy ?? []) {
-    if (!all.includes(p)) throw new Error(`dependencies.${name}.usedBy: unknown process or job "${p}" (known: ${all.join(', ')})`);
-  }
-  return [...(dep.usedBy ?? all)];
 }
 
 /** Adds the service's NetworkPolicies. */

@@ -334,6 +334,13 @@ export const Dependency = z
     podLabels: Labels.optional().describe('in-cluster: the labels of its pods'),
     cidr: Cidr.optional().describe('outside the cluster'),
     usedBy: z.array(DnsLabel).optional().describe('processes (and jobs) that connect to it; default all'),
+    secrets: z
+      .array(EnvName)
+      .optional()
+      .describe(
+        'keys of secrets.items that hold its address or credentials: every process given one must be allowed to connect; ' +
+          'default the items whose name, remoteKey or property names the dependency (REDIS_URL for redis)',
+      ),
   })
   .refine((d) => Boolean(d.cidr) !== Boolean(d.namespace), {
     message: 'set either namespace (+ podLabels) for an in-cluster dependency, or cidr for one outside the cluster',

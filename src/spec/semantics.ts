@@ -4,23 +4,18 @@
  * one name). Run after schema validation, per environment.
  */
 import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy, INTERNET_HTTPS } from '../constructs/network/policy-names';
+import { checkEgressNeeds } from './egress';
+import { processNames } from './processes';
 import { Environment, ServiceSpec } from './schema';
+
+// Its home is processes.ts; re-exported for the modules that import it from here.
+export { processNames };
 
 /** A problem without its file: load.ts decides which file set the field. */
 export interface SemanticProblem {
   readonly path: string;
   readonly message: string;
   readonly fix?: string;
-}
-
-/** Names of every workload and job, as they appear in object names and `consumers`. */
-export function processNames(spec: ServiceSpec): { web: string[]; workers: string[]; singletons: string[]; jobs: string[] } {
-  const jobs: string[] = [];
-  if (spec.migration) jobs.push('migrate');
-  if (spec.cron.tmpCleanup) jobs.push('tmp-cleanup');
-  if (spec.cron.retention) jobs.push('retention');
-  jobs.push(...Object.keys(spec.cron.jobs));
-  return { web: Object.keys(spec.web), workers: Object.keys(spec.workers), singletons: Object.keys(spec.singletons), jobs };
 }
 
 /** Checks one validated spec in one environment. */
@@ -143,6 +138,8 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
 
   (spec.externalHttpsUsedBy ?? []).forEach((u, i) => refCheck(`externalHttpsUsedBy[${i}]`, u, everyone, 'process or job'));
   if (spec.externalHttpsUsedBy && spec.externalHttps.length === 0) out.push({ path: 'externalHttpsUsedBy', message: 'externalHttpsUsedBy is set but externalHttps lists no API', fix: 'list the external APIs in externalHttps, or remove externalHttpsUsedBy' });
+
+  out.push(...checkEgressNeeds(spec));
 
   // Jobs.
   const retention = spec.cron.retention;

@@ -2,7 +2,9 @@
  * Spec → NetworkPolicies (src/chart/network.ts): what each spec field opens, checked by
  * evaluating the synthesized policies.
  */
-import { allProcesses, callersOf, ingressControllerPods, internetCallers } from '../../src/chart/network';
+import { callersOf, ingressControllerPods } from '../../src/chart/network';
+import { internetCallers } from '../../src/spec/egress';
+import { allProcesses } from '../../src/spec/processes';
 import { Endpoint, evaluate, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';
 import { Environment, ServiceSpec, ServiceSpecInput } from '../../src/spec/schema';
 import { environment, find, specInput, synthSpec } from '../helpers';
