@@ -409,12 +409,20 @@ export function serviceCase(serviceName: string, envs: readonly EnvEdge[], salt 
       };
     }
 
-    // Dependencies: in-cluster by pod labels, or outside by CIDR.
+    // Dependencies: in-cluster by pod labels, or outside by CIDR. A narrowed usedBy admits every
+    // process given one of the dependency's secrets (berth refuses a spec that gives a process an
+    // address it may not reach); its secrets are named, so no secret name links it by accident.
     if (depNames.length) {
       spec.dependencies = {};
       for (const d of depNames) {
         const inCluster = g(fc.boolean);
-        const usedBy = g(fc.boolean) ? g(() => someOf(everyone, 1)) : undefined;
+        let usedBy = g(fc.boolean) ? g(() => someOf(everyone, 1)) : undefined;
+        const secrets = hasSecrets && g(fc.boolean) ? g(() => someOf(secretNames)) : usedBy ? [] : undefined;
+        if (usedBy && secrets?.length) {
+          const items = spec.secrets.items as Record<string, { consumers?: string[] }>;
+          const given = secrets.flatMap((s) => [...(items[s].consumers ?? everyone), ...(hasRetention && cron.retention.databaseUrlSecret === s ? ['retention'] : [])]);
+          usedBy = [...new Set([...usedBy, ...given])];
+        }
         spec.dependencies[d] = {
           port: g(() => fc.integer({ min: 1, max: 65535 })),
           ...(g(() => fc.integer({ min: 0, max: 4 })) === 0 ? { protocol: 'UDP' } : {}),
@@ -423,10 +431,23 @@ export function serviceCase(serviceName: string, envs: readonly EnvEdge[], salt 
             ? { namespace: `${d}-db`, podLabels: { 'app.kubernetes.io/name': d } }
             : { cidr: `10.${g(() => fc.integer({ min: 0, max: 255 }))}.${g(() => fc.integer({ min: 0, max: 255 }))}.0/${g(() => fc.constantFrom(24, 32))}`.replace(/\.0\/32$/, '.7/32') }),
           ...(usedBy ? { usedBy } : {}),
+          ...(secrets ? { secrets } : {}),
         };
       }
     }
-    const ext = g(() => fc.uniqueArray(hostname, { maxLength: 3 }));
+    // The retention job connects to its database: some TCP dependency must admit it.
+    if (hasRetention) {
+      const deps = (spec.dependencies ?? {}) as Record<string, { protocol?: string; usedBy?: string[]; [field: string]: Json }>;
+      const tcp = Object.values(deps).filter((d) => d.protocol !== 'UDP');
+      if (!tcp.some((d) => d.usedBy === undefined || d.usedBy.includes('retention'))) {
+        if (tcp.length) tcp[0].usedBy!.push('retention');
+        // dnsLabel heads have at most 8 characters, so no process or dependency is named retention-db.
+        else deps['retention-db'] = { port: 5432, namespace: 'retention-db', podLabels: { 'app.kubernetes.io/name': 'postgres' } };
+        spec.dependencies = deps;
+      }
+    }
+    // envValue holds https://app.example.com: an API listed here would be "given" to every process.
+    const ext = g(() => fc.uniqueArray(hostname.filter((h) => h !== 'app.example.com'), { maxLength: 3 }));
     if (ext.length) {
       spec.externalHttps = ext;
       if (g(fc.boolean)) spec.externalHttpsUsedBy = g(() => someOf(everyone, 1));
