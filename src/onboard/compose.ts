@@ -305,11 +305,15 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
     const kind = p.dependency!;
     let name = toDnsLabel(kind.kind) ?? 'db';
     if (name in draft.dependencies) name = toDnsLabel(p.composeName) ?? `${name}-2`;
+    // The secrets whose value points at this Compose host hold its address or credentials: named,
+    // so that a usedBy narrowed later is checked against every process given one.
+    const secrets = [...new Set(active.flatMap((o) => o.hostRefs.filter((r) => r.secret && r.host === p.composeName && r.name in draft.secrets).map((r) => r.name)))].sort();
     const dep: DependencyInput = {
       host: `${opts.service}-${name}.databases.svc.cluster.local`,
       port: p.ports[0] ?? kind.port,
       namespace: 'databases',
       podLabels: { 'app.kubernetes.io/name': kind.kind, 'app.kubernetes.io/instance': `${opts.service}-${name}` },
+      ...(secrets.length ? { secrets } : {}),
       // No usedBy: depends_on orders start-up, it does not say who connects, and a list written
       // now would shut out a migration or cron job added later (the default is every process and job).
     };

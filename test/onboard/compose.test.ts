@@ -144,6 +144,24 @@ volumes: { uploads: {} }
     ]));
   });
 
+  test('a secret whose value points at a dependency\'s Compose host becomes one of its secrets', () => {
+    const d = load(`services:
+  api:
+    image: registry.example.com/app:1.0.0
+    ports: ["8000"]
+    environment:
+      DATABASE_URL: "postgresql://app:Xk29vLq7Tz4pWm8R@db:5432/app"
+      CACHE_URL: "redis://cache:6379/0"
+  db: { image: "postgres:16" }
+  cache: { image: "redis:7" }
+`);
+    expect(d.dependencies.postgres).toMatchObject({ secrets: ['DATABASE_URL'] });
+    expect(d.dependencies.postgres.usedBy).toBeUndefined();
+    // A plain env value names the host itself: the spec check reads it there, no link needed.
+    expect(d.dependencies.redis.secrets).toBeUndefined();
+    expect(Object.keys(d.secrets)).toEqual(['DATABASE_URL']);
+  });
+
   test('images: latest and untagged get a placeholder tag, build-only services a placeholder image', () => {
     const d = load(`services:
   api: { build: ., ports: ["8000"] }
