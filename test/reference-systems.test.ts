@@ -67,6 +67,12 @@ describe.each(['staging', 'prod'])('rag (%s)', (env) => {
     expect(container(get(objs, 'Deployment', 'rag-frontend')).image).toBe('registry.example.com/rag-frontend:1.4.2');
   });
 
+  test('the replicated ARQ worker keeps consuming through a node drain: one pod evicted at a time', () => {
+    const budgets = objs.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'rag-worker');
+    expect(worker.spec.replicas).toBe(env === 'prod' ? 2 : 1);
+    expect(budgets.map((b) => b.spec.maxUnavailable)).toEqual(env === 'prod' ? [1] : []);
+  });
+
   test('production flags; mock mode only where the document allows it', () => {
     const c = config(objs, 'rag');
     expect(c).toMatchObject({ ENVIRONMENT: 'production', ALLOW_DEV_LOGIN: 'false', STRICT_MODE: 'true', REQUIRE_CSRF_HEADER: 'true' });

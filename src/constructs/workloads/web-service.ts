@@ -7,6 +7,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
+import { addDisruptionBudget } from './disruption-budget';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
 import { ContainerProps, httpProbe, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
 
@@ -124,12 +125,7 @@ export class WebService extends Construct {
       },
     });
 
-    if (minReplicas > 1) {
-      kube(this, 'Budget', k8s.KubePodDisruptionBudget, {
-        metadata: { name: this.name, labels },
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
-      });
-    }
+    addDisruptionBudget(this, props.identity, minReplicas);
 
     if (props.autoscaling) {
       kube(this, 'Autoscaler', k8s.KubeHorizontalPodAutoscalerV2, {

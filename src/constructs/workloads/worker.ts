@@ -1,11 +1,13 @@
 /**
  * A background process (an ARQ worker, a queue consumer): a Deployment with no Service and no
- * inbound traffic, an optional exec probe, and a long termination grace so running jobs drain.
+ * inbound traffic, an optional exec probe, a long termination grace so running jobs drain, and a
+ * PodDisruptionBudget when it has more than one replica (as a web process has).
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
+import { addDisruptionBudget } from './disruption-budget';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
 import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
 
@@ -58,5 +60,7 @@ export class Worker extends Construct {
         }),
       },
     });
+    // A singleton (one replica, Recreate) gets none: a budget would only block node drains.
+    addDisruptionBudget(this, props.identity, props.replicas ?? 1);
   }
 }

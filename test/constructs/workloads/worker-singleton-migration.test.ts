@@ -25,6 +25,15 @@ describe('Worker', () => {
     expect(c.readinessProbe).toBeUndefined();
   });
 
+  test('adds the same PodDisruptionBudget as a web process only with more than one replica', () => {
+    expect(minimal.filter((o) => o.kind === 'PodDisruptionBudget')).toHaveLength(0);
+    expect(find(full, 'PodDisruptionBudget', 'demo-worker').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/component': 'worker' } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+  });
+
   test('drains jobs with a long grace period and an exec probe when asked', () => {
     const pod = find(full, 'Deployment').spec.template.spec;
     expect(pod.terminationGracePeriodSeconds).toBe(330);
@@ -43,6 +52,7 @@ describe('Singleton', () => {
     const d = find(objects, 'Deployment', 'reporting-scheduler');
     expect(d.spec.replicas).toBe(1);
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toHaveLength(0);
     expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'RUN_SCHEDULER', value: '1' }]);
   });
 });
