@@ -4,6 +4,7 @@
  * or nothing, with a note). Used by compose.ts, which assembles the services into a draft.
  */
 import { CronSchedule, HttpPath } from '../spec/schema';
+import { CRON_MACROS } from '../util/cron';
 import type { ComposeOptions } from './compose';
 import { classifyEnv, ClassifiedEnv, EnvEntry } from './classify';
 import { Draft, durationSeconds, memoryQuantity, portNumber, toDnsLabel } from './draft';
@@ -608,10 +609,7 @@ function readOfelia(labels: Map<string, { value: string; line?: number }>, compo
  */
 export function toCron(value: string): { schedule: string } | { error: string } {
   const v = value.trim();
-  const descriptors: Record<string, string> = {
-    '@hourly': '0 * * * *', '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@weekly': '0 0 * * 0', '@monthly': '0 0 1 * *', '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *',
-  };
-  let schedule: string | undefined = descriptors[v];
+  let schedule: string | undefined = Object.hasOwn(CRON_MACROS, v) ? CRON_MACROS[v] : undefined;
   const every = /^@every\s+([0-9]+)([mh])$/.exec(v);
   if (every) {
     const n = Number(every[1]);

@@ -8,6 +8,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { CRON_MACRO_LIST, isCronMacro } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
 
 // ---------------------------------------------------------------------------------------------
@@ -54,11 +55,12 @@ export const HttpPath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 
 /** A Kubernetes quantity such as `250m`, `1`, `512Mi`, `10Gi`. */
 export const Quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, 'must be a Kubernetes quantity such as 250m, 512Mi or 10Gi');
 
-/** A cron schedule with five fields, checked by cron-parser. */
+/** A cron schedule with five fields, checked by cron-parser, or one of the macros Kubernetes accepts (`@daily`). */
 export const CronSchedule = z.string().superRefine((s, ctx) => {
+  if (isCronMacro(s)) return;
   const fields = s.trim().split(/\s+/);
   if (fields.length !== 5 || s.startsWith('@')) {
-    ctx.addIssue({ code: 'custom', message: `must be a cron expression with five fields (minute hour day month weekday), got "${s}"` });
+    ctx.addIssue({ code: 'custom', message: `must be a cron expression with five fields (minute hour day month weekday) or one of ${CRON_MACRO_LIST}, got "${s}"` });
     return;
   }
   try {

@@ -8,6 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
+import { CRON_MACRO_LIST, isCronMacro } from '../../util/cron';
 import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
 import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate, ResourceProps, ScratchProps } from '../workloads/pod';
@@ -58,7 +59,7 @@ export interface JobPodProps {
 
 /** A CronJob running one container on a schedule. */
 export interface ScheduledJobProps extends JobScheduleProps, JobPodProps {
-  /** Cron schedule with five fields (minute hour day month weekday), read in `timeZone`. */
+  /** Cron schedule with five fields (minute hour day month weekday) or a macro such as `@daily`, read in `timeZone`. */
   readonly schedule: string;
   /** Image, command, env and resources; the container is named after the component. */
   readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
@@ -68,8 +69,6 @@ export interface ScheduledJobProps extends JobScheduleProps, JobPodProps {
 
 /** Requests and limits of berth's own small jobs (cleanup, pruning). */
 export const JOB_RESOURCES: ResourceProps = { cpu: '50m', memory: '128Mi' };
-
-const SCHEDULE_MACROS = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/;
 
 /** A CronJob named `<service>-<component>` running one hardened container. */
 export class ScheduledJob extends Construct {
@@ -126,7 +125,7 @@ function checkSchedule(name: string, schedule: string): void {
   if (/\b(CRON_)?TZ=/.test(schedule)) {
     throw new Error(`ScheduledJob ${name}: schedule "${schedule}" sets a time zone, which Kubernetes rejects: remove it and set timeZone instead`);
   }
-  if (schedule.trim().split(/\s+/).length !== 5 && !SCHEDULE_MACROS.test(schedule.trim())) {
-    throw new Error(`ScheduledJob ${name}: schedule "${schedule}" must be a cron expression with five fields (minute hour day month weekday), such as "0 3 * * *"`);
+  if (schedule.trim().split(/\s+/).length !== 5 && !isCronMacro(schedule)) {
+    throw new Error(`ScheduledJob ${name}: schedule "${schedule}" must be a cron expression with five fields (minute hour day month weekday), such as "0 3 * * *", or one of ${CRON_MACRO_LIST}`);
   }
 }

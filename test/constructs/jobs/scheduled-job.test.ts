@@ -166,7 +166,7 @@ describe('ScheduledJob', () => {
 
   test('fails when the schedule does not have five fields', () => {
     expect(() => synth({ ...minimal, schedule: '0 0 3 * * *' })).toThrow(
-      'ScheduledJob rag-reindex: schedule "0 0 3 * * *" must be a cron expression with five fields (minute hour day month weekday), such as "0 3 * * *"',
+      'ScheduledJob rag-reindex: schedule "0 0 3 * * *" must be a cron expression with five fields (minute hour day month weekday), such as "0 3 * * *", or one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly',
     );
   });
 });
