@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   testTimeout: 120000,
+  // The default output, plus one line per skipped group saying why it was skipped.
+  reporters: ['default', '<rootDir>/test/reporters/skip-reasons.js'],
 };

@@ -791,7 +791,7 @@ export function mutatedFiles(m: MutatedProject): ProjectFiles {
 /** The seed of every property: fixed, so a CI failure replays; `FUZZ_SEED` picks another. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261122);
 
-/** Runs per property: `FUZZ_RUNS` (as `npm run fuzz` sets), else the CI-sized default. */
+/** Runs per property: `FUZZ_RUNS` (`npm run fuzz` sets 10,000 unless you set it), else the CI-sized default. */
 export function fuzzRuns(ciDefault: number): number {
   const n = Number(process.env.FUZZ_RUNS);
   return Number.isInteger(n) && n > 0 ? n : ciDefault;

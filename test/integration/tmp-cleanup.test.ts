@@ -185,7 +185,7 @@ describe.each(shells)('tmp-cleanup script with $name', (shell) => {
 const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0;
 
 describe.each(shells)('tmp-cleanup script with $name, across a mount point', (shell) => {
-  (canMount ? test : test.skip)('never leaves the file system it starts on', () => {
+  (canMount ? test : test.skip)(`never leaves the file system it starts on${canMount ? '' : ': skipped, mounting a tmpfs needs root and unshare -m'}`, () => {
     const root = path.join(work, 'volume');
     file(path.join(root, 'old.txt'), OLD);
     fs.mkdirSync(path.join(root, 'other-fs'));

@@ -1,0 +1,112 @@
+/**
+ * The repository as a reader meets it: npm scripts honour the knobs the README names, `npm test`
+ * says why it skips what it skips, and the docs link nothing outside the repository.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { REPO, tempDir } from './helpers';
+
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+describe('npm run fuzz', () => {
+  /** What FUZZ_RUNS the fuzz tests see when npm runs the script (through sh) with this environment. */
+  const runsSeen = (env: Record<string, string>) => {
+    // `jest` stands in as a shell function that prints what it was given, so nothing is fuzzed.
+    const r = spawnSync('sh', ['-c', `jest() { printf '%s' "$FUZZ_RUNS"; }\n${pkg.scripts.fuzz}`], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+    expect(r.stderr).toBe('');
+    return r.stdout;
+  };
+
+  test('runs 10,000 cases per property by default', () => expect(runsSeen({})).toBe('10000'));
+  test('honours FUZZ_RUNS=N', () => expect(runsSeen({ FUZZ_RUNS: '25' })).toBe('25'));
+});
+
+describe('npm test', () => {
+  const config = require(path.join(REPO, 'jest.config.js')) as { reporters?: unknown[] };
+
+  /** Runs jest with the repository's reporters over two small test files, one of which skips a group. */
+  function runJest(...args: string[]) {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'a.test.js'), "test('runs', () => expect(1).toBe(1));\n");
+    fs.writeFileSync(
+      path.join(dir, 'b.test.js'),
+      "describe.skip('the strict schema: skipped, ../shared/k8s/openapi-v2.json is missing', () => {\n" +
+        "  test('one', () => {});\n  describe('inner', () => { test('two', () => {}); });\n});\n" +
+        "test('runs too', () => {});\n",
+    );
+    const reporters = (config.reporters ?? []).map((r) => (typeof r === 'string' ? r.replace('<rootDir>', REPO) : r));
+    const jestConfig = { rootDir: dir, testEnvironment: 'node', reporters };
+    return spawnSync(process.execPath, [path.join(REPO, 'node_modules/jest/bin/jest.js'), '--config', JSON.stringify(jestConfig), '--ci', ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
+  }
+
+  test('says in its normal output why tests were skipped, one line per skipped group', () => {
+    const r = runJest();
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('Tests:       2 skipped, 2 passed, 4 total');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('skipped '))).toEqual([
+      'skipped 2 test(s) in b.test.js: the strict schema: skipped, ../shared/k8s/openapi-v2.json is missing',
+    ]);
+  });
+
+  test('says nothing more when a name pattern skips the rest on purpose', () => {
+    const r = runJest('-t', 'runs');
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toMatch(/^skipped /m);
+  });
+});
+
+describe('the docs', () => {
+  const docs = ['README.md', ...fs.readdirSync(path.join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+  /** Every link target in a Markdown text: inline links and images, reference definitions, HTML href/src. */
+  function linkTargets(text: string): string[] {
+    const prose = text.replace(/^```[\s\S]*?^```/gm, '');
+    const inline = [...prose.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)].map((m) => m[1]);
+    const definitions = [...prose.matchAll(/^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/gm)].map((m) => m[1]);
+    const html = [...prose.matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/g)].map((m) => m[1]);
+    return [...inline, ...definitions, ...html];
+  }
+
+  /** Why a link from this file points outside the repository, or undefined when it does not. */
+  function outside(file: string, target: string): string | undefined {
+    if (/^(https?:|mailto:)/i.test(target)) return undefined; // public pages are fine
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return 'a non-web URL';
+    if (target.startsWith('#')) return undefined;
+    if (target.startsWith('/') || target.startsWith('\\')) return 'an absolute path';
+    const resolved = path.resolve(REPO, path.dirname(file), target.split('#')[0]);
+    const rel = path.relative(REPO, resolved);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return 'a path outside the repository';
+    if (!fs.existsSync(resolved)) return 'a file that does not exist';
+    return undefined;
+  }
+
+  test('finds the links it checks', () => {
+    expect(linkTargets('see [edge](edge.md), ![x](../a.png "t"), <a href="/etc/x">, and\n[ref]: ../../shared/x\n```\n[no](../code)\n```\n')).toEqual([
+      'edge.md',
+      '../a.png',
+      '../../shared/x',
+      '/etc/x',
+    ]);
+  });
+
+  test('link nothing outside the repository, nor a path beside it', () => {
+    const problems: string[] = [];
+    for (const file of docs) {
+      const text = fs.readFileSync(path.join(REPO, file), 'utf8');
+      for (const target of linkTargets(text)) {
+        const why = outside(file, target);
+        if (why) problems.push(`${file}: ${target} is ${why}`);
+      }
+      // The folder beside the repository is in no clone: naming it as a place to look is a dead link too.
+      for (const [i, line] of text.split('\n').entries()) {
+        if (/(^|[^.\w])\.\.\/shared\b/.test(line)) problems.push(`${file}:${i + 1}: names ../shared, which is not part of the repository`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
