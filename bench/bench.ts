@@ -33,15 +33,20 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Runs a command in a fresh process; the child reports its own CPU and RSS through BERTH_USAGE_FILE. */
-function measure(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}): Usage {
+/**
+ * Runs a command in a fresh process; the child reports its own CPU and RSS through BERTH_USAGE_FILE.
+ * With `stdoutFile`, the child's stdout goes to that file instead of a pipe.
+ */
+function measure(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}, stdoutFile?: string): Usage {
   const usageFile = path.join(os.tmpdir(), `berth-usage-${process.pid}.json`);
   fs.rmSync(usageFile, { force: true });
   const t0 = process.hrtime.bigint();
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env, BERTH_USAGE_FILE: usageFile };
   // An undefined value removes the variable.
   for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: childEnv });
+  const out = stdoutFile === undefined ? 'pipe' : fs.openSync(stdoutFile, 'w');
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: childEnv, stdio: ['ignore', out, 'pipe'] });
+  if (typeof out === 'number') fs.closeSync(out);
   const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   let cpuMs = NaN;
@@ -96,9 +101,9 @@ interface Row {
 function benchN(n: number, runs: number): Row {
   const dir = makeProject(n);
   const dist = path.join(dir, 'dist');
-  const run = (args: string[]) => {
+  const run = (args: string[], stdoutFile?: string) => {
     fs.rmSync(dist, { recursive: true, force: true });
-    return measure(process.execPath, [BERTH, ...args], dir);
+    return measure(process.execPath, [BERTH, ...args], dir, {}, stdoutFile);
   };
   run(['synth']); // warm the file cache; its output is the floor's input
   const files = readBack(dist);
@@ -112,7 +117,8 @@ function benchN(n: number, runs: number): Row {
   // One of each per round, so a slower stretch of the machine hits the synth and its floor alike.
   for (let i = 0; i < runs; i++) {
     full.push(run(['synth']));
-    noChecks.push(run(['synth', '--no-checks']));
+    // Unchecked output is printed, never written to dist/: to a file here, so both runs write it.
+    noChecks.push(run(['synth', '--no-checks'], path.join(dir, 'no-checks.yaml')));
     fs.rmSync(out, { recursive: true, force: true });
     floor.push(measure(process.execPath, [__filename, '--floor', input, out], dir));
   }

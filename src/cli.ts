@@ -13,7 +13,7 @@ import { formatProblems, SpecError } from './spec/errors';
 import { CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { explainCommand } from './explain/explain';
-import { checkFolder, diffRepo, loadRepo, synthAndWrite, synthRepo, writeSchemas } from './main';
+import { checkFolder, diffRepo, loadRepo, synthAndWrite, synthRepo, synthUnchecked, writeSchemas } from './main';
 import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
@@ -41,7 +41,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         '--from-cdk8s-cli': { hidden: true },
       },
     },
-    help: ['synthesize charts/ into dist/ (all checks run first; dist/ is replaced atomically)'],
+    help: ['synthesize charts/ into dist/ (all checks run first; dist/ is replaced atomically);', '--no-checks prints the unchecked manifests instead and never writes dist/'],
     run: synth,
   },
   check: {
@@ -166,7 +166,14 @@ export function report(e: unknown): number {
 function synth(args: ParsedArgs): number {
   const root = process.cwd();
   const t0 = process.hrtime.bigint();
-  const { output, changed } = synthAndWrite({ root }, { checks: !args.switches.has('--no-checks') });
+  if (args.switches.has('--no-checks')) {
+    // Unchecked output is for reading only: it goes to stdout, never to dist/ (Argo CD syncs dist/).
+    const { stream, output } = synthUnchecked({ root });
+    process.stdout.write(stream);
+    process.stderr.write(`berth: ${output.objects} objects synthesized without checks and printed; dist/ was not changed\n`);
+    return 0;
+  }
+  const { output, changed } = synthAndWrite({ root });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (args.switches.has('--from-cdk8s-cli') && process.env.CDK8S_OUTDIR) {
     // The cdk8s CLI deleted its output folder before running us and lists what it finds there.

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildOutput, CheckError, placeOf, SynthOutput, unitChecker } from './app';
-import { runChecks } from './check/index';
+import { checkLeaks, runChecks } from './check/index';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
 import { Problem, SpecError } from './spec/errors';
@@ -79,17 +79,31 @@ export function schemaValidator(): (manifests: readonly Manifest[]) => Finding[]
 }
 
 /** Synthesizes and checks; throws CheckError on any finding. Nothing is written. */
-export function synthAndCheck(paths: RepoPaths, opts: { checks?: boolean } = {}): SynthOutput {
+export function synthAndCheck(paths: RepoPaths): SynthOutput {
   // Each file is checked as it is rendered and its objects are dropped: memory stays flat.
-  const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: opts.checks === false ? undefined : unitChecker(schemaValidator()), keepManifests: false });
+  const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: unitChecker(schemaValidator()), keepManifests: false });
   if (output.findings.length) throw new CheckError(output.findings);
   return output;
 }
 
+/**
+ * `synth --no-checks`, for reading what a spec produces while its output still fails a check:
+ * synthesizes without the checks and returns every file as one YAML stream, each file after a
+ * `# Source: dist/...` line. Writes nothing: dist/ is what Argo CD syncs, and only checked
+ * output may reach it. The secret-leak guard still runs (throwing CheckError): what it finds
+ * must never be printed.
+ */
+export function synthUnchecked(paths: RepoPaths): { stream: string; output: SynthOutput } {
+  const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: (manifests) => checkLeaks(manifests), keepManifests: false });
+  if (output.findings.length) throw new CheckError(output.findings);
+  const stream = [...output.files].map(([file, text]) => `# Source: ${file}\n${text}`).join('---\n');
+  return { stream, output };
+}
+
 /** Synthesizes, checks and, only when everything succeeded, replaces dist/ in one step. */
-export function synthAndWrite(paths: RepoPaths, opts: { checks?: boolean } = {}): { output: SynthOutput; changed: boolean } {
+export function synthAndWrite(paths: RepoPaths): { output: SynthOutput; changed: boolean } {
   const outDir = paths.outDir ?? 'dist';
-  const output = synthAndCheck(paths, opts);
+  const output = synthAndCheck(paths);
   const prefix = `${outDir}/`;
   const rel = new Map<string, string>();
   for (const [file, text] of output.files) rel.set(file.slice(prefix.length), text);

@@ -35,6 +35,47 @@ describe('berth synth', () => {
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
   });
 
+  test('synth --no-checks prints the unchecked manifests and never writes dist/, even when they fail their checks', () => {
+    const repo = tempRepo();
+    const spec = path.join(repo, 'charts/rag/service.yaml');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('ALLOW_DEV_LOGIN: "false"', 'ALLOW_DEV_LOGIN: "true"'));
+    const before = hashTree(path.join(repo, 'dist'));
+    const checked = berth(repo, 'synth');
+    expect(checked.code).toBe(1);
+    expect(checked.stderr).toMatch(/^berth: the synthesized manifests fail their checks; dist\/ was not changed\./);
+
+    const r = berth(repo, 'synth', '--no-checks');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^berth: \d+ objects synthesized without checks and printed; dist\/ was not changed\n$/);
+    expect(r.stdout.startsWith('# Source: dist/prod/fluxion/manifests.yaml\napiVersion: v1\n')).toBe(true);
+    expect(r.stdout).toContain('# Source: dist/prod/rag/manifests.yaml\n');
+    expect(r.stdout).toContain('ALLOW_DEV_LOGIN: "true"');
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+
+    // Nor does it create dist/ where there is none.
+    fs.rmSync(path.join(repo, 'dist'), { recursive: true });
+    expect(berth(repo, 'synth', '--no-checks').code).toBe(0);
+    expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
+  });
+
+  test('fails when synth --no-checks would print a secret literal: the leak guard is never skipped', () => {
+    const repo = tempRepo();
+    const spec = path.join(repo, 'charts/rag/service.yaml');
+    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('command: [arq, app.worker.WorkerSettings]', 'command: [arq, app.worker.WorkerSettings, --token, sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123]'));
+    const before = hashTree(path.join(repo, 'dist'));
+    const r = berth(repo, 'synth', '--no-checks');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const finding =
+      '  Deployment/rag/rag-worker\n    secret-leak: spec.template.spec.containers[0].command[3]: Command 3 of container "worker" looks like an OpenAI/Anthropic-style API key (sk-…): "sk-p…" ' +
+      '(fix: read the credential from a mounted Secret file or an env var with valueFrom.secretKeyRef)\n';
+    expect(r.stderr).toBe(
+      `berth: the synthesized manifests fail their checks; dist/ was not changed.\n\ndist/prod/rag/manifests.yaml\n${finding}\ndist/staging/rag/manifests.yaml\n${finding}\n2 problems in 2 objects\n`,
+    );
+    expect(r.stderr).not.toContain('AbCdEfGh');
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+  });
+
   test('BERTH_DEBUG=1 prints the stack of an error in TypeScript source terms (the bundle is minified)', () => {
     const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), 'check', 'no-such-folder'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '1' } });
     expect(r.status).toBe(1);
