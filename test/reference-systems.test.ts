@@ -112,6 +112,8 @@ describe.each(['staging', 'prod'])('rag (%s)', (env) => {
       expect(container(o).volumeMounts.find((m: any) => m.name === claimVolume.name).mountPath).toBe('/tmp/rag_uploads');
     }
     expect(container(cleanup).command).toEqual(['python', '-m', 'scripts.cleanup_tmp']);
+    // Run as a module, it must start where the backend's code is, as every rag-backend process does.
+    for (const o of [backend, worker, get(objs, 'Job', 'rag-migrate'), cleanup]) expect(container(o).workingDir).toBe('/app/backend');
     expect(envOf(cleanup)).toMatchObject({ TMP_DIR: '/tmp/rag_uploads', TMP_MAX_AGE_HOURS: '24' });
     expect(cleanup.spec.schedule).toBe('0 3 * * *');
   });

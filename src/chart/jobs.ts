@@ -11,7 +11,7 @@ import { PodContribution } from '../constructs/workloads/pod';
 import { ServiceSpec } from '../spec/schema';
 import { ServiceContext } from './context';
 import { secretNameOf } from './secrets';
-import { toEnvVars, toResources } from './workloads';
+import { toEnvVars, toResources, workingDirOf } from './workloads';
 
 /** The web process or worker that mounts a claim, when exactly one does (for co-location). */
 function soleUserOf(spec: ServiceSpec, volume: string): string | undefined {
@@ -66,7 +66,7 @@ export function buildJobs(ctx: ServiceContext): void {
       maxAgeHours: cleanup.maxAgeHours,
       resources: toResources(cleanup.resources),
       // The app's own command runs with the app's config and secrets; the built-in script needs neither.
-      app: cleanup.command ? { image: spec.image, command: cleanup.command, workingDir: cleanup.workingDir } : undefined,
+      app: cleanup.command ? { image: spec.image, command: cleanup.command, workingDir: workingDirOf(spec, cleanup) } : undefined,
       contributions: cleanup.command ? ctx.contributions.for('tmp-cleanup') : [],
       // A ReadWriteOnce claim attaches to one node: run where the app runs.
       colocateWith: sole ? identity(sole) : undefined,
@@ -95,7 +95,7 @@ export function buildJobs(ctx: ServiceContext): void {
       ...base,
       ...schedule(j),
       identity: identity(name),
-      container: { image: j.image ?? spec.image, command: j.command, workingDir: j.workingDir, env: toEnvVars(j.env), resources: toResources(j.resources) },
+      container: { image: j.image ?? spec.image, command: j.command, workingDir: workingDirOf(spec, j), env: toEnvVars(j.env), resources: toResources(j.resources) },
       contributions: ctx.contributions.for(name),
     });
   }

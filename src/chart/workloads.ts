@@ -50,6 +50,15 @@ function callsOf(spec: ServiceSpec, process: string, declared: readonly string[]
   return [...new Set([...declared, ...implied])].sort();
 }
 
+/**
+ * The working directory of a container that runs app code: its own, else the service's when it
+ * runs the service image. A WORKDIR is a fact about an image: a process with an image of its own
+ * (a static frontend) keeps that image's.
+ */
+export function workingDirOf(spec: ServiceSpec, p: { readonly image?: string; readonly workingDir?: string }): string | undefined {
+  return p.workingDir ?? (p.image === undefined ? spec.workingDir : undefined);
+}
+
 /** Does this process mount a ReadWriteOnce claim (so it must never run two pods on two nodes)? */
 function ownsRwoClaim(spec: ServiceSpec, mounts: readonly string[]): boolean {
   return mounts.some((m) => spec.volumes[m] && spec.volumes[m].accessMode !== 'ReadWriteMany');
@@ -61,7 +70,7 @@ function processContainer(ctx: ServiceContext, name: string, p: { image?: string
     image: p.image ?? ctx.spec.image,
     command: p.command,
     args: p.args,
-    workingDir: p.workingDir,
+    workingDir: workingDirOf(ctx.spec, p),
     env: [...followerFlags(ctx.spec), ...callerUrls(ctx, callsOf(ctx.spec, name, calls)), ...toEnvVars(p.env)],
     resources: toResources(p.resources),
   };
@@ -123,7 +132,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
           image: s.image ?? like?.image ?? spec.image,
           command: s.command ?? like?.command,
           args: s.args ?? (s.command ? undefined : like?.args),
-          workingDir: s.workingDir ?? like?.workingDir,
+          workingDir: s.workingDir ?? like?.workingDir ?? workingDirOf(spec, { image: s.image ?? like?.image }),
           env: [...followerFlags(spec, name), ...callerUrls(ctx, callsOf(spec, name, s.calls)), ...toEnvVars({ ...like?.env, ...s.env })],
           resources: toResources(s.resources),
         },
@@ -139,7 +148,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
     migration = new MigrationJob(scope, 'migrate', {
       ...base,
       identity: { service: spec.name, component: 'migrate' },
-      container: { image: m.image ?? spec.image, command: m.command, workingDir: m.workingDir, env: [...followerFlags(spec), ...toEnvVars(m.env)], resources: toResources(m.resources) },
+      container: { image: m.image ?? spec.image, command: m.command, workingDir: workingDirOf(spec, m), env: [...followerFlags(spec), ...toEnvVars(m.env)], resources: toResources(m.resources) },
       backoffLimit: m.backoffLimit,
       activeDeadlineSeconds: m.activeDeadlineSeconds,
       contributions: ctx.contributions.for('migrate'),

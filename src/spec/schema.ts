@@ -46,6 +46,9 @@ const ClassName = (what: string) =>
 /** The largest value of a Kubernetes int32 field. */
 const INT32_MAX = 2147483647;
 
+/** A container's working directory: an absolute path in its image. */
+const WorkingDir = z.string().regex(/^\//, 'must be an absolute path');
+
 /** A TCP port number. */
 export const Port = z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
 
@@ -120,7 +123,7 @@ const ProcessFields = {
   image: ImageRef.optional().describe('image for this process; defaults to the service image'),
   command: z.array(z.string()).min(1).optional().describe('entrypoint; defaults to the image CMD'),
   args: z.array(z.string()).optional(),
-  workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, z.string()).default({}).describe('non-secret env for this process only'),
   resources: Resources.default({ cpu: '100m', memory: '256Mi' }),
   mounts: z.array(DnsLabel).default([]).describe('volumes (keys of `volumes`) mounted at their mountPath'),
@@ -195,7 +198,7 @@ export type SingletonProcess = z.infer<typeof SingletonProcess>;
 export const Migration = z.strictObject({
   image: ImageRef.optional(),
   command: z.array(z.string()).min(1),
-  workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, z.string()).default({}),
   resources: Resources.default({ cpu: '100m', memory: '256Mi' }),
   backoffLimit: z.number().int().min(0).max(10).default(2),
@@ -269,7 +272,7 @@ export const GenericCron = z.strictObject({
   ...CronCommon,
   image: ImageRef.optional(),
   command: z.array(z.string()).min(1),
-  workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, z.string()).default({}),
   mounts: z.array(DnsLabel).default([]),
 });
@@ -281,7 +284,7 @@ export const TmpCleanup = z.strictObject({
   subPath: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative path inside the volume').optional(),
   maxAgeHours: z.number().int().min(1).max(8760, 'must be at most 8760 (a year)').default(24),
   command: z.array(z.string()).min(1).optional().describe("the app's own cleanup command; omit for the built-in script"),
-  workingDir: z.string().regex(/^\//, 'must be an absolute path').optional(),
+  workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
 });
 
 export const RetentionPrune = z.strictObject({
@@ -366,6 +369,9 @@ export const ServiceSpec = z.strictObject({
   description: z.string().optional(),
   namespace: DnsLabel.optional().describe('defaults to the service name'),
   image: ImageRef,
+  workingDir: WorkingDir.optional().describe(
+    "working directory of every process and app-command job that runs the service image (each can set its own); the image's WORKDIR when omitted",
+  ),
   security: Security.default({ readOnlyRootFilesystem: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 }),
   env: z.record(EnvName, z.string()).default({}).describe('non-secret config shared by every process (a ConfigMap)'),
   secrets: Secrets.optional(),

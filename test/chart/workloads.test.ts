@@ -122,3 +122,62 @@ describe('config', () => {
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 });
+
+describe('working directory', () => {
+  const containerOf = (objects: any[], kind: string, name: string) => {
+    const o = find(objects, kind, name);
+    return (kind === 'CronJob' ? o.spec.jobTemplate.spec.template : o.spec.template).spec.containers[0];
+  };
+  const spec = specInput({
+    workingDir: '/app/backend',
+    web: {
+      api: { port: 8000, health: { liveness: '/h' } },
+      frontend: { image: 'registry.example.com/frontend:1.0.0', port: 8080, health: { liveness: '/' } },
+      admin: { port: 8001, health: { liveness: '/h' }, workingDir: '/app/admin' },
+    },
+    workers: { worker: { command: ['arq', 'w'] } },
+    singletons: { scheduler: { flag: 'RUN_SCHEDULER', like: 'api' } },
+    migration: { command: ['alembic', 'upgrade', 'head'] },
+    volumes: { tmp: { size: '1Gi', accessMode: 'ReadWriteMany', mountPath: '/tmp/files' } },
+    cron: {
+      tmpCleanup: { volume: 'tmp', command: ['python', '-m', 'scripts.cleanup_tmp'] },
+      jobs: { report: { schedule: '0 3 * * *', command: ['python', '-m', 'report'] }, other: { schedule: '0 4 * * *', image: 'registry.example.com/tool:1.0.0', command: ['tool'] } },
+    },
+  });
+  const objects = synthSpec(spec);
+
+  test('every process and app-command job running the service image inherits the service workingDir', () => {
+    const dirs = Object.fromEntries(
+      [
+        ['Deployment', 'demo-api'],
+        ['Deployment', 'demo-worker'],
+        ['Deployment', 'demo-scheduler'],
+        ['Job', 'demo-migrate'],
+        ['CronJob', 'demo-tmp-cleanup'],
+        ['CronJob', 'demo-report'],
+      ].map(([kind, name]) => [name, containerOf(objects, kind, name).workingDir]),
+    );
+    expect(dirs).toEqual({
+      'demo-api': '/app/backend',
+      'demo-worker': '/app/backend',
+      'demo-scheduler': '/app/backend',
+      'demo-migrate': '/app/backend',
+      'demo-tmp-cleanup': '/app/backend',
+      'demo-report': '/app/backend',
+    });
+  });
+
+  test('its own workingDir wins; another image keeps its own WORKDIR; built-in scripts get none', () => {
+    expect(containerOf(objects, 'Deployment', 'demo-admin').workingDir).toBe('/app/admin');
+    expect(containerOf(objects, 'Deployment', 'demo-frontend').workingDir).toBeUndefined();
+    expect(containerOf(objects, 'CronJob', 'demo-other').workingDir).toBeUndefined();
+    const builtIn = synthSpec({ ...spec, cron: { tmpCleanup: { volume: 'tmp' } } });
+    expect(containerOf(builtIn, 'CronJob', 'demo-tmp-cleanup').workingDir).toBeUndefined();
+  });
+
+  test('fails when the service workingDir is not an absolute path', () => {
+    expect(problems(BASE + 'workingDir: app/backend\nweb: { api: { port: 8000, health: { liveness: /h } } }\n')).toBe(
+      'charts/demo/service.yaml\n  ✖ must be an absolute path (got "app/backend")\n    → at workingDir',
+    );
+  });
+});
