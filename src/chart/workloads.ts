@@ -9,9 +9,10 @@ import { MigrationJob } from '../constructs/workloads/migration-job';
 import { FOLLOWER, Singleton } from '../constructs/workloads/singleton';
 import { WebService } from '../constructs/workloads/web-service';
 import { Worker } from '../constructs/workloads/worker';
-import { Resources, ServiceSpec } from '../spec/schema';
+import { Resources, ServiceSpec, WebProcess } from '../spec/schema';
 import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { ServiceContext } from './context';
+import { edgeProfile } from './edge';
 
 /** The Deployments and Services built for a service, by process name. */
 export interface BuiltWorkloads {
@@ -59,6 +60,16 @@ export function workingDirOf(spec: ServiceSpec, p: { readonly image?: string; re
   return p.workingDir ?? (p.image === undefined ? spec.workingDir : undefined);
 }
 
+/**
+ * Does a Gateway route WebSockets to this web process? Then its Service port says so
+ * (`kubernetes.io/ws`, GEP-1911): Contour and NGINX Gateway Fabric upgrade a connection only
+ * after that opt-in. ingress-nginx and Traefik upgrade every connection and ignore appProtocol.
+ */
+function webSocketBackend(ctx: ServiceContext, p: WebProcess): boolean {
+  const edge = ctx.spec.edge;
+  return Boolean(edge?.websockets && p.public && edgeProfile(edge, ctx.env) === 'gateway');
+}
+
 /** Does this process mount a ReadWriteOnce claim (so it must never run two pods on two nodes)? */
 function ownsRwoClaim(spec: ServiceSpec, mounts: readonly string[]): boolean {
   return mounts.some((m) => spec.volumes[m] && spec.volumes[m].accessMode !== 'ReadWriteMany');
@@ -92,6 +103,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
         container: processContainer(ctx, name, p),
         port: p.port,
         metricsPort: p.metrics?.port,
+        appProtocol: webSocketBackend(ctx, p) ? 'kubernetes.io/ws' : undefined,
         probes: p.health,
         replicas: p.replicas,
         autoscaling: p.autoscaling,

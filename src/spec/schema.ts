@@ -313,6 +313,9 @@ export const Tls = z.union([
   z.strictObject({ certificate: z.strictObject({ issuer: DnsLabel, issuerKind: z.enum(['ClusterIssuer', 'Issuer']).default('ClusterIssuer') }) }),
 ]);
 
+/** The edge's idle timeout when the spec sets none: a minute, or an hour for WebSockets (a socket may stay quiet between messages). */
+const EDGE_TIMEOUT_SECONDS = { http: 60, websockets: 3600 } as const;
+
 export const Edge = z.strictObject({
   hosts: z.array(Hostname).min(1),
   profile: z.enum(['nginx', 'traefik', 'gateway']).optional().describe('defaults to the environment profile'),
@@ -321,13 +324,24 @@ export const Edge = z.strictObject({
     .describe('ingressClassName; defaults to the environment'),
   tls: Tls.optional().describe('defaults to the environment cluster issuer'),
   maxBodyMiB: z.number().int().min(1).max(10240).default(1),
-  websockets: z.boolean().default(false),
+  websockets: z
+    .boolean()
+    .default(false)
+    .describe(
+      'the app serves WebSockets: timeoutSeconds defaults to 3600 (ingress-nginx closes a socket silent for longer); on the gateway profile the routed Service ports declare appProtocol kubernetes.io/ws, which some implementations need before they upgrade',
+    ),
   streaming: z.boolean().default(false).describe('server-sent events: proxy buffering off'),
-  timeoutSeconds: z.number().int().min(1).max(86400).default(60),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(86400)
+    .optional()
+    .describe('ingress-nginx proxy-read/send-timeout: the longest silence on a request, socket or stream; 60, or 3600 with websockets'),
   hstsMaxAgeSeconds: z.number().int().min(0).max(INT32_MAX).default(31536000),
   internalPaths: z.array(HttpPath).default([]).describe('paths that must never answer the internet'),
   gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: SectionName.optional() }).optional(),
-});
+}).transform((e) => ({ ...e, timeoutSeconds: e.timeoutSeconds ?? EDGE_TIMEOUT_SECONDS[e.websockets ? 'websockets' : 'http'] }));
 export type Edge = z.infer<typeof Edge>;
 
 export const Dependency = z

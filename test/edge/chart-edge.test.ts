@@ -61,6 +61,40 @@ describe('buildEdge', () => {
   });
 });
 
+describe('edge.websockets', () => {
+  const gatewayEnv = environment({ edgeProfile: 'gateway', gateway: { name: 'shared', namespace: 'gateway', sectionName: 'https' } });
+  const web = {
+    api: { port: 8000, health: { liveness: '/h' }, metrics: { path: '/metrics', port: 9100 } },
+    internal: { port: 8001, public: false, health: { liveness: '/h' } },
+  };
+  const appProtocols = (objects: any[], name: string) => find(objects, 'Service', name).spec.ports.map((p: any) => `${p.name}=${p.appProtocol}`);
+
+  test('ingress-nginx: sockets may stay quiet for an hour unless the spec sets timeoutSeconds', () => {
+    const nginx = environment({ edgeProfile: 'nginx' });
+    const timeouts = (e: object) => {
+      const a = find(synthSpec(specInput({ edge: { ...edge, ...e } }), nginx), 'Ingress', 'demo').metadata.annotations;
+      return [a['nginx.ingress.kubernetes.io/proxy-read-timeout'], a['nginx.ingress.kubernetes.io/proxy-send-timeout']];
+    };
+    expect(timeouts({})).toEqual(['60', '60']);
+    expect(timeouts({ websockets: true })).toEqual(['3600', '3600']);
+    expect(timeouts({ websockets: true, timeoutSeconds: 600 })).toEqual(['600', '600']);
+  });
+
+  test('Gateway API: the routed Service port declares kubernetes.io/ws; other ports and unrouted processes keep http', () => {
+    const on = synthSpec(specInput({ web, edge: { ...edge, websockets: true } }), gatewayEnv);
+    expect(appProtocols(on, 'demo-api')).toEqual(['http=kubernetes.io/ws', 'metrics=http']);
+    expect(appProtocols(on, 'demo-internal')).toEqual(['http=http']);
+    const off = synthSpec(specInput({ web, edge }), gatewayEnv);
+    expect(appProtocols(off, 'demo-api')).toEqual(['http=http', 'metrics=http']);
+  });
+
+  test('ingress-nginx and Traefik upgrade every connection: the Services keep appProtocol http', () => {
+    for (const env of [environment({ edgeProfile: 'nginx' }), environment({ edgeProfile: 'traefik' })]) {
+      expect(appProtocols(synthSpec(specInput({ web, edge: { ...edge, websockets: true } }), env), 'demo-api')).toEqual(['http=http', 'metrics=http']);
+    }
+  });
+});
+
 describe('internalPaths', () => {
   const web = (metrics: object | undefined, extra: object = {}) => ({ port: 8000, health: { liveness: '/health' }, metrics, ...extra });
 

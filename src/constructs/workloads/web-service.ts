@@ -30,6 +30,12 @@ export interface WebServiceProps {
   readonly port: number;
   /** A separate metrics port, never routed at the edge. @default - metrics on the web port */
   readonly metricsPort?: number;
+  /**
+   * The `appProtocol` of the Service port `http`: `kubernetes.io/ws` tells a Gateway API
+   * implementation that needs an opt-in (GEP-1911) to upgrade WebSocket connections.
+   * @default 'http'
+   */
+  readonly appProtocol?: 'http' | 'kubernetes.io/ws';
   readonly probes: WebProbes;
   /** @default 2 */
   readonly replicas?: number;
@@ -121,7 +127,13 @@ export class WebService extends Construct {
       spec: {
         type: 'ClusterIP',
         selector,
-        ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP', appProtocol: 'http' })),
+        ports: ports.map((p) => ({
+          name: p.name,
+          port: p.containerPort,
+          targetPort: k8s.IntOrString.fromString(p.name),
+          protocol: 'TCP',
+          appProtocol: p.name === 'http' ? (props.appProtocol ?? 'http') : 'http',
+        })),
       },
     });
 
