@@ -121,6 +121,7 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
       name: `${unit.name}-${env}`,
       source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: unitDir(outDir, env, unit.name) },
       destinationNamespace: unit.spec.namespace ?? unit.spec.name,
+      description: unit.spec.description,
     });
   }
   const apps = sortObjects(renderObjects(chart));

@@ -78,13 +78,13 @@ export function buildNetwork(ctx: ServiceContext, workloads: BuiltWorkloads): Ne
   for (const [name, dep] of Object.entries(spec.dependencies)) {
     const to = dep.cidr !== undefined ? NetworkPeer.ipBlock(dep.cidr) : NetworkPeer.pods(dep.namespace ?? '', dep.podLabels);
     const port = dep.protocol === 'UDP' ? NetworkPort.udp(dep.port) : NetworkPort.tcp(dep.port);
-    egress.push({ name, processes: dependencyUsers(spec, name, dep), to: [to], ports: [port] });
+    egress.push({ name, processes: dependencyUsers(spec, name, dep), to: [to], ports: [port], host: dep.host });
   }
 
   if (spec.externalHttps.length) {
     // NetworkPolicy matches addresses, not host names: this is every public address on 443,
     // never a private range or the metadata service. An egress proxy can narrow it to the hosts.
-    egress.push({ name: INTERNET_HTTPS, processes: internetCallers(spec), to: [NetworkPeer.publicInternet()], ports: [NetworkPort.tcp(443)] });
+    egress.push({ name: INTERNET_HTTPS, processes: internetCallers(spec), to: [NetworkPeer.publicInternet()], ports: [NetworkPort.tcp(443)], host: spec.externalHttps.join(',') });
   }
 
   // NodeLocal DNSCache answers from the node's network, which no pod selector matches.

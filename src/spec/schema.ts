@@ -348,7 +348,7 @@ export const Dependency = z
   .strictObject({
     port: Port,
     protocol: z.enum(['TCP', 'UDP']).default('TCP'),
-    host: z.string().optional().describe('for documentation and env; NetworkPolicy matches pods or CIDRs, not names'),
+    host: z.string().optional().describe('the host name the app connects to, written on its egress NetworkPolicy as berth.dev/egress-host (NetworkPolicy matches pods or CIDRs, not names)'),
     namespace: DnsLabel.optional().describe('in-cluster: the namespace of its pods'),
     podLabels: Labels.optional().describe('in-cluster: the labels of its pods'),
     cidr: Cidr.optional().describe('outside the cluster'),
@@ -397,7 +397,7 @@ export const ServiceSpec = z.strictObject({
   cron: Cron.default({ jobs: {} }),
   edge: Edge.optional(),
   dependencies: z.record(DnsLabel, Dependency).default({}),
-  externalHttps: z.array(Hostname).default([]).describe('external HTTPS APIs called (egress 443 to public addresses)'),
+  externalHttps: z.array(Hostname).default([]).describe('external HTTPS APIs called (egress 443 to public addresses; the names are written on that NetworkPolicy as berth.dev/egress-host)'),
   externalHttpsUsedBy: z
     .array(DnsLabel)
     .min(1, 'must list at least one process; omit it for every process that runs app code')

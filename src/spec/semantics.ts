@@ -92,6 +92,15 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
       if ('sealedSecret' in source && !item.encrypted) {
         out.push({ path: `secrets.items.${k}.encrypted`, message: `Secret "${k}" needs its encrypted value for a SealedSecret source`, fix: 'run kubeseal --raw for the value and paste the output here' });
       }
+      // A field the source never reads would be silently dropped: refused, so the spec says what is synthesized.
+      if (!('sealedSecret' in source) && item.encrypted !== undefined) {
+        out.push({ path: `secrets.items.${k}.encrypted`, message: `Secret "${k}" has an encrypted value, which only a sealedSecret source reads`, fix: 'remove encrypted, or set secrets.source to sealedSecret' });
+      }
+      for (const field of ['remoteKey', 'property'] as const) {
+        if (!('externalSecret' in source) && item[field] !== undefined) {
+          out.push({ path: `secrets.items.${k}.${field}`, message: `Secret "${k}" sets ${field}, which only an externalSecret source reads`, fix: `remove ${field}, or set secrets.source to externalSecret` });
+        }
+      }
     }
     if (spec.secrets.delivery === 'dotenv') {
       // One .env file per pod: every item in it must go to the same processes.
@@ -108,6 +117,9 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     }
     if (spec.secrets.delivery === 'dotenv' && !spec.secrets.dotenvPath) {
       out.push({ path: 'secrets.dotenvPath', message: 'delivery "dotenv" needs dotenvPath', fix: 'set it to the .env the app loads, e.g. /app/.env in its working directory' });
+    }
+    if (spec.secrets.delivery !== 'dotenv' && spec.secrets.dotenvPath !== undefined) {
+      out.push({ path: 'secrets.dotenvPath', message: `dotenvPath is only read with delivery "dotenv" (delivery is "${spec.secrets.delivery}")`, fix: 'remove dotenvPath, or set delivery: dotenv' });
     }
   }
 

@@ -225,3 +225,46 @@ describe('what a construct refuses past the spec checks', () => {
     );
   });
 });
+
+describe('fields the rest of the spec never reads are refused', () => {
+  const secrets = (s: string) => ({ 'charts/demo/service.yaml': `${BASE}secrets:\n${s}` });
+
+  test('fails when an item has an encrypted value but the source is not a SealedSecret', () => {
+    expect(errorOf(secrets('  source: { existingSecret: demo }\n  items: { TOKEN: { encrypted: AgBxxxxxxxxxxxxxxxxxxxx } }\n'))).toBe(
+      'charts/demo/service.yaml\n  ✖ Secret "TOKEN" has an encrypted value, which only a sealedSecret source reads\n    → at secrets.items.TOKEN.encrypted\n    → fix: remove encrypted, or set secrets.source to sealedSecret',
+    );
+  });
+
+  test('fails when an item names a remote key but the source is not an ExternalSecret', () => {
+    expect(errorOf(secrets('  source: { sealedSecret: {} }\n  items: { TOKEN: { encrypted: AgBxxxxxxxxxxxxxxxxxxxx, remoteKey: app/token, property: token } }\n'))).toBe(
+      'charts/demo/service.yaml\n' +
+        '  ✖ Secret "TOKEN" sets remoteKey, which only an externalSecret source reads\n    → at secrets.items.TOKEN.remoteKey\n    → fix: remove remoteKey, or set secrets.source to externalSecret\n' +
+        '  ✖ Secret "TOKEN" sets property, which only an externalSecret source reads\n    → at secrets.items.TOKEN.property\n    → fix: remove property, or set secrets.source to externalSecret',
+    );
+  });
+
+  test('fails when dotenvPath is set but the delivery is not dotenv', () => {
+    expect(errorOf(secrets('  source: { existingSecret: demo }\n  dotenvPath: /app/.env\n  items: { TOKEN: {} }\n'))).toBe(
+      'charts/demo/service.yaml\n  ✖ dotenvPath is only read with delivery "dotenv" (delivery is "files")\n    → at secrets.dotenvPath\n    → fix: remove dotenvPath, or set delivery: dotenv',
+    );
+  });
+});
+
+describe('fields that only document reach the output', () => {
+  const objects = (extra: string) => buildOutput(load({ 'charts/demo/service.yaml': BASE + extra })).manifests.map((m) => m.object as any);
+
+  test('description is shown on the Argo CD Application page', () => {
+    const apps = objects('description: Demo shop backend\n').filter((o) => o.kind === 'Application' && o.metadata.name.startsWith('demo-'));
+    expect(apps.map((a) => a.spec.info)).toEqual([[{ name: 'Description', value: 'Demo shop backend' }], [{ name: 'Description', value: 'Demo shop backend' }]]);
+  });
+
+  test('dependency hosts and external HTTPS hosts are named on their egress policies', () => {
+    const policies = objects(
+      'dependencies: { db: { port: 5432, host: db.databases.svc.cluster.local, namespace: databases, podLabels: { app: db } } }\nexternalHttps: [api.openai.com, api.example.com]\n',
+    ).filter((o) => o.kind === 'NetworkPolicy' && o.metadata.annotations?.['berth.dev/egress-host']);
+    expect(Object.fromEntries(policies.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.metadata.annotations['berth.dev/egress-host']]))).toEqual({
+      'demo/demo-to-db': 'db.databases.svc.cluster.local',
+      'demo/demo-to-internet-https': 'api.openai.com,api.example.com',
+    });
+  });
+});

@@ -31,6 +31,8 @@ export interface ArgoApplicationProps {
   /** Revert changes made in the cluster by hand. @default true */
   readonly selfHeal?: boolean;
   readonly labels?: Readonly<Record<string, string>>;
+  /** What the service is, shown on the Application's page in the Argo CD UI (`spec.info`). @default - none */
+  readonly description?: string;
   /** Deleting the Application deletes what it deployed. Off for roots, so removing a root never cascades into every service. @default true */
   readonly cascadeDelete?: boolean;
 }
@@ -53,6 +55,7 @@ export class ArgoApplication extends Construct {
       },
       spec: {
         project: props.project,
+        info: props.description === undefined ? undefined : [{ name: 'Description', value: props.description }],
         source: { repoUrl: props.source.repoURL, targetRevision: props.source.targetRevision, path: props.source.path },
         destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc', namespace: props.destinationNamespace },
         // Stakater Reloader restarts pods on a secret rotation by annotating the pod template;

@@ -28,6 +28,13 @@ import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy } from '
 /** The label naming the destination of an egress policy. */
 export const EGRESS_TO_LABEL = 'berth.dev/egress-to';
 
+/**
+ * The annotation naming the hosts an egress policy opens the way to (`db.databases.svc`, or
+ * `api.openai.com,api.example.com`): a NetworkPolicy matches pods and addresses, never names, so
+ * a reader of the policy learns them here.
+ */
+export const EGRESS_HOST_ANNOTATION = 'berth.dev/egress-host';
+
 /** One allowed path: any of these peers, on any of these ports. */
 export interface TrafficRule {
   readonly peers: readonly NetworkPeer[];
@@ -42,6 +49,8 @@ export interface EgressGrant {
   readonly processes: readonly string[];
   readonly to: readonly NetworkPeer[];
   readonly ports: readonly NetworkPort[];
+  /** The host names the processes connect to (comma-separated), written as the `berth.dev/egress-host` annotation. @default - none */
+  readonly host?: string;
 }
 
 /** The service whose pods the policies select, and what each of its processes may accept and open. */
@@ -69,12 +78,12 @@ export class NetworkPolicies extends Construct {
     super(scope, id);
     const { service } = props;
     const policies = new Map<string, ApiObject>();
-    const add = (constructId: string, name: string, spec: k8s.NetworkPolicySpec, labels: Record<string, string> = {}) => {
+    const add = (constructId: string, name: string, spec: k8s.NetworkPolicySpec, labels: Record<string, string> = {}, annotations?: Record<string, string>) => {
       if (policies.has(name)) {
         // The spec checks refuse such a spec first (semantics.ts); this guards the construct's own callers.
         throw new Error(`NetworkPolicy name "${name}" would be written twice (a process and an egress destination share a name); rename one of them`);
       }
-      policies.set(name, kube(this, constructId, k8s.KubeNetworkPolicy, { metadata: { name, labels: { ...serviceLabels(service), ...labels } }, spec }));
+      policies.set(name, kube(this, constructId, k8s.KubeNetworkPolicy, { metadata: { name, labels: { ...serviceLabels(service), ...labels }, annotations }, spec }));
     };
 
     // No rules at all: both directions isolated. Every allowance below adds to this.
@@ -100,7 +109,7 @@ export class NetworkPolicies extends Construct {
         podSelector: processSelector(service, grant.processes),
         policyTypes: ['Egress'],
         egress: [{ to: renderPeers(grant.to, `egress ${grant.name}`), ports: renderPorts(grant.ports, `egress ${grant.name}`) }],
-      }, { [EGRESS_TO_LABEL]: grant.name });
+      }, { [EGRESS_TO_LABEL]: grant.name }, grant.host === undefined ? undefined : { [EGRESS_HOST_ANNOTATION]: grant.host });
     }
     this.policies = policies;
   }
