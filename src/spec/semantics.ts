@@ -127,6 +127,9 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
   const everyone = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
   for (const [d, dep] of Object.entries(spec.dependencies)) {
     (dep.usedBy ?? []).forEach((u, i) => refCheck(`dependencies.${d}.usedBy[${i}]`, u, everyone, 'process or job'));
+    if (dep.cidr !== undefined && dep.podLabels !== undefined) {
+      out.push({ path: `dependencies.${d}.podLabels`, message: `Dependency "${d}" is outside the cluster (cidr), so podLabels select nothing`, fix: 'remove podLabels, or describe an in-cluster dependency with namespace and podLabels instead of cidr' });
+    }
     if (everyone.has(d)) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of a process of this service`, fix: 'rename the dependency (e.g. postgres, redis), so its egress policy does not collide with the process' });
   }
 
@@ -166,6 +169,9 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     }
   }
   if (spec.cron.tmpCleanup) refCheck('cron.tmpCleanup.volume', spec.cron.tmpCleanup.volume, volumes, 'volume');
+  if (spec.cron.tmpCleanup?.workingDir !== undefined && !spec.cron.tmpCleanup.command) {
+    out.push({ path: 'cron.tmpCleanup.workingDir', message: "workingDir is only used with the app's own cleanup command; the built-in script runs in its own image", fix: 'remove workingDir, or set cron.tmpCleanup.command' });
+  }
 
   // ReadWriteOnce claims: one workload, one replica.
   for (const [vol, v] of Object.entries(spec.volumes)) {

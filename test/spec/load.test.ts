@@ -250,6 +250,24 @@ describe('fields the rest of the spec never reads are refused', () => {
   });
 });
 
+describe('fields the rest of the spec never reads are refused, beyond secrets', () => {
+  test('fails when the built-in tmp cleanup is given a workingDir', () => {
+    expect(
+      errorOf({
+        'charts/demo/service.yaml': `${BASE}volumes: { tmp: { size: 1Gi, accessMode: ReadWriteMany, mountPath: /tmp/files } }\ncron: { tmpCleanup: { volume: tmp, workingDir: /app } }\n`,
+      }),
+    ).toBe(
+      "charts/demo/service.yaml\n  ✖ workingDir is only used with the app's own cleanup command; the built-in script runs in its own image\n    → at cron.tmpCleanup.workingDir\n    → fix: remove workingDir, or set cron.tmpCleanup.command",
+    );
+  });
+
+  test('fails when a dependency outside the cluster has podLabels', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': `${BASE}dependencies: { payments: { port: 443, cidr: 203.0.113.0/24, podLabels: { app: payments } } }\n` })).toBe(
+      'charts/demo/service.yaml\n  ✖ Dependency "payments" is outside the cluster (cidr), so podLabels select nothing\n    → at dependencies.payments.podLabels\n    → fix: remove podLabels, or describe an in-cluster dependency with namespace and podLabels instead of cidr',
+    );
+  });
+});
+
 describe('fields that only document reach the output', () => {
   const objects = (extra: string) => buildOutput(load({ 'charts/demo/service.yaml': BASE + extra })).manifests.map((m) => m.object as any);
 
