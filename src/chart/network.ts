@@ -11,7 +11,7 @@
 import { NetworkPeer, NetworkPort } from '../constructs/network/network-peer';
 import { EgressGrant, NetworkPolicies, TrafficRule } from '../constructs/network/network-policies';
 import { INTERNET_HTTPS } from '../constructs/network/policy-names';
-import { dependencyUsers, internetCallers } from '../spec/egress';
+import { dependencyUsers, internetCallers, secretsOf } from '../spec/egress';
 import { Edge, Environment, ServiceSpec } from '../spec/schema';
 import { ServiceContext } from './context';
 import { edgeProfile } from './edge';
@@ -78,7 +78,7 @@ export function buildNetwork(ctx: ServiceContext, workloads: BuiltWorkloads): Ne
   for (const [name, dep] of Object.entries(spec.dependencies)) {
     const to = dep.cidr !== undefined ? NetworkPeer.ipBlock(dep.cidr) : NetworkPeer.pods(dep.namespace ?? '', dep.podLabels);
     const port = dep.protocol === 'UDP' ? NetworkPort.udp(dep.port) : NetworkPort.tcp(dep.port);
-    egress.push({ name, processes: dependencyUsers(spec, name, dep), to: [to], ports: [port], host: dep.host });
+    egress.push({ name, processes: dependencyUsers(spec, name, dep), to: [to], ports: [port], host: dep.host, secrets: [...secretsOf(spec, name, dep)].sort() });
   }
 
   if (spec.externalHttps.length) {

@@ -124,8 +124,8 @@ function namesWords(text: string, name: string): boolean {
   return t.some((_, i) => n.every((w, j) => t[i + j] === w));
 }
 
-/** The secret items that hold a dependency's address or credentials. */
-function secretsOf(spec: ServiceSpec, name: string, dep: Dependency): Set<string> {
+/** The secret items that hold a dependency's address or credentials: its `secrets`, else those whose names name it. */
+export function secretsOf(spec: ServiceSpec, name: string, dep: Dependency): Set<string> {
   if (dep.secrets) return new Set(dep.secrets);
   const items = Object.entries(spec.secrets?.items ?? {});
   return new Set(items.filter(([key, i]) =>

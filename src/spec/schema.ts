@@ -358,7 +358,7 @@ export const Dependency = z
       .optional()
       .describe(
         'keys of secrets.items that hold its address or credentials: every process given one must be allowed to connect; ' +
-          'default the items whose name, remoteKey or property names the dependency (REDIS_URL for redis)',
+          'default the items whose name, remoteKey or property names the dependency (REDIS_URL for redis); written on its egress NetworkPolicy as berth.dev/egress-secrets',
       ),
   })
   .refine((d) => Boolean(d.cidr) !== Boolean(d.namespace), {

@@ -91,6 +91,7 @@ const HAND_PICKED: Record<string, Json[]> = {
   'cron.retention.databaseUrlSecret': ['API_TOKEN'],
   'secrets.items.*.consumers': [['api'], ['worker', 'retention']],
   'dependencies.*.usedBy': [['api'], ['migrate']],
+  'dependencies.*.secrets': [['API_TOKEN'], []],
   externalHttpsUsedBy: [['api'], ['worker']],
   'web.*.health.readiness': ['/ready'],
   'web.*.health.startup': ['/started'],

@@ -276,6 +276,16 @@ describe('fields that only document reach the output', () => {
     expect(apps.map((a) => a.spec.info)).toEqual([[{ name: 'Description', value: 'Demo shop backend' }], [{ name: 'Description', value: 'Demo shop backend' }]]);
   });
 
+  test('the secrets that carry a dependency are named on its egress policy: listed, or found by name', () => {
+    const annotation = (deps: string) =>
+      buildOutput(load({ 'charts/demo/service.yaml': `${BASE}secrets:\n  source: { existingSecret: demo }\n  items: { REDIS_URL: {}, CACHE_DSN: {} }\ndependencies: ${deps}\n` }))
+        .manifests.map((m) => m.object as any)
+        .find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'demo-to-redis').metadata.annotations?.['berth.dev/egress-secrets'];
+    expect(annotation('{ redis: { port: 6379, namespace: data, podLabels: { app: redis } } }')).toBe('REDIS_URL');
+    expect(annotation('{ redis: { port: 6379, namespace: data, podLabels: { app: redis }, secrets: [CACHE_DSN, REDIS_URL] } }')).toBe('CACHE_DSN,REDIS_URL');
+    expect(annotation('{ redis: { port: 6379, namespace: data, podLabels: { app: redis }, secrets: [] } }')).toBeUndefined();
+  });
+
   test('dependency hosts and external HTTPS hosts are named on their egress policies', () => {
     const policies = objects(
       'dependencies: { db: { port: 5432, host: db.databases.svc.cluster.local, namespace: databases, podLabels: { app: db } } }\nexternalHttps: [api.openai.com, api.example.com]\n',

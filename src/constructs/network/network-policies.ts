@@ -35,6 +35,9 @@ export const EGRESS_TO_LABEL = 'berth.dev/egress-to';
  */
 export const EGRESS_HOST_ANNOTATION = 'berth.dev/egress-host';
 
+/** The annotation naming the secret items that carry the address or credentials of an egress destination. */
+export const EGRESS_SECRETS_ANNOTATION = 'berth.dev/egress-secrets';
+
 /** One allowed path: any of these peers, on any of these ports. */
 export interface TrafficRule {
   readonly peers: readonly NetworkPeer[];
@@ -51,6 +54,8 @@ export interface EgressGrant {
   readonly ports: readonly NetworkPort[];
   /** The host names the processes connect to (comma-separated), written as the `berth.dev/egress-host` annotation. @default - none */
   readonly host?: string;
+  /** The secret items holding the destination's address or credentials, written as `berth.dev/egress-secrets`. @default - none */
+  readonly secrets?: readonly string[];
 }
 
 /** The service whose pods the policies select, and what each of its processes may accept and open. */
@@ -109,10 +114,19 @@ export class NetworkPolicies extends Construct {
         podSelector: processSelector(service, grant.processes),
         policyTypes: ['Egress'],
         egress: [{ to: renderPeers(grant.to, `egress ${grant.name}`), ports: renderPorts(grant.ports, `egress ${grant.name}`) }],
-      }, { [EGRESS_TO_LABEL]: grant.name }, grant.host === undefined ? undefined : { [EGRESS_HOST_ANNOTATION]: grant.host });
+      }, { [EGRESS_TO_LABEL]: grant.name }, egressAnnotations(grant));
     }
     this.policies = policies;
   }
+}
+
+/** What a reader of an egress policy cannot learn from its selectors: the hosts and the secrets it is for. */
+function egressAnnotations(grant: EgressGrant): Record<string, string> | undefined {
+  const annotations: Record<string, string> = {
+    ...(grant.host === undefined ? {} : { [EGRESS_HOST_ANNOTATION]: grant.host }),
+    ...(grant.secrets?.length ? { [EGRESS_SECRETS_ANNOTATION]: grant.secrets.join(',') } : {}),
+  };
+  return Object.keys(annotations).length ? annotations : undefined;
 }
 
 /** Peers of a rule; an empty list would mean "everyone", so it is refused. */
