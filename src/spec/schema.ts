@@ -354,7 +354,7 @@ export const Security = z.strictObject({
 // ---------------------------------------------------------------------------------------------
 
 /** Why an alert is silenced: recorded on the PrometheusRule and listed by `berth alerts`. */
-const SilenceReason = z.string().trim().min(10, 'must say why the alert is silenced (at least 10 characters), e.g. "the worker restarts nightly by design, see #123"');
+const SilenceReason = z.string({ error: 'must be the reason the alert is silenced, as text, e.g. BerthPodRestarting: "restarts nightly by design, see #123"' }).trim().min(10, 'must say why the alert is silenced (at least 10 characters), e.g. "the worker restarts nightly by design, see #123"');
 
 /** The HTTP alerts of web processes that export the standard request histogram. */
 export const HttpAlerts = z.strictObject({
