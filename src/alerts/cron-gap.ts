@@ -119,7 +119,12 @@ interface ZoneOffsets {
 
 const ZONES = new Map<string, ZoneOffsets>();
 
+/** UTC under its other names: no lookups needed (the default time zone of every berth CronJob). */
+const UTC_NAMES = /^(Etc\/)?(UTC|UCT|GMT|Universal|Zulu)$/;
+const UTC_ZONE: ZoneOffsets = { offsetAt: () => 0, steadyBetween: () => true, toUtc: (wall) => wall };
+
 function zoneOffsets(timeZone: string, from: number, to: number): ZoneOffsets {
+  if (UTC_NAMES.test(timeZone)) return UTC_ZONE;
   const key = `${timeZone}\0${from}\0${to}`;
   const cached = ZONES.get(key);
   if (cached) return cached;

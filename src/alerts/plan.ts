@@ -264,6 +264,8 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
 
   // HTTP: web processes whose metrics carry the standard request histogram.
   const http = a.http;
+  // 0.95 → "95th", 0.999 → "99.9th" (without 0.57 * 100's 56.99999999999999).
+  const percentile = http ? `${Math.round(http.latencyQuantile * 1000) / 10}th percentile` : '';
   for (const [p, w] of Object.entries(spec.web).sort(([x], [y]) => (x < y ? -1 : 1))) {
     if (!http || !w.metrics) continue;
     const name = `${spec.name}-${p}`;
@@ -290,8 +292,8 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
       name,
       expr: `histogram_quantile(${http.latencyQuantile}, sum by (namespace, service, le) (${rate(`${http.histogram}_bucket`)}))\n> ${http.latencySeconds}`,
       for: '10m',
-      threshold: `${http.latencyQuantile * 100}th percentile over ${http.latencySeconds}s for 10m`,
-      summary: `Service ${name} (${where}) is slow: ${http.latencyQuantile * 100}th percentile above ${http.latencySeconds}s`,
+      threshold: `${percentile} over ${http.latencySeconds}s for 10m`,
+      summary: `Service ${name} (${where}) is slow: ${percentile} above ${http.latencySeconds}s`,
       description:
         `Over 10 minutes, ${Math.round((1 - http.latencyQuantile) * 1000) / 10}% or more of the HTTP requests to ${name} of service ${spec.name} in ${envName} (namespace ${namespace}) took longer than ${http.latencySeconds}s. ` +
         `Check saturation (CPU throttling, workers busy, autoscaler at its maximum) and slow dependencies.`,
