@@ -7,7 +7,10 @@ import { longestGapSeconds } from '../../src/alerts/cron-gap';
 import { alertPlan, runbookBase } from '../../src/alerts/plan';
 import { quoteLabelValue, regexLiteral, seriesSelector } from '../../src/alerts/promql';
 import { ServiceSpec } from '../../src/spec/schema';
-import { berth, environment, find, specInput, synthSpec, tempRepo } from '../helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { berth, environment, find, REPO, specInput, synthSpec, tempRepo } from '../helpers';
 
 const HOUR = 3600;
 
@@ -116,6 +119,32 @@ describe('the chart', () => {
     expect(rule.metadata.annotations).toEqual({ 'silenced.berth.dev/BerthPodRestarting': 'restarts nightly by design, see #12' });
     expect(rule.spec.groups[0].rules.map((r: any) => [r.alert, r.labels.deployment, r.labels.severity])).toEqual([['BerthDeploymentUnavailable', 'demo-api', 'critical']]);
     expect(synthSpec(specInput({ alerts: { enabled: false } })).filter((o) => o.kind === 'PrometheusRule')).toEqual([]);
+  });
+});
+
+describe('the reference systems', () => {
+  const rulesOf = (env: string, service: string) => {
+    const text = fs.readFileSync(path.join(REPO, 'dist', env, service, 'manifests.yaml'), 'utf8');
+    const rule = (yaml.loadAll(text) as any[]).find((o) => o?.kind === 'PrometheusRule');
+    return (rule.spec.groups[0].rules as any[]).map((r) => `${r.alert} ${Object.entries(r.labels).filter(([k]) => !['severity', 'berth_service', 'berth_environment'].includes(k)).map(([, v]) => v).join()}`);
+  };
+
+  test("rag: its cleanup and retention CronJobs, the migration, the uploads claim, the HTTP objectives", () => {
+    expect(rulesOf('prod', 'rag')).toEqual(expect.arrayContaining([
+      'BerthCronJobNotSucceeded rag-tmp-cleanup', 'BerthCronJobNotSucceeded rag-retention', 'BerthJobFailed rag-migrate',
+      'BerthJobFailed rag-tmp-cleanup', 'BerthJobFailed rag-retention', 'BerthVolumeFilling rag-uploads',
+      'BerthAutoscalerMaxedOut rag-backend', 'BerthHttpErrors rag-backend', 'BerthHttpLatency rag-backend',
+    ]));
+  });
+
+  test("reporting: the scheduler singleton is watched like every Deployment", () => {
+    expect(rulesOf('prod', 'reporting')).toEqual(expect.arrayContaining(['BerthDeploymentUnavailable reporting-scheduler', 'BerthPodRestarting reporting-scheduler']));
+  });
+
+  test("george: each of the six internal services", () => {
+    for (const s of ['auth', 'filesystem', 'chroma', 'billing', 'git', 'external-data']) {
+      expect(rulesOf('prod', 'george')).toEqual(expect.arrayContaining([`BerthDeploymentUnavailable george-${s}`, `BerthPodRestarting george-${s}`]));
+    }
   });
 });
 
