@@ -1,4 +1,4 @@
-/** Integration tests: run the scripts berth ships against real tools (PostgreSQL, find). */
+/** Integration tests: run what berth ships against real tools (PostgreSQL, find, promtool). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/integration'],

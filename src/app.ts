@@ -6,6 +6,7 @@
  * services (one big App with a chart per service grows quadratically).
  */
 import { ApiObject, App, Chart } from 'cdk8s';
+import { runbookBase } from './alerts/plan';
 import { runChecks } from './check/index';
 import { Finding, Manifest } from './check/types';
 import { ServiceChart } from './chart/service-chart';
@@ -34,7 +35,7 @@ export function unitDir(outDir: string, env: string, service: string): string {
 const KIND_ORDER = [
   'Namespace', 'ServiceAccount', 'ConfigMap', 'SealedSecret', 'ExternalSecret', 'PersistentVolumeClaim', 'NetworkPolicy',
   'Job', 'Service', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob',
-  'Certificate', 'Middleware', 'Ingress', 'HTTPRoute', 'ServiceMonitor', 'Application',
+  'Certificate', 'Middleware', 'Ingress', 'HTTPRoute', 'ServiceMonitor', 'PrometheusRule', 'Application',
 ];
 const kindRank = (k: string) => {
   const i = KIND_ORDER.indexOf(k);
@@ -65,7 +66,12 @@ export function renderObjects(chart: Chart): Record<string, any>[] {
 
 /** Synthesizes one service in one environment into plain objects, in sync order. */
 export function synthUnit(project: LoadedProject, unit: ServiceUnit): Record<string, any>[] {
-  const chart = new ServiceChart(unitApp(), unit.name, { spec: unit.spec, env: project.config.environments[unit.env], envName: unit.env });
+  const chart = new ServiceChart(unitApp(), unit.name, {
+    spec: unit.spec,
+    env: project.config.environments[unit.env],
+    envName: unit.env,
+    runbookBase: runbookBase(project.config),
+  });
   const objects = renderObjects(chart);
   applySyncOrder(objects);
   return sortObjects(objects);

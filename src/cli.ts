@@ -1,5 +1,5 @@
 /**
- * The berth command line: `berth synth | check | explain | diff | new | schema | help`. Each
+ * The berth command line: `berth synth | check | explain | alerts | diff | new | schema | help`. Each
  * command is declared once below (its flags, its help); argv is parsed against that declaration,
  * main.ts does the work, and errors become messages and exit codes, never stack traces: 2 for a
  * command line berth cannot run, 1 for a problem with the repository.
@@ -12,6 +12,7 @@ import type * as readline from 'readline';
 import { formatProblems, SpecError } from './spec/errors';
 import { CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
+import { alertsCommand, AlertsFormat } from './alerts/table';
 import { explainCommand } from './explain/explain';
 import { checkFolder, diffRepo, loadRepo, synthAndWrite, synthRepo, synthUnchecked, writeSchemas } from './main';
 import { formatDiff } from './output/diff';
@@ -53,6 +54,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     args: { flags: { '--env': { value: 'ENV' }, '--format': { value: 'FORMAT', choices: ['text', 'mermaid', 'json'] } }, positionals: ['SERVICE'] },
     help: ['who can reach what: the NetworkPolicies evaluated for a stranger, the', 'ingress controller, Prometheus, each process, DNS and each dependency'],
     run: explain,
+  },
+  alerts: {
+    args: { flags: { '--env': { value: 'ENV' }, '--format': { value: 'FORMAT', choices: ['text', 'json'] } }, positionals: ['SERVICE'] },
+    help: ['the alerts of a service in an environment (its PrometheusRule): each rule,', 'what it watches, severity and threshold, and the silenced ones with why'],
+    run: alerts,
   },
   diff: {
     args: { flags: { '--env': { value: 'ENV' }, '--exit-code': {} } },
@@ -216,6 +222,16 @@ function explain(args: ParsedArgs): number {
   const edge = project.units.find((u) => u.name === service && u.env === envName)?.spec.edge;
   const out = explainCommand(synthRepo({ root }), env, service, envName, format, edge);
   process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+  return 0;
+}
+
+function alerts(args: ParsedArgs): number {
+  const [service] = args.positionals;
+  if (!service) throw new UsageError('name the service, e.g. berth alerts rag --env prod');
+  const project = loadRepo(process.cwd());
+  const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
+  environmentNamed(project.config, envName);
+  process.stdout.write(alertsCommand(project, service, envName, (single(args, '--format') ?? 'text') as AlertsFormat));
   return 0;
 }
 

@@ -10,6 +10,7 @@ import { kube } from '../constructs/resource';
 import { serviceLabels } from '../constructs/workloads/labels';
 import { Environment, ServiceSpec } from '../spec/schema';
 import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
+import { buildAlerts } from './alerts';
 import { Contributions, ServiceContext } from './context';
 import { buildEdge } from './edge';
 import { buildJobs } from './jobs';
@@ -21,6 +22,8 @@ export interface ServiceChartProps {
   readonly spec: ServiceSpec;
   readonly env: Environment;
   readonly envName: string;
+  /** docs/alerts.md as a URL, where alerts' runbook links point (see runbookBase in src/alerts/plan.ts). @default - no runbook link unless the spec sets alerts.runbookUrl */
+  readonly runbookBase?: string;
 }
 
 /** Labels the namespace carries: Pod Security admission and what NetworkPolicies select on. */
@@ -78,5 +81,6 @@ export class ServiceChart extends Chart {
     buildJobs(this.context);
     buildNetwork(this.context, workloads);
     buildEdge(this.context, workloads);
+    buildAlerts(this.context, props.runbookBase);
   }
 }

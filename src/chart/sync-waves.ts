@@ -28,6 +28,7 @@ export const SYNC_WAVES: Readonly<Record<string, number>> = {
   Ingress: 1,
   HTTPRoute: 1,
   ServiceMonitor: 1,
+  PrometheusRule: 1,
 };
 
 const CORE_GROUPS = new Set(['v1', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);

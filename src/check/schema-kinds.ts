@@ -67,6 +67,15 @@ export const KIND_MODELS: Readonly<Record<string, KindModel>> = {
     load: () =>
       require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
   },
+  'monitoring.coreos.com/v1/PrometheusRule': {
+    load: () =>
+      require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule').PrometheusRule,
+    // prometheus-operator 0.93 (the CRD berth targets) has these; the CommonJS model predates them.
+    extraFields: {
+      'spec.groups[]': { labels: { type: 'object', values: { type: 'string' } }, query_offset: { type: 'string' } },
+      'spec.groups[].rules[]': { keep_firing_for: { type: 'string' } },
+    },
+  },
   // The CommonJS line of @kubernetes-models/external-secrets stops at v1beta1. v1 is the same
   // ExternalSecret promoted (external-secrets 0.16); the fields it adds (refreshPolicy,
   // target.manifest, dataFrom[].rewrite[].merge/transform, ...) are not ones berth writes, and

@@ -8,6 +8,7 @@
  */
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
+import { ALERT_NAMES } from '../alerts/kinds';
 import { CRON_MACRO_LIST, isCronMacro } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
 
@@ -375,6 +376,50 @@ export const Security = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Alerts: the PrometheusRule of a service (docs/alerts.md)
+// ---------------------------------------------------------------------------------------------
+
+/** Why an alert is silenced: recorded on the PrometheusRule and listed by `berth alerts`. */
+const SilenceReason = z.string({ error: 'must be the reason the alert is silenced, as text, e.g. BerthPodRestarting: "restarts nightly by design, see #123"' }).trim().min(10, 'must say why the alert is silenced (at least 10 characters), e.g. "the worker restarts nightly by design, see #123"');
+
+/** The HTTP alerts of web processes that export the standard request histogram. */
+export const HttpAlerts = z.strictObject({
+  histogram: z
+    .string()
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name such as http_request_duration_seconds')
+    .default('http_request_duration_seconds')
+    .describe('the request-duration histogram (prometheus_client / prometheus-fastapi-instrumentator name; without _bucket or _count)'),
+  statusLabel: z
+    .string()
+    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name such as status or status_code')
+    .default('status')
+    .describe('the label holding the response status ("5xx" or "503"): status (instrumentator), status_code (starlette-exporter)'),
+  errorPercent: z.number().min(0.1, 'must be between 0.1 and 50 (percent of requests)').max(50, 'must be between 0.1 and 50 (percent of requests)').default(5).describe('5xx responses, percent of requests over 5 minutes'),
+  latencySeconds: z.number().min(0.005, 'must be between 0.005 and 300 seconds').max(300, 'must be between 0.005 and 300 seconds').default(1),
+  latencyQuantile: z.number().min(0.5, 'must be between 0.5 and 0.999').max(0.999, 'must be between 0.5 and 0.999').default(0.99).describe('this share of requests must be faster than latencySeconds'),
+});
+
+/** What a service's alerts watch and how hard: production defaults, tuned per service or environment overlay. */
+export const Alerts = z.strictObject({
+  enabled: z.boolean().default(true).describe('false: no PrometheusRule (in an overlay: for that environment only)'),
+  runbookUrl: z
+    .string()
+    .regex(/^https:\/\/[^\s"'<>{}\\]+$/, 'must be an https URL without spaces, quotes or braces')
+    .optional()
+    .describe("the service's own runbook; defaults to docs/alerts.md in the repository berth.yaml names"),
+  deploymentUnavailableMinutes: z.number().int().min(1, 'must be between 1 and 1440 minutes').max(1440, 'must be between 1 and 1440 minutes').default(15),
+  podRestartsPerHour: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(3),
+  volumeUsedPercent: z.number().int().min(50, 'must be between 50 and 99 (percent of the claim)').max(99, 'must be between 50 and 99 (percent of the claim)').default(85),
+  autoscalerMaxedMinutes: z.number().int().min(5, 'must be between 5 and 1440 minutes').max(1440, 'must be between 5 and 1440 minutes').default(30),
+  http: HttpAlerts.optional().describe('the web processes with metrics export the standard HTTP histogram: alert on 5xx ratio and latency'),
+  silence: z
+    .strictObject(Object.fromEntries(ALERT_NAMES.map((n) => [n, SilenceReason.optional()])) as Record<(typeof ALERT_NAMES)[number], z.ZodOptional<typeof SilenceReason>>)
+    .default({})
+    .describe('alerts not written for this service, each with the reason'),
+});
+export type Alerts = z.infer<typeof Alerts>;
+
+// ---------------------------------------------------------------------------------------------
 // The service
 // ---------------------------------------------------------------------------------------------
 
@@ -403,6 +448,7 @@ export const ServiceSpec = z.strictObject({
     .min(1, 'must list at least one process; omit it for every process that runs app code')
     .optional()
     .describe('processes that call the externalHttps APIs; default every web process, worker, singleton and generic cron job'),
+  alerts: Alerts.prefault({}).describe('the PrometheusRule: thresholds, silences, off per environment (docs/alerts.md)'),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 /** The spec as written, before defaults. */
@@ -422,6 +468,7 @@ export const Environment = z.strictObject({
   ingressController: PeerSelector.optional().describe('defaults by profile: ingress-nginx or traefik'),
   prometheus: PeerSelector.default({ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }),
   serviceMonitorLabels: Labels.default({ release: 'kube-prometheus-stack' }),
+  ruleLabels: Labels.optional().describe("labels the Prometheus ruleSelector matches on PrometheusRules; defaults to serviceMonitorLabels"),
   dns: z
     .strictObject({
       extraAddresses: z

@@ -281,6 +281,11 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     });
   }
 
+  // Alerts: HTTP alerts read the metrics of web processes, so at least one must serve them.
+  if (spec.alerts.http && !Object.values(spec.web).some((p) => p.metrics)) {
+    out.push({ path: 'alerts.http', message: 'alerts.http is set, but no web process serves metrics, so there is no HTTP histogram to alert on', fix: 'add metrics: { path: /metrics } to the web processes that export it, or remove alerts.http' });
+  }
+
   // Loosened security in production needs a reason that lands in an annotation.
   if (env.production && !spec.security.readOnlyRootFilesystem && !spec.security.reason) {
     out.push({ path: 'security.reason', message: `readOnlyRootFilesystem is turned off in ${envName} without a reason`, fix: 'say why in security.reason (it is recorded on the pods), or keep the root filesystem read-only' });

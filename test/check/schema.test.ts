@@ -83,6 +83,7 @@ describe('validateSchema: valid objects', () => {
         'networking.k8s.io/v1/Ingress',
         'cert-manager.io/v1/Certificate',
         'monitoring.coreos.com/v1/ServiceMonitor',
+        'monitoring.coreos.com/v1/PrometheusRule',
         'external-secrets.io/v1/ExternalSecret',
         'bitnami.com/v1alpha1/SealedSecret',
         'argoproj.io/v1alpha1/Application',
@@ -187,6 +188,18 @@ describe('validateSchema: planted violations', () => {
         object: 'ServiceMonitor/rag/rag-backend',
         path: 'spec.endpoints[0].scrapeInterval',
         message: 'unknown field "scrapeInterval"',
+      },
+    ]);
+  });
+
+  test('fails when an alerting rule of a PrometheusRule has a field prometheus-operator does not have', () => {
+    expect(validateSchema(invalid('crd-prometheusrule-unknown-field.yaml'))).toEqual([
+      {
+        check: 'schema',
+        file: 'test/check/fixtures/schema/invalid/crd-prometheusrule-unknown-field.yaml',
+        object: 'PrometheusRule/rag/rag-alerts',
+        path: 'spec.groups[0].rules[0].severity',
+        message: 'unknown field "severity"',
       },
     ]);
   });

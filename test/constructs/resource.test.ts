@@ -9,9 +9,11 @@ import { k8s } from '../../src/constructs/kplus';
 import * as kinds from '../../src/constructs/k8s';
 import { kube, Resource, toPlainJson } from '../../src/constructs/resource';
 import { loadRepo } from '../../src/main';
+import * as prom from '../../imports/monitoring.coreos.com';
 import { REPO } from '../helpers';
 
-const classes = Object.values(k8s).filter((c): c is any => typeof c === 'function' && 'GVK' in c);
+// cdk8s-plus-28's classes, and the CRD classes of imports/ that berth declares with kube().
+const classes = [...Object.values(k8s), prom.PrometheusRule].filter((c): c is any => typeof c === 'function' && 'GVK' in c);
 const classOf = (r: Resource) => classes.find((c) => c.GVK.apiVersion === r.apiVersion && c.GVK.kind === r.kind);
 
 describe('kube()', () => {
