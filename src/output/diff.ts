@@ -77,7 +77,31 @@ function parse(files: ReadonlyMap<string, string>): Map<string, Located> {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Field-level differences; lists of named items (containers, ports, env) are matched by name. */
+/**
+ * The key of an item in a list that is matched by key rather than by position: a `name`
+ * (containers, ports, env, volumes), or a Prometheus rule's `alert` with the labels that tell two
+ * rules of one alert apart (`severity` aside, which a tuned threshold may change).
+ */
+function itemKey(x: unknown): string | undefined {
+  if (!isObj(x)) return undefined;
+  if (typeof x.name === 'string') return x.name;
+  if (typeof x.alert !== 'string') return undefined;
+  const labels = isObj(x.labels) ? Object.entries(x.labels).filter(([k]) => k !== 'severity').map(([k, v]) => `${k}=${String(v)}`) : [];
+  return [x.alert, ...labels.sort()].join(' ');
+}
+
+/** Items by key, when every item has one and no two share it. */
+function keyed(xs: readonly unknown[]): Map<string, unknown> | undefined {
+  const out = new Map<string, unknown>();
+  for (const x of xs) {
+    const k = itemKey(x);
+    if (k === undefined || out.has(k)) return undefined;
+    out.set(k, x);
+  }
+  return out;
+}
+
+/** Field-level differences; lists of named items (containers, ports, env, alert rules) are matched by key. */
 export function diffValues(before: unknown, after: unknown, path = ''): FieldChange[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   if (isObj(before) && isObj(after)) {
@@ -85,10 +109,9 @@ export function diffValues(before: unknown, after: unknown, path = ''): FieldCha
     return keys.flatMap((k) => diffValues(before[k], after[k], path ? `${path}.${k}` : k));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    const named = (xs: unknown[]) => xs.every((x) => isObj(x) && typeof x.name === 'string');
-    if (named(before) && named(after)) {
-      const b = new Map(before.map((x) => [(x as any).name as string, x]));
-      const a = new Map(after.map((x) => [(x as any).name as string, x]));
+    const b = keyed(before);
+    const a = keyed(after);
+    if (b && a) {
       const names = [...new Set([...b.keys(), ...a.keys()])];
       return names.flatMap((n) => diffValues(b.get(n), a.get(n), `${path}[${n}]`));
     }

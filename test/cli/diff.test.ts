@@ -84,7 +84,7 @@ describe('berth diff', () => {
     const r = berth(repo, 'diff', '--env', 'prod');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      '#### prod · fluxion: 0 added, 1 changed, 1 removed\n\n' +
+      '#### prod · fluxion: 0 added, 2 changed, 1 removed\n\n' +
         '> ⚠️ PersistentVolumeClaim fluxion/fluxion-documents stays in the cluster (Argo CD will not delete it), with its data. To delete it on purpose, back up the data, then run `kubectl delete pvc fluxion-documents -n fluxion`. See docs/operations.md#removing-or-renaming-a-service.\n\n' +
         '**dist/prod/fluxion/manifests.yaml**\n',
     );

@@ -35,6 +35,22 @@ describe('diff', () => {
     ]);
   });
 
+  test('matches alert rules by alert and the labels that tell them apart, so one changed threshold is one field', () => {
+    const rule = (cronjob: string, expr: string, severity = 'warning') => ({ alert: 'BerthCronJobNotSucceeded', expr, labels: { cronjob, severity } });
+    const before = { rules: [rule('a-cleanup', 'x > 100'), rule('a-retention', 'y > 100')] };
+    const after = { rules: [rule('a-retention', 'y > 200', 'critical'), rule('a-cleanup', 'x > 100')] };
+    expect(diffValues(before, after)).toEqual([
+      { path: 'rules[BerthCronJobNotSucceeded cronjob=a-retention].expr', before: 'y > 100', after: 'y > 200' },
+      { path: 'rules[BerthCronJobNotSucceeded cronjob=a-retention].labels.severity', before: 'warning', after: 'critical' },
+    ]);
+  });
+
+  test('lists whose keys repeat are compared by position', () => {
+    const before = { rules: [{ alert: 'A', expr: '1' }, { alert: 'A', expr: '2' }] };
+    const after = { rules: [{ alert: 'A', expr: '1' }, { alert: 'A', expr: '3' }] };
+    expect(diffValues(before, after)).toEqual([{ path: 'rules[1].expr', before: '2', after: '3' }]);
+  });
+
   test('reports added, removed and changed objects per file', () => {
     const before = new Map([['dist/a/x/manifests.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: x }\ndata: { A: "1" }\n---\napiVersion: v1\nkind: Service\nmetadata: { name: gone, namespace: x }\n']]);
     const after = new Map([['dist/a/x/manifests.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: x }\ndata: { A: "2" }\n---\napiVersion: v1\nkind: Secret\nmetadata: { name: new, namespace: x }\n']]);

@@ -119,6 +119,9 @@ const PATTERN_SAMPLES: Record<string, Json[]> = {
   '^[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?$': ['other_table', 'archive.events'], // SqlIdentifier
   '^(\\*\\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$': ['other.example.com'], // Hostname
   '^([a-z0-9.-]+\\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$': ['team'], // label key
+  '^https:\\/\\/[^\\s"\'<>{}\\\\]+$': ['https://runbooks.example.com/other'], // alerts.runbookUrl
+  '^[a-zA-Z_:][a-zA-Z0-9_:]*$': ['starlette_request_duration_seconds'], // Prometheus metric names
+  '^[a-zA-Z_][a-zA-Z0-9_]*$': ['code'], // Prometheus label names
   '^(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}\\/(?:3[0-2]|[12]?\\d)$': ['198.51.100.0/24'], // CIDR
 };
 const patternSamples = (pattern: string): Json[] | undefined => PATTERN_SAMPLES[pattern];
@@ -204,7 +207,8 @@ function candidates(schema: Json, name: string, path: string): Json[] {
       return [...new Set([lo, hi, lo + 1, d + 1, d - 1, Math.floor((lo + hi) / 2)])].filter((n) => n >= lo && n <= hi);
     }
     case 'string': {
-      const picked = schema.pattern ? patternSamples(schema.pattern) : STRING_SAMPLES[name];
+      // alerts.silence.<alert>: the reason a rule is silenced.
+      const picked = schema.pattern ? patternSamples(schema.pattern) : (STRING_SAMPLES[name] ?? (path.startsWith('alerts.silence.') ? STRING_SAMPLES.reason : undefined));
       if (!picked) throw new Error(`no sample for the string ${path || name} (pattern ${schema.pattern}): add one to this test`);
       return picked;
     }
