@@ -13,7 +13,8 @@ import { formatProblems, SpecError } from './spec/errors';
 import { CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { explainCommand } from './explain/explain';
-import { checkFolder, diffRepo, loadRepo, synthAndWrite, synthRepo, writeSchemas } from './main';
+import { checkFolder, diffRepo, editImages, ImageChange, loadRepo, synthAndWrite, synthRepo, writeSchemas } from './main';
+import { promotionEdits, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
@@ -64,6 +65,26 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     ],
     run: diff,
   },
+  // --- image promotion (issue 23) ---
+  promote: {
+    args: { flags: { '--from': { value: 'ENV' }, '--to': { value: 'ENV' } }, positionals: ['SERVICE'] },
+    synopsis: 'SERVICE --from ENV --to ENV',
+    help: [
+      'copy the images (service and per process) one environment runs into the',
+      "other's overlay, comments and formatting kept, and print berth diff --env TO;",
+      'writes nothing when they already match',
+    ],
+    run: promote,
+  },
+  'set-image': {
+    args: { flags: { '--process': { value: 'P' }, '--env': { value: 'ENV' } }, positionals: ['SERVICE', 'IMAGE'] },
+    help: [
+      "set the service's image (or one process's) in service.yaml, or with --env in",
+      'that overlay, and print berth diff; refuses latest and untagged images',
+    ],
+    run: setImage,
+  },
+  // --- end image promotion ---
   new: {
     args: NEW_ARGS,
     synopsis: 'SERVICE [--from-env F] [--from-pm2 F] [--from-compose F] [--image REF] [--force] …',
@@ -241,4 +262,41 @@ async function newService(args: readonly string[]): Promise<number> {
   } finally {
     rl?.close();
   }
+}
+
+// --- image promotion (issue 23) ---
+
+/** Prints what an image command changed, then the diff a synth would make of it. */
+function printImageChange(command: string, change: ImageChange, env: string | undefined, nothing: string): number {
+  if (change.edits.length === 0) {
+    process.stdout.write(`berth ${command}: ${nothing}; nothing changed.\n`);
+    return 0;
+  }
+  for (const e of change.edits) process.stdout.write(`${e.file}: ${e.keys.join('.')}: ${e.from} → ${e.to}\n`);
+  process.stdout.write(`\n$ berth diff${env === undefined ? '' : ` --env ${env}`}\n`);
+  const result = diffRepo({ root: process.cwd() }, env);
+  process.stdout.write(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
+  return 0;
+}
+
+function promote(args: ParsedArgs): number {
+  const [service] = args.positionals;
+  const from = single(args, '--from');
+  const to = single(args, '--to');
+  if (!service || from === undefined || to === undefined) throw new UsageError('name the service and both environments, e.g. berth promote rag --from staging --to prod');
+  if (from === to) throw new UsageError(`--from and --to are both "${from}"; promote from one environment to another`, false);
+  const change = editImages(process.cwd(), (project) => {
+    const source = unitOf(project, service, from, '--from');
+    return promotionEdits(source, unitOf(project, service, to, '--to'));
+  });
+  return printImageChange('promote', change, to, `${to} already runs the images ${from} runs for ${service}`);
+}
+
+function setImage(args: ParsedArgs): number {
+  const [service, image] = args.positionals;
+  if (!service || !image) throw new UsageError('name the service and the image, e.g. berth set-image rag registry.example.com/rag:1.5.0');
+  const opts = { process: single(args, '--process'), env: single(args, '--env') };
+  const change = editImages(process.cwd(), (project) => setImageEdits(project, service, image, opts));
+  const what = opts.process === undefined ? service : `${service} ${opts.process}`;
+  return printImageChange('set-image', change, opts.env, `${what} already runs ${image}${opts.env === undefined ? '' : ` in ${opts.env}`}`);
 }

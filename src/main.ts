@@ -13,6 +13,8 @@ import { environmentNamed, loadProject, loadProjectConfig, LoadedProject, Source
 import { readTree, replaceTreeAtomically } from './output/atomic-write';
 import { diffTrees, TreeDiff } from './output/diff';
 import { jsonSchemas } from './spec/json-schema';
+import { ImageEdit } from './ops/images';
+import { setScalar, YamlEditError } from './ops/yaml-edit';
 
 /** Where a project lives and where it writes. */
 export interface RepoPaths {
@@ -184,4 +186,45 @@ export function checkFolder(root: string, dir: string, opts: CheckFolderOptions 
     findings.push(...runChecks(list, { production: settings.production, guardrails: opts.guardrails ?? settings.guardrails, schema: schemaValidator() }));
   }
   return { findings, objects: manifests.length };
+}
+
+// --- berth promote / set-image: edit image references in the specs --------------------------------
+
+/** What an image command changed: the edits, in the files it wrote (none when nothing changes). */
+export interface ImageChange {
+  readonly edits: readonly ImageEdit[];
+  readonly written: readonly string[];
+}
+
+/** The first line of an overlay berth creates, like the ones `berth new` writes. */
+const NEW_OVERLAY = '# yaml-language-server: $schema=../../schema/service-overlay.schema.json\n';
+
+/**
+ * Plans image edits on the loaded repo, applies them to the specs' text (comments and formatting
+ * kept), validates the whole project as it would be, and only then writes the changed files,
+ * each replaced in one rename. A refused edit or an invalid result writes nothing.
+ */
+export function editImages(root: string, plan: (project: LoadedProject) => ImageEdit[]): ImageChange {
+  const sources = readSources(root);
+  const edits = plan(loadProject(sources.config, sources.charts));
+  if (edits.length === 0) return { edits, written: [] };
+  const texts = new Map(sources.charts.map((f) => [f.path, f.text]));
+  const changed = new Set<string>();
+  for (const e of edits) {
+    try {
+      texts.set(e.file, setScalar(e.file, texts.get(e.file) ?? NEW_OVERLAY, e.keys, e.to));
+    } catch (err) {
+      if (!(err instanceof YamlEditError)) throw err;
+      throw new SpecError([{ file: e.file, path: e.keys.join('.'), message: err.message.slice(e.file.length + 2) }]);
+    }
+    changed.add(e.file);
+  }
+  loadProject(sources.config, [...texts].map(([p, text]) => ({ path: p, text })));
+  for (const file of changed) {
+    const abs = path.join(root, file);
+    const tmp = `${abs}.berth-${process.pid}`;
+    fs.writeFileSync(tmp, texts.get(file)!);
+    fs.renameSync(tmp, abs);
+  }
+  return { edits, written: [...changed].sort() };
 }
