@@ -13,7 +13,7 @@ import { formatProblems, SpecError } from './spec/errors';
 import { CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { explainCommand } from './explain/explain';
-import { checkFolder, diffRepo, editImages, ImageChange, loadRepo, synthAndWrite, synthRepo, writeSchemas } from './main';
+import { checkFolder, diffRepo, editImages, ImageChange, loadRepo, sarifLog, synthAndWrite, synthRepo, writeSchemas } from './main';
 import { promotionEdits, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
@@ -46,8 +46,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: synth,
   },
   check: {
-    args: { flags: { '--format': { value: 'FORMAT', choices: ['text', 'json'] }, '--no-guardrails': {} }, positionals: ['[DIR]'] },
-    help: ['strict schema, Pod Security "restricted", production guardrails and the', 'secret-leak guard on any folder of YAML (default dist/)'],
+    args: { flags: { '--format': { value: 'FORMAT', choices: ['text', 'json', 'sarif'] }, '--no-guardrails': {} }, positionals: ['[DIR]'] },
+    help: [
+      'strict schema, Pod Security "restricted", production guardrails and the',
+      'secret-leak guard on any folder of YAML (default dist/); --format sarif for',
+      'GitHub code scanning',
+    ],
     run: check,
   },
   explain: {
@@ -211,9 +215,13 @@ function diff(args: ParsedArgs): number {
 }
 
 function check(args: ParsedArgs): number {
-  const format = (single(args, '--format') ?? 'text') as 'text' | 'json';
+  const format = (single(args, '--format') ?? 'text') as 'text' | 'json' | 'sarif';
   const dir = args.positionals[0] ?? 'dist';
   const { findings, objects } = checkFolder(process.cwd(), dir, { guardrails: args.switches.has('--no-guardrails') ? false : undefined });
+  if (format === 'sarif') {
+    process.stdout.write(sarifLog(process.cwd(), findings));
+    return findings.length ? 1 : 0;
+  }
   const out = formatFindings(findings, format);
   process.stdout.write(format === 'text' && findings.length === 0 ? `berth check: ${objects} objects in ${dir}: no problems\n` : out.endsWith('\n') ? out : `${out}\n`);
   return findings.length ? 1 : 0;

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildOutput, CheckError, placeOf, SynthOutput, unitChecker } from './app';
 import { runChecks } from './check/index';
+import { findingLines, formatSarif } from './check/sarif';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
 import { Problem, SpecError } from './spec/errors';
@@ -227,4 +228,18 @@ export function editImages(root: string, plan: (project: LoadedProject) => Image
     fs.renameSync(tmp, abs);
   }
   return { edits, written: [...changed].sort() };
+}
+
+/** `berth check --format sarif`: the findings as SARIF, each at the line of its field in its file. */
+export function sarifLog(root: string, findings: readonly Finding[]): string {
+  const lookups = new Map<string, ReturnType<typeof findingLines>>();
+  return formatSarif(findings, (f) => {
+    let lineOf = lookups.get(f.file);
+    if (!lineOf) {
+      const abs = path.join(root, f.file);
+      lineOf = findingLines(fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : '');
+      lookups.set(f.file, lineOf);
+    }
+    return lineOf(f.object, f.path);
+  });
 }
