@@ -8,7 +8,7 @@
  * environment's references differ from the others, so a promotion writes there only.
  */
 import { UsageError } from '../util/argv';
-import { Problem, SpecError } from '../spec/errors';
+import { Problem, SpecError, suggest } from '../spec/errors';
 import { LoadedProject, ServiceUnit } from '../spec/load';
 import { ImageRef, ServiceSpec } from '../spec/schema';
 import { KeyPath } from './yaml-edit';
@@ -57,11 +57,15 @@ export function checkImage(image: string, file: string, keys: KeyPath): void {
 /** The unit of a service in an environment; usage errors name what exists. */
 export function unitOf(project: LoadedProject, service: string, env: string, flag: string): ServiceUnit {
   const envs = Object.keys(project.config.environments).sort();
-  if (!envs.includes(env)) throw new UsageError(`${flag} ${env}: berth.yaml has no environment "${env}" (environments); use one of: ${envs.join(', ')}`, false);
+  const hint = (name: string, known: readonly string[]) => {
+    const close = suggest(name, known);
+    return close === undefined ? `use one of: ${known.join(', ')}` : `did you mean "${close}"? (${known.join(', ')})`;
+  };
+  if (!envs.includes(env)) throw new UsageError(`${flag} ${env}: berth.yaml defines no environment "${env}" under environments; ${hint(env, envs)}`, false);
   const unit = project.units.find((u) => u.name === service && u.env === env);
   if (!unit) {
     const services = [...new Set(project.units.map((u) => u.name))].sort();
-    throw new UsageError(`no service "${service}" under charts/ (name in charts/*/service.yaml); the services are ${services.join(', ')}`, false);
+    throw new UsageError(`no service "${service}": no charts/*/service.yaml has name: ${service}; ${hint(service, services)}`, false);
   }
   return unit;
 }

@@ -28,6 +28,11 @@ export const Hostname = z.string().max(253).regex(HOSTNAME, 'must be a lower-cas
 /** An image reference with an explicit tag or digest (never `latest`, never untagged). */
 export const ImageRef = z
   .string()
+  // Checked first (and alone): the reference pattern below would call it merely malformed.
+  .refine((s) => !/^[^@]*:[^/@]+@sha256:/.test(s), {
+    message: 'has both a tag and a digest: keep one (with Renovate, turn pinDigests off for charts/, as renovate.json does)',
+    abort: true,
+  })
   .regex(
     /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
     'must be an image reference with a tag or digest, such as registry.example.com/app:1.4.2',
