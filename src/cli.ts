@@ -14,7 +14,7 @@ import { CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { explainCommand } from './explain/explain';
 import { checkFolder, diffRepo, editImages, ImageChange, loadRepo, sarifLog, synthAndWrite, synthRepo, writeSchemas } from './main';
-import { promotionEdits, setImageEdits, unitOf } from './ops/images';
+import { overlayFile, promotionEdits, runningImage, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
@@ -275,12 +275,13 @@ async function newService(args: readonly string[]): Promise<number> {
 // --- image promotion (issue 23) ---
 
 /** Prints what an image command changed, then the diff a synth would make of it. */
-function printImageChange(command: string, change: ImageChange, env: string | undefined, nothing: string): number {
+function printImageChange(command: string, change: ImageChange, env: string | undefined, nothing: string, notes: readonly string[] = []): number {
   if (change.edits.length === 0) {
     process.stdout.write(`berth ${command}: ${nothing}; nothing changed.\n`);
     return 0;
   }
   for (const e of change.edits) process.stdout.write(`${e.file}: ${e.keys.join('.')}: ${e.from} → ${e.to}\n`);
+  for (const note of notes) process.stdout.write(`note: ${note}\n`);
   process.stdout.write(`\n$ berth diff${env === undefined ? '' : ` --env ${env}`}\n`);
   const result = diffRepo({ root: process.cwd() }, env);
   process.stdout.write(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
@@ -306,5 +307,9 @@ function setImage(args: ParsedArgs): number {
   const opts = { process: single(args, '--process'), env: single(args, '--env') };
   const change = editImages(process.cwd(), (project) => setImageEdits(project, service, image, opts));
   const what = opts.process === undefined ? service : `${service} ${opts.process}`;
-  return printImageChange('set-image', change, opts.env, `${what} already runs ${image}${opts.env === undefined ? '' : ` in ${opts.env}`}`);
+  // The base spec changed, but an overlay that sets the same key still wins in its environment.
+  const notes = change.project.units
+    .filter((u) => u.name === service && (opts.env === undefined || u.env === opts.env) && runningImage(u, opts.process) !== image)
+    .map((u) => `${u.env} still runs ${runningImage(u, opts.process)}: ${overlayFile(u)} sets it (add --env ${u.env} to change it there)`);
+  return printImageChange('set-image', change, opts.env, `${what} already runs ${image}${opts.env === undefined ? '' : ` in ${opts.env}`}`, notes);
 }

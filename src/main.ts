@@ -9,7 +9,7 @@ import { runChecks } from './check/index';
 import { findingLines, formatSarif } from './check/sarif';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
-import { Problem, SpecError } from './spec/errors';
+import { Problem, SpecError, valueAt } from './spec/errors';
 import { environmentNamed, loadProject, loadProjectConfig, LoadedProject, SourceFile } from './spec/load';
 import { readTree, replaceTreeAtomically } from './output/atomic-write';
 import { diffTrees, TreeDiff } from './output/diff';
@@ -195,6 +195,8 @@ export function checkFolder(root: string, dir: string, opts: CheckFolderOptions 
 export interface ImageChange {
   readonly edits: readonly ImageEdit[];
   readonly written: readonly string[];
+  /** The project as it loads after the edits. */
+  readonly project: LoadedProject;
 }
 
 /** The first line of an overlay berth creates, like the ones `berth new` writes. */
@@ -207,27 +209,33 @@ const NEW_OVERLAY = '# yaml-language-server: $schema=../../schema/service-overla
  */
 export function editImages(root: string, plan: (project: LoadedProject) => ImageEdit[]): ImageChange {
   const sources = readSources(root);
-  const edits = plan(loadProject(sources.config, sources.charts));
-  if (edits.length === 0) return { edits, written: [] };
+  const before = loadProject(sources.config, sources.charts);
+  const edits = plan(before);
+  if (edits.length === 0) return { edits, written: [], project: before };
   const texts = new Map(sources.charts.map((f) => [f.path, f.text]));
   const changed = new Set<string>();
+  const done: ImageEdit[] = [];
   for (const e of edits) {
+    const text = texts.get(e.file) ?? NEW_OVERLAY;
+    // What the file itself said, when it sets the key (an overlay may have hidden it in the plan).
+    const own = valueAt(/^[ \t]*[^#\s]/m.test(text) ? yaml.load(text) : {}, e.keys);
+    done.push(typeof own === 'string' ? { ...e, from: own } : e);
     try {
-      texts.set(e.file, setScalar(e.file, texts.get(e.file) ?? NEW_OVERLAY, e.keys, e.to));
+      texts.set(e.file, setScalar(e.file, text, e.keys, e.to));
     } catch (err) {
       if (!(err instanceof YamlEditError)) throw err;
       throw new SpecError([{ file: e.file, path: e.keys.join('.'), message: err.message.slice(e.file.length + 2) }]);
     }
     changed.add(e.file);
   }
-  loadProject(sources.config, [...texts].map(([p, text]) => ({ path: p, text })));
+  const after = loadProject(sources.config, [...texts].map(([p, text]) => ({ path: p, text })));
   for (const file of changed) {
     const abs = path.join(root, file);
     const tmp = `${abs}.berth-${process.pid}`;
     fs.writeFileSync(tmp, texts.get(file)!);
     fs.renameSync(tmp, abs);
   }
-  return { edits, written: [...changed].sort() };
+  return { edits: done, written: [...changed].sort(), project: after };
 }
 
 /** `berth check --format sarif`: the findings as SARIF, each at the line of its field in its file. */

@@ -41,6 +41,12 @@ function imageSlots(spec: ServiceSpec): ImageSlot[] {
   return slots;
 }
 
+/** The image a unit's process (or, without one, its service) runs: its own, or the service's. */
+export function runningImage(unit: ServiceUnit, process?: string): string {
+  if (process === undefined) return unit.spec.image;
+  return imageSlots(unit.spec).find((s) => s.name === process)?.image ?? unit.spec.image;
+}
+
 /** The overlay file of a service in an environment (it may not exist yet). */
 export function overlayFile(unit: ServiceUnit): string {
   return `${unit.files[0].slice(0, unit.files[0].lastIndexOf('/'))}/${unit.env}.yaml`;
@@ -99,7 +105,7 @@ export function setImageEdits(project: LoadedProject, service: string, image: st
   const unit = unitOf(project, service, opts.env ?? envs[0], '--env');
   const file = opts.env === undefined ? unit.files[0] : overlayFile(unit);
   let keys: KeyPath = ['image'];
-  let runs = (u: ServiceUnit) => u.spec.image;
+  const runs = (u: ServiceUnit) => runningImage(u, opts.process);
   if (opts.process !== undefined) {
     const slots = imageSlots(unit.spec);
     const slot = slots.find((s) => s.name === opts.process);
@@ -113,7 +119,6 @@ export function setImageEdits(project: LoadedProject, service: string, image: st
       throw new SpecError([problem]);
     }
     keys = slot.keys;
-    runs = (u) => imageSlots(u.spec).find((s) => s.name === opts.process)?.image ?? u.spec.image;
   }
   checkImage(image, file, keys);
   // Without --env the base spec changes every environment that does not override the key.

@@ -58,6 +58,18 @@ describe('berth set-image', () => {
     expect(read(repo, 'charts/rag/service.yaml')).toBe(spec.replace('image: registry.example.com/rag-frontend:1.4.2', 'image: registry.example.com/rag-frontend:1.4.3'));
   });
 
+  test("says so when an overlay's own image still wins over the base spec's", () => {
+    const repo = tempRepo();
+    fs.appendFileSync(path.join(repo, 'charts/rag/prod.yaml'), 'image: registry.example.com/rag-backend:1.4.3\n');
+    const r = berth(repo, 'set-image', 'rag', 'registry.example.com/rag-backend:1.5.0');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      'charts/rag/service.yaml: image: registry.example.com/rag-backend:1.4.2 → registry.example.com/rag-backend:1.5.0',
+      'note: prod still runs registry.example.com/rag-backend:1.4.3: charts/rag/prod.yaml sets it (add --env prod to change it there)',
+    ]);
+    expect(r.stdout).toContain('#### staging · rag: 0 added, 4 changed, 0 removed');
+  });
+
   test('writes nothing when the environment already runs the image', () => {
     const repo = tempRepo();
     const before = hashTree(repo);
