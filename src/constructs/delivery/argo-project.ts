@@ -40,6 +40,7 @@ export interface ArgoProjectProps {
   readonly name: string;
   /** Namespace Argo CD runs in. @default 'argocd' */
   readonly argocdNamespace?: string;
+  /** What the project is for, as Argo CD shows it. @default - none */
   readonly description?: string;
   /** Git repositories the Applications may sync from. */
   readonly sourceRepos: readonly string[];
@@ -52,6 +53,7 @@ export interface ArgoProjectProps {
   readonly syncWindows?: readonly SyncWindow[];
   /** Sync wave of the project, so an app of apps creates it before the Applications that use it. @default - none */
   readonly syncWave?: number;
+  /** Labels besides `app.kubernetes.io/managed-by: berth`. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
