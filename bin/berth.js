@@ -27,7 +27,7 @@ if (process.env.BERTH_DEBUG) {
 }
 
 // The commands `berth help` lists (test/cli/commands.test.ts keeps the two lists equal).
-const COMMANDS = new Set(['synth', 'check', 'diff', 'explain', 'alerts', 'new', 'schema']);
+const COMMANDS = new Set(['synth', 'check', 'diff', 'explain', 'alerts', 'promote', 'set-image', 'new', 'schema']);
 const argv = process.argv.slice(2);
 const file = path.join(__dirname, '..', 'lib', 'berth.js');
 const cacheFile = `${file}.${COMMANDS.has(argv[0]) ? argv[0] : 'other'}.cache`;

@@ -12,6 +12,8 @@ import { Finding, Manifest } from './check/types';
 import { ServiceChart } from './chart/service-chart';
 import { applySyncOrder } from './chart/sync-waves';
 import { ArgoApplication } from './constructs/delivery/argo-application';
+import { ArgoProject } from './constructs/delivery/argo-project';
+import { IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
 import { Problem, SpecError } from './spec/errors';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
@@ -35,7 +37,7 @@ export function unitDir(outDir: string, env: string, service: string): string {
 const KIND_ORDER = [
   'Namespace', 'ServiceAccount', 'ConfigMap', 'SealedSecret', 'ExternalSecret', 'PersistentVolumeClaim', 'NetworkPolicy',
   'Job', 'Service', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob',
-  'Certificate', 'Middleware', 'Ingress', 'HTTPRoute', 'ServiceMonitor', 'PrometheusRule', 'Application',
+  'Certificate', 'Middleware', 'Ingress', 'HTTPRoute', 'ServiceMonitor', 'PrometheusRule', 'AppProject', 'Application',
 ];
 const kindRank = (k: string) => {
   const i = KIND_ORDER.indexOf(k);
@@ -104,42 +106,60 @@ export function placeOf(file: string, outDir = 'dist'): OutputPlace | undefined 
   return parts.length === 3 ? { env: parts[1] } : undefined;
 }
 
+/** The namespace a service's objects go to (its Application's destination). */
+export function unitNamespace(unit: ServiceUnit): string {
+  return unit.spec.namespace ?? unit.spec.name;
+}
+
 /**
- * Argo CD Applications of one environment: one per service (written into `appsDir`), and the
- * root Application that syncs that folder (written beside it, applied once by hand).
+ * Argo CD objects of one environment: per service, its AppProject (unless berth.yaml names an
+ * existing project) and its Application, written together into `appsDir`; and the root
+ * Application with its own project, written beside it and applied once by hand.
  */
-export function synthApplications(project: LoadedProject, env: string, outDir: string): { apps: Record<string, any>[]; root: Record<string, any> } {
+export function synthApplications(project: LoadedProject, env: string, outDir: string): { apps: Record<string, any>[][]; root: Record<string, any>[] } {
   const { config } = project;
   const environment = config.environments[env];
   const app = unitApp();
-  const chart = new Chart(app, `argocd-${env}`, { disableResourceNameHashes: true });
   const common = {
     argocdNamespace: config.argocdNamespace,
-    project: environment.argocd.project,
-    destinationServer: environment.cluster,
     prune: environment.argocd.prune,
     selfHeal: environment.argocd.selfHeal,
     labels: { 'berth.dev/environment': env },
+    annotations: notificationAnnotations(environment.argocd.notifications),
   };
+  const apps: Record<string, any>[][] = [];
   for (const unit of project.units.filter((u) => u.env === env)) {
+    const chart = new Chart(app, `argocd-${env}-${unit.name}`, { disableResourceNameHashes: true });
+    const namespace = unitNamespace(unit);
+    const projectProps = serviceProject(config, env, unit.name, namespace);
+    if (projectProps) new ArgoProject(chart, 'project', projectProps);
     new ArgoApplication(chart, unit.name, {
       ...common,
       name: `${unit.name}-${env}`,
+      project: projectOf(environment, unit.name, env),
       source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: unitDir(outDir, env, unit.name) },
-      destinationNamespace: unit.spec.namespace ?? unit.spec.name,
+      destinationServer: environment.cluster,
+      destinationNamespace: namespace,
       description: unit.spec.description,
     });
+    apps.push(sortObjects(renderObjects(chart)));
   }
-  const apps = sortObjects(renderObjects(chart));
+  apps.sort((a, b) => (a[0].metadata.name < b[0].metadata.name ? -1 : 1));
   const rootChart = new Chart(app, `argocd-root-${env}`, { disableResourceNameHashes: true });
+  new ArgoProject(rootChart, 'project', rootProject(config, env));
   new ArgoApplication(rootChart, 'root', {
     ...common,
-    name: `berth-${env}`,
+    name: rootName(env),
+    project: rootName(env),
     cascadeDelete: false,
     source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: appsDir(outDir, env) },
+    // Applications and AppProjects live in Argo CD's own cluster and namespace, whichever
+    // cluster the environment's services run on; that namespace exists wherever Argo CD runs.
+    destinationServer: IN_CLUSTER,
     destinationNamespace: config.argocdNamespace,
+    createNamespace: false,
   });
-  return { apps, root: renderObjects(rootChart)[0] };
+  return { apps, root: sortObjects(renderObjects(rootChart)) };
 }
 
 /** Options of {@link buildOutput}. */
@@ -194,8 +214,8 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   }
   for (const env of Object.keys(project.config.environments).sort()) {
     const { apps, root } = synthApplications(project, env, outDir);
-    for (const a of apps) add(`${appsDir(outDir, env)}/${a.metadata.name}.yaml`, [a], undefined);
-    add(rootAppFile(outDir, env), [root], undefined);
+    for (const objects of apps) add(`${appsDir(outDir, env)}/${objects[objects.length - 1].metadata.name}.yaml`, objects, undefined);
+    add(rootAppFile(outDir, env), root, undefined);
   }
   return { files, manifests, objects: count, findings };
 }

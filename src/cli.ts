@@ -14,7 +14,8 @@ import { CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { alertsCommand, AlertsFormat } from './alerts/table';
 import { explainCommand } from './explain/explain';
-import { checkFolder, diffRepo, loadRepo, synthAndWrite, synthRepo, synthUnchecked, writeSchemas } from './main';
+import { checkFolder, diffRepo, editImages, ImageChange, loadRepo, sarifLog, synthAndWrite, synthRepo, synthUnchecked, writeSchemas } from './main';
+import { overlayFile, promotionEdits, runningImage, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
@@ -46,8 +47,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     run: synth,
   },
   check: {
-    args: { flags: { '--format': { value: 'FORMAT', choices: ['text', 'json'] }, '--no-guardrails': {} }, positionals: ['[DIR]'] },
-    help: ['strict schema, Pod Security "restricted", production guardrails and the', 'secret-leak guard on any folder of YAML (default dist/)'],
+    args: { flags: { '--format': { value: 'FORMAT', choices: ['text', 'json', 'sarif'] }, '--no-guardrails': {} }, positionals: ['[DIR]'] },
+    help: [
+      'strict schema, Pod Security "restricted", production guardrails and the',
+      'secret-leak guard on any folder of YAML (default dist/); --format sarif for',
+      'GitHub code scanning',
+    ],
     run: check,
   },
   explain: {
@@ -70,6 +75,26 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     ],
     run: diff,
   },
+  // --- image promotion (issue 23) ---
+  promote: {
+    args: { flags: { '--from': { value: 'ENV' }, '--to': { value: 'ENV' } }, positionals: ['SERVICE'] },
+    synopsis: 'SERVICE --from ENV --to ENV',
+    help: [
+      'copy the images (service and per process) one environment runs into the',
+      "other's overlay, comments and formatting kept, and print berth diff --env TO;",
+      'writes nothing when they already match',
+    ],
+    run: promote,
+  },
+  'set-image': {
+    args: { flags: { '--process': { value: 'P' }, '--env': { value: 'ENV' } }, positionals: ['SERVICE', 'IMAGE'] },
+    help: [
+      "set the service's image (or one process's) in service.yaml, or with --env in",
+      'that overlay, and print berth diff; refuses latest and untagged images',
+    ],
+    run: setImage,
+  },
+  // --- end image promotion ---
   new: {
     args: NEW_ARGS,
     synopsis: 'SERVICE [--from-env F] [--from-pm2 F] [--from-compose F] [--image REF] [--force] …',
@@ -203,9 +228,13 @@ function diff(args: ParsedArgs): number {
 }
 
 function check(args: ParsedArgs): number {
-  const format = (single(args, '--format') ?? 'text') as 'text' | 'json';
+  const format = (single(args, '--format') ?? 'text') as 'text' | 'json' | 'sarif';
   const dir = args.positionals[0] ?? 'dist';
   const { findings, objects } = checkFolder(process.cwd(), dir, { guardrails: args.switches.has('--no-guardrails') ? false : undefined });
+  if (format === 'sarif') {
+    process.stdout.write(sarifLog(process.cwd(), findings));
+    return findings.length ? 1 : 0;
+  }
   const out = formatFindings(findings, format);
   process.stdout.write(format === 'text' && findings.length === 0 ? `berth check: ${objects} objects in ${dir}: no problems\n` : out.endsWith('\n') ? out : `${out}\n`);
   return findings.length ? 1 : 0;
@@ -264,4 +293,46 @@ async function newService(args: readonly string[]): Promise<number> {
   } finally {
     rl?.close();
   }
+}
+
+// --- image promotion (issue 23) ---
+
+/** Prints what an image command changed, then the diff a synth would make of it. */
+function printImageChange(command: string, change: ImageChange, env: string | undefined, nothing: string, notes: readonly string[] = []): number {
+  if (change.edits.length === 0) {
+    process.stdout.write(`berth ${command}: ${nothing}; nothing changed.\n`);
+    return 0;
+  }
+  for (const e of change.edits) process.stdout.write(`${e.file}: ${e.keys.join('.')}: ${e.from} → ${e.to}\n`);
+  for (const note of notes) process.stdout.write(`note: ${note}\n`);
+  process.stdout.write(`\n$ berth diff${env === undefined ? '' : ` --env ${env}`}\n`);
+  const result = diffRepo({ root: process.cwd() }, env);
+  process.stdout.write(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
+  return 0;
+}
+
+function promote(args: ParsedArgs): number {
+  const [service] = args.positionals;
+  const from = single(args, '--from');
+  const to = single(args, '--to');
+  if (!service || from === undefined || to === undefined) throw new UsageError('name the service and both environments, e.g. berth promote rag --from staging --to prod');
+  if (from === to) throw new UsageError(`--from and --to are both "${from}"; promote from one environment to another`, false);
+  const change = editImages(process.cwd(), (project) => {
+    const source = unitOf(project, service, from, '--from');
+    return promotionEdits(source, unitOf(project, service, to, '--to'));
+  });
+  return printImageChange('promote', change, to, `${to} already runs the images ${from} runs for ${service}`);
+}
+
+function setImage(args: ParsedArgs): number {
+  const [service, image] = args.positionals;
+  if (!service || !image) throw new UsageError('name the service and the image, e.g. berth set-image rag registry.example.com/rag:1.5.0');
+  const opts = { process: single(args, '--process'), env: single(args, '--env') };
+  const change = editImages(process.cwd(), (project) => setImageEdits(project, service, image, opts));
+  const what = opts.process === undefined ? service : `${service} ${opts.process}`;
+  // The base spec changed, but an overlay that sets the same key still wins in its environment.
+  const notes = change.project.units
+    .filter((u) => u.name === service && (opts.env === undefined || u.env === opts.env) && runningImage(u, opts.process) !== image)
+    .map((u) => `${u.env} still runs ${runningImage(u, opts.process)}: ${overlayFile(u)} sets it (add --env ${u.env} to change it there)`);
+  return printImageChange('set-image', change, opts.env, `${what} already runs ${image}${opts.env === undefined ? '' : ` in ${opts.env}`}`, notes);
 }

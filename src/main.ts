@@ -6,13 +6,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildOutput, CheckError, placeOf, SynthOutput, unitChecker } from './app';
 import { checkLeaks, runChecks } from './check/index';
+import { findingLines, formatSarif } from './check/sarif';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
-import { Problem, SpecError } from './spec/errors';
+import { Problem, SpecError, valueAt } from './spec/errors';
 import { environmentNamed, loadProject, loadProjectConfig, LoadedProject, SourceFile } from './spec/load';
 import { readTree, replaceTreeAtomically } from './output/atomic-write';
 import { diffTrees, TreeDiff } from './output/diff';
 import { jsonSchemas } from './spec/json-schema';
+import { ImageEdit } from './ops/images';
+import { setScalar, YamlEditError } from './ops/yaml-edit';
 
 /** Where a project lives and where it writes. */
 export interface RepoPaths {
@@ -198,4 +201,67 @@ export function checkFolder(root: string, dir: string, opts: CheckFolderOptions 
     findings.push(...runChecks(list, { production: settings.production, guardrails: opts.guardrails ?? settings.guardrails, schema: schemaValidator() }));
   }
   return { findings, objects: manifests.length };
+}
+
+// --- berth promote / set-image: edit image references in the specs --------------------------------
+
+/** What an image command changed: the edits, in the files it wrote (none when nothing changes). */
+export interface ImageChange {
+  readonly edits: readonly ImageEdit[];
+  readonly written: readonly string[];
+  /** The project as it loads after the edits. */
+  readonly project: LoadedProject;
+}
+
+/** The first line of an overlay berth creates, like the ones `berth new` writes. */
+const NEW_OVERLAY = '# yaml-language-server: $schema=../../schema/service-overlay.schema.json\n';
+
+/**
+ * Plans image edits on the loaded repo, applies them to the specs' text (comments and formatting
+ * kept), validates the whole project as it would be, and only then writes the changed files,
+ * each replaced in one rename. A refused edit or an invalid result writes nothing.
+ */
+export function editImages(root: string, plan: (project: LoadedProject) => ImageEdit[]): ImageChange {
+  const sources = readSources(root);
+  const before = loadProject(sources.config, sources.charts);
+  const edits = plan(before);
+  if (edits.length === 0) return { edits, written: [], project: before };
+  const texts = new Map(sources.charts.map((f) => [f.path, f.text]));
+  const changed = new Set<string>();
+  const done: ImageEdit[] = [];
+  for (const e of edits) {
+    const text = texts.get(e.file) ?? NEW_OVERLAY;
+    // What the file itself said, when it sets the key (an overlay may have hidden it in the plan).
+    const own = valueAt(/^[ \t]*[^#\s]/m.test(text) ? yaml.load(text) : {}, e.keys);
+    done.push(typeof own === 'string' ? { ...e, from: own } : e);
+    try {
+      texts.set(e.file, setScalar(e.file, text, e.keys, e.to));
+    } catch (err) {
+      if (!(err instanceof YamlEditError)) throw err;
+      throw new SpecError([{ file: e.file, path: e.keys.join('.'), message: err.message.slice(e.file.length + 2) }]);
+    }
+    changed.add(e.file);
+  }
+  const after = loadProject(sources.config, [...texts].map(([p, text]) => ({ path: p, text })));
+  for (const file of changed) {
+    const abs = path.join(root, file);
+    const tmp = `${abs}.berth-${process.pid}`;
+    fs.writeFileSync(tmp, texts.get(file)!);
+    fs.renameSync(tmp, abs);
+  }
+  return { edits: done, written: [...changed].sort(), project: after };
+}
+
+/** `berth check --format sarif`: the findings as SARIF, each at the line of its field in its file. */
+export function sarifLog(root: string, findings: readonly Finding[]): string {
+  const lookups = new Map<string, ReturnType<typeof findingLines>>();
+  return formatSarif(findings, (f) => {
+    let lineOf = lookups.get(f.file);
+    if (!lineOf) {
+      const abs = path.join(root, f.file);
+      lineOf = findingLines(fs.existsSync(abs) ? fs.readFileSync(abs, 'utf8') : '');
+      lookups.set(f.file, lineOf);
+    }
+    return lineOf(f.object, f.path);
+  });
 }

@@ -95,6 +95,16 @@ export const KIND_MODELS: Readonly<Record<string, KindModel>> = {
     // Argo CD 3: automated sync can be switched off without removing its settings.
     extraFields: { 'spec.syncPolicy.automated': { enabled: { type: 'boolean' } } },
   },
+  'argoproj.io/v1alpha1/AppProject': {
+    load: () => require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject').AppProject,
+    // Argo CD 3 (the CRD in cdk8s.yaml): a project has a description, and a cluster-scoped
+    // allowlist entry can name the objects it allows.
+    extraFields: {
+      spec: { description: { type: 'string' } },
+      'spec.clusterResourceWhitelist[]': { name: { type: 'string' } },
+      'spec.clusterResourceBlacklist[]': { name: { type: 'string' } },
+    },
+  },
   'gateway.networking.k8s.io/v1/HTTPRoute': {
     load: () => require('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute').HTTPRoute,
   },

@@ -30,6 +30,11 @@ export const Hostname = z.string().max(253).regex(HOSTNAME, 'must be a lower-cas
 /** An image reference with an explicit tag or digest (never `latest`, never untagged). */
 export const ImageRef = z
   .string()
+  // Checked first (and alone): the reference pattern below would call it merely malformed.
+  .refine((s) => !/^[^@]*:[^/@]+@sha256:/.test(s), {
+    message: 'has both a tag and a digest: keep one (with Renovate, turn pinDigests off for charts/, as renovate.json does)',
+    abort: true,
+  })
   .regex(
     /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
     'must be an image reference with a tag or digest, such as registry.example.com/app:1.4.2',
@@ -460,6 +465,74 @@ export type ServiceSpecInput = z.input<typeof ServiceSpec>;
 
 const PeerSelector = z.strictObject({ namespace: DnsLabel, podLabels: Labels });
 
+// --- Argo CD delivery per environment: projects, sync windows, notifications ---------------------
+
+/** A Go duration in hours and minutes, as Argo CD's sync windows read it (`12h`, `1h30m`, `45m`). */
+export const WindowDuration = z
+  .string()
+  .regex(/^(?=[0-9])([0-9]+h)?([0-9]+m)?$/, 'must be a duration in hours and minutes such as 12h, 1h30m or 45m')
+  .refine((d) => /[1-9]/.test(d), 'must be longer than zero');
+
+/** An Argo CD sync window: automated syncs of every Application of the environment only (allow) or never (deny) while it is open. */
+export const SyncWindow = z.strictObject({
+  kind: z.enum(['allow', 'deny']).describe('deny: no automated sync while open; allow: automated syncs only while some allow window is open'),
+  schedule: CronSchedule.describe('when the window opens (five-field cron), e.g. "0 12 * * 5" for Friday noon'),
+  duration: WindowDuration.describe('how long it stays open, e.g. 12h'),
+  timeZone: TimeZone.optional().describe('time zone of the schedule; default UTC'),
+  manualSync: z.boolean().optional().describe('a person may still sync by hand while a deny window is open (a hotfix); default false'),
+});
+export type SyncWindow = z.infer<typeof SyncWindow>;
+
+/** The Argo CD notifications triggers of the default catalog. */
+export const NOTIFICATION_TRIGGERS = [
+  'on-sync-failed',
+  'on-health-degraded',
+  'on-sync-status-unknown',
+  'on-sync-running',
+  'on-sync-succeeded',
+  'on-deployed',
+  'on-created',
+  'on-deleted',
+] as const;
+
+/** One Argo CD notifications subscription, written as an annotation on every Application of the environment. */
+export const NotificationSubscription = z.strictObject({
+  trigger: z.enum(NOTIFICATION_TRIGGERS).describe('a trigger of the Argo CD notifications catalog, e.g. on-sync-failed or on-health-degraded'),
+  service: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be the name of a notification service in argocd-notifications-cm, such as slack or email')
+    .describe('the notification service (service.<name> in argocd-notifications-cm)'),
+  recipients: z
+    .array(z.string().regex(/^[^;\s]+$/, 'must be one recipient (a channel, an address) without spaces or ";"'))
+    .min(1, 'must name at least one recipient')
+    .describe('channels or addresses'),
+});
+export type NotificationSubscription = z.infer<typeof NotificationSubscription>;
+
+/** How Argo CD delivers one environment. */
+export const ArgoDelivery = z
+  .strictObject({
+    project: DnsLabel.optional().describe(
+      'an existing AppProject for every Application of this environment; default: berth writes a least-privilege AppProject per service',
+    ),
+    prune: z.boolean().default(true),
+    selfHeal: z.boolean().default(true),
+    syncWindows: z.array(SyncWindow).default([]).describe('sync windows on the AppProjects berth writes; default none'),
+    notifications: z.array(NotificationSubscription).default([]).describe('Argo CD notifications subscriptions on every Application; default none'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.project !== undefined && a.syncWindows.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['syncWindows'],
+        message: `cannot be set with project "${a.project}": sync windows belong to the AppProject, which berth does not write for an existing project; declare them on that project, or remove project`,
+      });
+    }
+  });
+export type ArgoDelivery = z.infer<typeof ArgoDelivery>;
+
+// -------------------------------------------------------------------------------------------------
+
 export const Environment = z.strictObject({
   edgeProfile: z.enum(['nginx', 'traefik', 'gateway']).default('traefik'),
   ingressClassName: z.string().default('traefik'),
@@ -486,13 +559,7 @@ export const Environment = z.strictObject({
   guardrails: z.boolean().default(true).describe('enforce production guardrails'),
   production: z.boolean().default(false).describe('loosening security needs a reason; topology spread across zones'),
   cluster: z.string().regex(/^https:\/\//, 'must be the https URL of the cluster API server').default('https://kubernetes.default.svc').describe('Argo CD destination server'),
-  argocd: z
-    .strictObject({
-      project: DnsLabel.default('default'),
-      prune: z.boolean().default(true),
-      selfHeal: z.boolean().default(true),
-    })
-    .default({ project: 'default', prune: true, selfHeal: true }),
+  argocd: ArgoDelivery.default({ prune: true, selfHeal: true, syncWindows: [], notifications: [] }),
 });
 export type Environment = z.infer<typeof Environment>;
 

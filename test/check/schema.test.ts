@@ -87,6 +87,7 @@ describe('validateSchema: valid objects', () => {
         'external-secrets.io/v1/ExternalSecret',
         'bitnami.com/v1alpha1/SealedSecret',
         'argoproj.io/v1alpha1/Application',
+        'argoproj.io/v1alpha1/AppProject',
         'gateway.networking.k8s.io/v1/HTTPRoute',
         'traefik.io/v1alpha1/Middleware',
       ].sort(),
@@ -219,6 +220,12 @@ describe('validateSchema: planted violations', () => {
   test('fails when a field the model lacks (Traefik 3 ipAllowList) has an unknown field', () => {
     expect(brief(validateSchema(invalid('crd-extra-field-unknown.yaml')))).toEqual([
       { path: 'spec.ipAllowList.sourceRanges', message: 'unknown field "sourceRanges"', fix: 'did you mean "sourceRange"?' },
+    ]);
+  });
+
+  test('fails when an AppProject misspells an allowlist', () => {
+    expect(brief(validateSchema(invalid('appproject-unknown-field.yaml')))).toEqual([
+      { path: 'spec.namespaceResourceWhitelst', message: 'unknown field "namespaceResourceWhitelst"', fix: 'did you mean "namespaceResourceWhitelist"?' },
     ]);
   });
 

@@ -44,7 +44,7 @@ describe('berth command lines', () => {
   });
 
   test('fails when a value is not one the flag accepts, or an argument is one too many', () => {
-    expect(berth(tempRepo(), 'check', '--format', 'yaml')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth check: --format must be text or json, got "yaml"\n\nUsage: berth check \[DIR\]/) });
+    expect(berth(tempRepo(), 'check', '--format', 'yaml')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth check: --format must be text, json or sarif, got "yaml"\n\nUsage: berth check \[DIR\]/) });
     expect(berth(tempRepo(), 'diff', 'prod')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth diff: unexpected argument "prod" \(this command takes none\)\n\nUsage: berth diff/) });
     expect(berth(tempRepo(), 'explain')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth explain: name the service, e.g. berth explain rag --env prod\n\nUsage: berth explain SERVICE/) });
   });
@@ -53,7 +53,7 @@ describe('berth command lines', () => {
     const r = berth(tempRepo(), 'diff', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: berth diff \[--env ENV\] \[--exit-code\]\n\n/);
-    expect(berth(tempRepo(), 'help', 'check').stdout).toMatch(/^Usage: berth check \[DIR\] \[--format text\|json\] \[--no-guardrails\]\n/);
+    expect(berth(tempRepo(), 'help', 'check').stdout).toMatch(/^Usage: berth check \[DIR\] \[--format text\|json\|sarif\] \[--no-guardrails\]\n/);
   });
 
   test('synth keeps --no-checks (and --from-cdk8s-cli, which cdk8s.yaml passes)', () => {

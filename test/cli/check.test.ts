@@ -70,6 +70,28 @@ describe('berth check', () => {
     expect(r.stdout).toMatch(/\d+ problems in 2 objects\n?$/);
   });
 
+  test('--format sarif is a SARIF 2.1.0 log, each result at the line of its field', () => {
+    const r = berth(badFolder(), 'check', 'manifests', '--format', 'sarif');
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
+    const [run] = log.runs;
+    expect(run.tool.driver.name).toBe('berth');
+    expect(run.tool.driver.rules.map((rule: any) => rule.id)).toEqual(['schema', 'pod-security', 'guardrail', 'secret-leak']);
+    for (const result of run.results) {
+      expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
+      expect(result.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'manifests/app.yaml', uriBaseId: '%SRCROOT%' });
+    }
+    const line = (text: string) => run.results.find((x: any) => x.message.text.includes(text)).locations[0].physicalLocation.region.startLine;
+    const lines = BAD.split('\n');
+    expect(lines[line('unknown field "imagePullPolicyy"') - 1]).toBe('          imagePullPolicyy: Always');
+    expect(lines[line('must be integer (got "2")') - 1]).toBe('  replicas: "2"');
+    // The Secret is the second document: its findings point into it, never at line 1.
+    expect(line('Secret/shop/creds')).toBeGreaterThan(lines.indexOf('---') + 1);
+    expect(r.stdout).not.toContain('hunter2hunter2');
+  });
+
   test('--format json is an array a machine can read', () => {
     const r = berth(badFolder(), 'check', 'manifests', '--format', 'json');
     expect(r.code).toBe(1);

@@ -74,7 +74,9 @@ describe('berth diff', () => {
       expect(warning![1]).toMatch(/See docs\/operations\.md#removing-or-renaming-a-service\.$/);
     }
     expect(r.stdout).toMatch(/^### berth diff: 0 added, 0 changed, \d+ removed \(environments prod, staging, with their Argo CD Applications\); ⚠️ 2 warnings below\n/);
-    expect(r.stdout).toContain('#### Argo CD Applications: 0 added, 0 changed, 2 removed\n');
+    // Each environment's Application and its AppProject go.
+    expect(r.stdout).toContain('#### Argo CD Applications: 0 added, 0 changed, 4 removed\n');
+    expect(r.stdout).toContain('**dist/argocd/prod/rag-prod.yaml**\n\n- - AppProject argocd/rag-prod\n- - Application argocd/rag-prod\n');
   });
 
   test('a volume removed from a spec: its PVC stays in the cluster, and the warning says how to delete it on purpose', () => {

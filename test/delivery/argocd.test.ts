@@ -48,7 +48,7 @@ describe('Argo CD Applications', () => {
 });
 
 describe('sync order', () => {
-  const units = manifests.filter((m) => m.object.kind !== 'Application');
+  const units = manifests.filter((m) => m.object.kind !== 'Application' && m.object.kind !== 'AppProject');
 
   test('namespaces, then identity/config/secrets/claims/policies, then the migration hook, then workloads, then the edge', () => {
     const byFile = new Map<string, any[]>();

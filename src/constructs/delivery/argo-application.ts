@@ -33,6 +33,14 @@ export interface ArgoApplicationProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** What the service is, shown on the Application's page in the Argo CD UI (`spec.info`). @default - none */
   readonly description?: string;
+  /** Annotations, such as Argo CD notifications subscriptions. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Argo CD creates the destination namespace. Its project must then allow Namespace objects, so
+   * an Application whose namespace always exists (a root, in Argo CD's own) turns it off.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /** Deleting the Application deletes what it deployed. Off for roots, so removing a root never cascades into every service. @default true */
   readonly cascadeDelete?: boolean;
 }
@@ -48,6 +56,7 @@ export class ArgoApplication extends Construct {
         name: props.name,
         namespace: props.argocdNamespace ?? 'argocd',
         labels: { 'app.kubernetes.io/managed-by': 'berth', ...props.labels },
+        annotations: props.annotations && Object.keys(props.annotations).length ? { ...props.annotations } : undefined,
         // Deleting the Application deletes what it deployed (cascading), instead of orphaning it:
         // a removed service's Deployments and CronJobs must not go on running with nothing in Git
         // describing them. What holds data (claims, the Namespace) opts out with Delete=false.
@@ -66,7 +75,7 @@ export class ArgoApplication extends Construct {
         syncPolicy: {
           automated: { prune: props.prune ?? true, selfHeal: props.selfHeal ?? true },
           // PruneLast: remove old objects only after the new ones are healthy.
-          syncOptions: ['CreateNamespace=true', 'PruneLast=true', 'ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'],
+          syncOptions: [...((props.createNamespace ?? true) ? ['CreateNamespace=true'] : []), 'PruneLast=true', 'ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true'],
           retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
         },
       },

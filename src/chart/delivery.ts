@@ -1,0 +1,118 @@
+/**
+ * What Argo CD may do with each environment's output: the AppProject of every service (or the
+ * existing project berth.yaml names), the root's own project, and the annotations of an
+ * Application. The one place that maps berth.yaml's `argocd` block to the delivery constructs.
+ *
+ * One AppProject per service and environment, not one per environment: a project's destinations
+ * and allowlists are all Argo CD checks, and sourceRepos cannot tell one folder of the repository
+ * from another. With one project per environment, a manifest committed under `dist/prod/rag/`
+ * could write into george's namespace; with one per service it can only write the kinds berth
+ * writes into rag's own namespace. A project per service is also the unit a platform team hands
+ * to the team that owns the service (its `roles`, its sync windows).
+ */
+import { ArgoProjectProps, ResourceKind } from '../constructs/delivery/argo-project';
+import { KIND_MODELS } from '../check/schema-kinds';
+import { Environment, NotificationSubscription, ProjectConfig } from '../spec/schema';
+
+/** The API server of the cluster Argo CD runs in: where Applications and AppProjects live. */
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** The group of an apiVersion: '' for the core API (`v1`). */
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+
+/** Cluster-scoped kinds berth writes into a service's Application; only its own Namespace is allowed. */
+const CLUSTER_SCOPED = new Set(['Namespace']);
+
+/**
+ * Kinds the schema check knows but berth never writes for a service: a Secret in Git is a secret
+ * value in Git (the leak guard refuses it; the project refuses it again, in the cluster).
+ */
+const NEVER_WRITTEN = new Set(['Secret']);
+
+/** The Argo CD kinds, which only the root's project may create. */
+const ARGO_GROUP = 'argoproj.io';
+
+/**
+ * Every namespaced kind berth may write for a service: the kinds the strict schema check knows
+ * (one list, `KIND_MODELS`), minus cluster-scoped ones, Secrets and Argo CD's own.
+ */
+export const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
+  const seen = new Map<string, ResourceKind>();
+  for (const key of Object.keys(KIND_MODELS)) {
+    const kind = key.slice(key.lastIndexOf('/') + 1);
+    const group = groupOf(key.slice(0, key.lastIndexOf('/')));
+    if (CLUSTER_SCOPED.has(kind) || NEVER_WRITTEN.has(kind) || group === ARGO_GROUP) continue;
+    seen.set(`${group}/${kind}`, { group, kind });
+  }
+  return [...seen.values()];
+})();
+
+/** The name of the project berth writes for a service in an environment (the same as its Application). */
+export function serviceProjectName(service: string, env: string): string {
+  return `${service}-${env}`;
+}
+
+/** The name of the root Application of an environment, and of its project. */
+export function rootName(env: string): string {
+  return `berth-${env}`;
+}
+
+/** The project a service's Application uses: the one berth.yaml names, or berth's own for the service. */
+export function projectOf(environment: Environment, service: string, env: string): string {
+  return environment.argocd.project ?? serviceProjectName(service, env);
+}
+
+/**
+ * The AppProject of one service in one environment: the repository of berth.yaml, the service's
+ * namespace on the environment's cluster, its Namespace object, and the kinds berth writes.
+ * Undefined when berth.yaml names an existing project instead.
+ */
+export function serviceProject(config: ProjectConfig, env: string, service: string, namespace: string): ArgoProjectProps | undefined {
+  const environment = config.environments[env];
+  if (environment.argocd.project !== undefined) return undefined;
+  return {
+    name: serviceProjectName(service, env),
+    argocdNamespace: config.argocdNamespace,
+    description: `berth: ${service} in ${env}, the kinds berth writes into namespace ${namespace}`,
+    sourceRepos: [config.repoURL],
+    destinations: [{ server: environment.cluster, namespace }],
+    clusterResources: [{ group: '', kind: 'Namespace', name: namespace }],
+    namespacedResources: SERVICE_NAMESPACED_KINDS,
+    syncWindows: environment.argocd.syncWindows,
+    // Before the Applications that use it, when the root syncs them in one go.
+    syncWave: -1,
+    labels: { 'berth.dev/environment': env },
+  };
+}
+
+/** The root's project: Applications and AppProjects in Argo CD's namespace, from the repository, nothing else. */
+export function rootProject(config: ProjectConfig, env: string): ArgoProjectProps {
+  return {
+    name: rootName(env),
+    argocdNamespace: config.argocdNamespace,
+    description: `berth: the root Application of ${env} (app of apps), limited to Argo CD's own objects`,
+    sourceRepos: [config.repoURL],
+    destinations: [{ server: IN_CLUSTER, namespace: config.argocdNamespace }],
+    namespacedResources: [
+      { group: ARGO_GROUP, kind: 'AppProject' },
+      { group: ARGO_GROUP, kind: 'Application' },
+    ],
+    labels: { 'berth.dev/environment': env },
+  };
+}
+
+/**
+ * Argo CD notifications subscriptions as Application annotations
+ * (`notifications.argoproj.io/subscribe.<trigger>.<service>: <recipient>;<recipient>`); two
+ * subscriptions of one trigger and service share the annotation.
+ */
+export function notificationAnnotations(subscriptions: readonly NotificationSubscription[]): Record<string, string> {
+  const byKey = new Map<string, string[]>();
+  for (const s of subscriptions) {
+    const key = `notifications.argoproj.io/subscribe.${s.trigger}.${s.service}`;
+    const list = byKey.get(key) ?? [];
+    for (const r of s.recipients) if (!list.includes(r)) list.push(r);
+    byKey.set(key, list);
+  }
+  return Object.fromEntries([...byKey].map(([k, v]) => [k, v.join(';')]));
+}
