@@ -7,8 +7,10 @@
  */
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
+import { YamlLines } from '../onboard/yaml-positions';
 import { isSecretName, credentialReason } from '../util/credentials';
-import { issuesToProblems, Problem, SpecError, valueAt } from './errors';
+import { rememberSecrets } from '../util/redact';
+import { issuesToProblems, parsePath, Problem, SpecError, valueAt } from './errors';
 import { UsageError } from '../util/argv';
 import { Environment, ProjectConfig, ServiceSpec } from './schema';
 import { checkSemantics } from './semantics';
@@ -67,6 +69,8 @@ export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: 
     return fail(`YAML syntax error${where}: ${reason}`, 'fix the YAML syntax (indentation, quoting, a missing colon)');
   }
   if (data === undefined || data === null) return fail('File is empty', 'write a mapping, or delete the file');
+  // Before anything can report on it: no message may echo a secret value of this file.
+  rememberSecrets(data);
   if (typeof data !== 'object' || Array.isArray(data)) {
     return fail(`Expected a mapping at the top level, got ${Array.isArray(data) ? 'a list' : typeof data}`, 'start the file with `name: <service>`');
   }
@@ -118,8 +122,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Does the overlay set anything at or below this path? */
+/** Does the overlay set this field (or remove it with null)? The file root is the base's. */
 function overlayTouches(overlay: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
   let cur = overlay;
   for (const seg of path) {
     if (!isPlainObject(cur) || !(String(seg) in cur)) return false;
@@ -134,6 +139,9 @@ export function findSecretLiterals(file: string, data: unknown): Problem[] {
   const item = valueAt(data, ['secrets', 'items']);
   if (isPlainObject(item)) {
     for (const [name, v] of Object.entries(item)) {
+      if (typeof v === 'string' || typeof v === 'number') {
+        problems.push({ file, path: `secrets.items.${name}`, message: `Secret "${name}" has a plain value`, fix: SECRET_WAYS });
+      }
       for (const field of ['value', 'stringData', 'data', 'plaintext']) {
         if (isPlainObject(v) && field in v) {
           problems.push({ file, path: `secrets.items.${name}.${field}`, message: `Secret "${name}" has a plain value`, fix: SECRET_WAYS });
@@ -167,7 +175,7 @@ export function loadProjectConfig(file: SourceFile): ProjectConfig {
   const parsed = parseYamlFile(file);
   if ('problem' in parsed) throw new SpecError([parsed.problem]);
   const result = ProjectConfig.safeParse(parsed.data);
-  if (!result.success) throw new SpecError(issuesToProblems(ProjectConfig, result.error.issues, () => file.path, parsed.data));
+  if (!result.success) throw new SpecError(withLines(issuesToProblems(ProjectConfig, result.error.issues, () => file.path, parsed.data), [file]));
   return result.data;
 }
 
@@ -304,8 +312,25 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       }
     }
   }
-  if (problems.length) throw new SpecError(dedupe(problems));
+  if (problems.length) throw new SpecError(withLines(dedupe(problems), [configFile, ...chartFiles]));
   return { config, units };
+}
+
+/**
+ * Adds the line of each problem's field, found in the text of its file. Only on failure: a
+ * valid project pays nothing for it.
+ */
+export function withLines(problems: readonly Problem[], files: readonly SourceFile[]): Problem[] {
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const located = new Map<string, YamlLines>();
+  return problems.map((p) => {
+    const text = texts.get(p.file);
+    if (p.line !== undefined || !p.path || text === undefined) return p;
+    let lines = located.get(p.file);
+    if (!lines) located.set(p.file, (lines = new YamlLines(text)));
+    const line = lines.line(parsePath(p.path));
+    return line === undefined ? p : { ...p, line };
+  });
 }
 
 /** Every host and path prefix a service routes at the edge: its hosts × the paths of its public web processes. */
