@@ -134,4 +134,14 @@ describe('npx cdk8s synth', () => {
     expect(r.stderr).toContain('charts/reporting/prod.yaml\n  ✖ must be at least 1');
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
   });
+
+  test('a failed synth prints berth\'s problems and one line from the CLI, no stack trace', () => {
+    const repo = project();
+    fs.writeFileSync(path.join(repo, 'charts/reporting/prod.yaml'), 'web: { api: { replicas: -1 } }\n');
+    const r = cdk8s(repo);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('charts/reporting/prod.yaml\n  ✖ must be at least 1');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr.trimEnd().split('\n').pop()).toMatch(/^cdk8s: command "node .*berth\.js synth --from-cdk8s-cli ?" at .* returned a non-zero exit code 1$/);
+  });
 });
