@@ -156,6 +156,26 @@ export interface BuildOptions {
   readonly keepManifests?: boolean;
 }
 
+/**
+ * The spec field behind a construct's error, by the construct that raised it. Validation
+ * (spec/semantics.ts, checkConstructInputs) refuses what the constructs refuse, so this is the
+ * net for a rule it does not know yet: the message still names a field a person can find.
+ */
+const CONSTRUCT_FIELDS: ReadonlyArray<[RegExp, string]> = [
+  [/^(NginxIngress|TraefikIngress|GatewayRoute|PublicEndpoint|EdgeCertificate|buildEdge)\b/, 'edge'],
+  [/^TmpCleanup\b/, 'cron.tmpCleanup'],
+  [/^RetentionPrune\b/, 'cron.retention'],
+  [/^ScheduledJob\b/, 'cron.jobs'],
+  [/^(SecretFiles|DotEnvFile|ExternalSecretSource|SealedSecretSource|ExistingSecretSource)\b|^secrets\./, 'secrets'],
+  [/^ServiceMonitor\b/, 'web'],
+  [/^(NetworkPolicy|NetworkPolicies|NetworkPeer|NetworkPort)\b|^dependencies\./, 'dependencies'],
+];
+const CONSTRUCT_FIX = 'change the field as the message says (validation should have caught this: please report it, so it does next time)';
+
+function constructField(message: string): string {
+  return CONSTRUCT_FIELDS.find(([re]) => re.test(message))?.[1] ?? 'name';
+}
+
 /** Synthesizes every unit and renders the files under `outDir`; with `check`, also the findings. */
 export function buildOutput(project: LoadedProject, opts: BuildOptions | string = {}): SynthOutput & { readonly findings: readonly Finding[] } {
   const { outDir = 'dist', check, keepManifests = true } = typeof opts === 'string' ? { outDir: opts } : opts;
@@ -190,7 +210,7 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
     add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, project.config.environments[unit.env]);
   }
   if (refused.size) {
-    throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: '', message: `${r.envs.sort().join(', ')}: ${r.message}` })));
+    throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })));
   }
   for (const env of Object.keys(project.config.environments).sort()) {
     const { apps, root } = synthApplications(project, env, outDir);
