@@ -182,7 +182,7 @@ export function issuesToProblems(
     if (issue.code === 'invalid_key' && issue.issues.length) {
       // A record key broke its rule: say which rule, about the key itself.
       const key = String(issue.path[issue.path.length - 1]);
-      problems.push({ file, path: formatPath(issue.path), message: `${issue.issues[0].message} (got ${showKey(key)})`, fix: `rename the key: it ${mustSay(issue.issues[0].message)}` });
+      problems.push({ file, path: formatPath(issue.path), message: `${issue.issues[0].message} (got ${showKey(key)})`, fix: `rename the key: ${mustSay(issue.issues[0].message)}` });
       continue;
     }
     let message = issue.message;
@@ -209,56 +209,61 @@ function showKey(key: string): string {
   return secretKind([], key) ? describeSecret(key, 'a credential used as a key') : JSON.stringify(key);
 }
 
-/** "must be a DNS label" → "must be a DNS label"; "Too small: expected …" → "must match: Too small: …". */
+/** A rule's message as the reason in a fix: "must be a DNS label" → "it must be a DNS label". */
 function mustSay(message: string): string {
-  return /^(must|is|lists|cannot|needs)\b/.test(message) ? message : `must match: ${message}`;
+  return /^(must|is|lists|cannot|needs)\b/.test(message) ? `it ${message}` : message;
 }
 
-/** What to write for a value of a zod type, for a person. */
-const EXAMPLE: Record<string, string> = {
-  string: 'text (quote it when it looks like a number or a boolean: "8000", "true")',
-  number: 'a number without quotes, such as 8000',
-  int: 'a whole number without quotes, such as 8000',
-  boolean: 'true or false, without quotes',
-  object: 'a mapping (indented `key: value` lines)',
-  record: 'a mapping (indented `name: value` lines)',
-  array: 'a list (`[a, b]`, or lines starting with `- `)',
+/** What to write for a value of a zod type, for a person: what it is, and how to write it. */
+const EXAMPLE: Record<string, [string, string]> = {
+  string: ['text', 'quote it when it looks like a number or a boolean: "8000", "true"'],
+  number: ['a number', 'without quotes, such as 8000'],
+  int: ['a whole number', 'without quotes, such as 8000'],
+  boolean: ['true or false', 'without quotes'],
+  object: ['a mapping', 'indented `key: value` lines'],
+  record: ['a mapping', 'indented `name: value` lines'],
+  array: ['a list', '`[a, b]`, or lines starting with `- `'],
 };
+
+/** `1 item`, `3 items`. */
+const counted = (n: unknown, unit: string) => (unit ? `${String(n)} ${unit}${n === 1 ? '' : 's'}` : String(n));
+
+/** The unit of a size limit, by what was measured. */
+const unitOf = (origin: string) => (origin === 'string' ? 'character' : origin === 'array' || origin === 'set' ? 'item' : origin === 'object' || origin === 'record' ? 'entry' : '');
 
 /** The fix for one zod issue: every kind of issue gets one. */
 function fixFor(issue: z.core.$ZodIssue, missing: boolean, expected: string): string {
   const params = (issue as { params?: { fix?: unknown } }).params;
   if (typeof params?.fix === 'string') return params.fix;
   const key = String(issue.path[issue.path.length - 1] ?? 'it');
+  const [noun, how] = EXAMPLE[expected] ?? [expected, ''];
+  const example = how ? ` (${how})` : '';
   switch (issue.code) {
     case 'invalid_type':
-      return missing ? `add ${key}: ${EXAMPLE[expected] ?? expected}` : `write ${EXAMPLE[expected] ?? expected} here`;
+      return missing ? `add ${key}: ${noun}${example}` : `write ${noun} here${example}`;
     case 'invalid_union':
-      return missing ? `add ${key} with one of: ${expected.replace(/^one of /, '')}` : `write ${key} in one of its forms (see the schema/ file your editor uses)`;
+      return missing ? `add ${key} with one of: ${expected.replace(/^one of /, '')}` : `write ${key} in one of its forms (schema/ holds the JSON Schema your editor can check it with)`;
     case 'invalid_value':
       return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'too_small': {
-      const what = issue.origin === 'string' ? ' characters' : issue.origin === 'array' || issue.origin === 'set' ? ' items' : issue.origin === 'object' || issue.origin === 'record' ? ' entries' : '';
-      return `use at least ${issue.inclusive === false ? `more than ${String(issue.minimum)}` : String(issue.minimum)}${what}`;
-    }
-    case 'too_big': {
-      const what = issue.origin === 'string' ? ' characters' : issue.origin === 'array' || issue.origin === 'set' ? ' items' : issue.origin === 'object' || issue.origin === 'record' ? ' entries' : '';
-      return `use at most ${issue.inclusive === false ? `less than ${String(issue.maximum)}` : String(issue.maximum)}${what}`;
-    }
+    case 'too_small':
+      return issue.inclusive === false ? `use more than ${counted(issue.minimum, unitOf(issue.origin))}` : `use at least ${counted(issue.minimum, unitOf(issue.origin))}`;
+    case 'too_big':
+      return issue.inclusive === false ? `use less than ${counted(issue.maximum, unitOf(issue.origin))}` : `use at most ${counted(issue.maximum, unitOf(issue.origin))}`;
     case 'not_multiple_of':
       return `use a multiple of ${String(issue.divisor)}`;
-    case 'invalid_format':
-      return `change the value: it ${mustSay(issue.message)}`;
     case 'invalid_key':
       return 'rename the key';
     case 'invalid_element':
       return 'change the listed value';
     case 'unrecognized_keys':
       return 'remove the key';
+    case 'invalid_format':
     case 'custom':
-      return `change the value: it ${mustSay(issue.message)}`;
+      // A cron schedule: say how one is written, not only what was wrong with this one.
+      if (key === 'schedule') return 'write five fields, minute hour day-of-month month day-of-week, such as "0 3 * * *" (03:00 every day) or "*/15 * * * *" (every 15 minutes)';
+      return `change the value: ${mustSay(issue.message)}`;
     default:
-      return 'change the value; the editor JSON Schema under schema/ lists what is allowed here';
+      return 'change the value; schema/ holds the JSON Schema that says what is allowed here';
   }
 }
 

@@ -81,7 +81,8 @@ export function credentialSpans(text: string): CredentialSpan[] {
     for (const m of text.matchAll(new RegExp(re.source, 'g'))) spans.push({ start: m.index, end: m.index + m[0].length, kind: what });
   }
   for (const m of text.matchAll(URL_PASSWORD)) {
-    if (/^\$\(|^\$\{/.test(m[1])) continue;
+    // Expansions and placeholders (the word "password" in an example URL) are not passwords.
+    if (/^\$\(|^\$\{/.test(m[1]) || /^(password|\*+|<[^>]*>)$/i.test(m[1])) continue;
     const start = m.index + m[0].length - 1 - m[1].length;
     spans.push({ start, end: start + m[1].length, kind: 'a password in a URL' });
   }
