@@ -29,7 +29,7 @@ describe('berth synth', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       'berth: 1 problem found; dist/ was not changed.\n\n' +
-        'charts/rag/service.yaml\n  ✖ must be between 1 and 65535 (got 80000)\n    → at web.backend.port\n',
+        'charts/rag/service.yaml\n  ✖ must be between 1 and 65535 (got 80000)\n    → at web.backend.port (line 43)\n    → fix: use at most 65535\n',
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);

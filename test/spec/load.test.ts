@@ -57,20 +57,20 @@ describe('loadProject', () => {
 
   test('fails when a field has the wrong type, naming file, field and value', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('port: 8000', 'port: "8000"') })).toBe(
-      'charts/demo/service.yaml\n  ✖ Invalid input: expected number, received string (got "8000")\n    → at web.api.port',
+      'charts/demo/service.yaml\n  ✖ Invalid input: expected number, received string (got "8000")\n    → at web.api.port (line 5)\n    → fix: write a number here (without quotes, such as 8000)',
     );
   });
 
   test('fails when a key is unknown, suggesting the near miss', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE + 'enviroment: {}\n' })).toBe(
-      'charts/demo/service.yaml\n  ✖ Unknown key "enviroment"\n    → at enviroment\n    → fix: did you mean "env"?',
+      'charts/demo/service.yaml\n  ✖ Unknown key "enviroment"\n    → at enviroment (line 7)\n    → fix: did you mean "env"?',
     );
     expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('liveness:', 'livenes:') })).toContain('did you mean "liveness"?');
   });
 
   test('fails when a required field is missing', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('image: registry.example.com/demo:1.0.0\n', '') })).toBe(
-      'charts/demo/service.yaml\n  ✖ Required: expected string\n    → at image',
+      'charts/demo/service.yaml\n  ✖ Required: expected string\n    → at image\n    → fix: add image: text (quote it when it looks like a number or a boolean: "8000", "true")',
     );
   });
 
@@ -80,7 +80,7 @@ describe('loadProject', () => {
 
   test('fails when two services have the same name', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/demo2/service.yaml': BASE })).toBe(
-      'charts/demo2/service.yaml\n  ✖ Service name "demo" is already used by charts/demo/service.yaml\n    → at name\n    → fix: give every service a unique name',
+      'charts/demo2/service.yaml\n  ✖ Service name "demo" is already used by charts/demo/service.yaml\n    → at name (line 1)\n    → fix: give every service a unique name',
     );
   });
 
@@ -100,7 +100,7 @@ describe('loadProject', () => {
 
   test('names the overlay, not the base, when the overlay set the bad field', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/demo/prod.yaml': 'web: { api: { replicas: 0 } }\n' })).toBe(
-      'charts/demo/prod.yaml\n  ✖ must be at least 1 (use autoscaling for elastic replicas) (got 0)\n    → at web.api.replicas',
+      'charts/demo/prod.yaml\n  ✖ must be at least 1 (use autoscaling for elastic replicas) (got 0)\n    → at web.api.replicas (line 1)\n    → fix: use at least 1',
     );
   });
 
@@ -132,10 +132,10 @@ describe('loadProject', () => {
       [
         'charts/b/service.yaml',
         '  ✖ prod: service "a" (charts/a/service.yaml) already routes shop.example.com prefix /',
-        '    → at edge.hosts[0]',
+        '    → at edge.hosts[0] (line 7)',
         '    → fix: give this service its own host, or route a different path prefix (web.<process>.paths)',
         '  ✖ staging: service "a" (charts/a/service.yaml) already routes shop.example.com prefix /',
-        '    → at edge.hosts[0]',
+        '    → at edge.hosts[0] (line 7)',
         '    → fix: give this service its own host, or route a different path prefix (web.<process>.paths)',
       ].join('\n'),
     );
@@ -177,7 +177,7 @@ describe('loadProject', () => {
 
   test('refuses a "__proto__" key, which JavaScript would drop silently, and keeps "constructor" as data', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE + 'env:\n  __proto__: x\n' })).toBe(
-      'charts/demo/service.yaml\n  ✖ The key "__proto__" is not allowed (JavaScript reads it as an object\'s prototype, so it would be dropped silently)\n    → at env.__proto__\n    → fix: rename or remove the key',
+      'charts/demo/service.yaml\n  ✖ The key "__proto__" is not allowed (JavaScript reads it as an object\'s prototype, so it would be dropped silently)\n    → at env.__proto__ (line 8)\n    → fix: rename or remove the key',
     );
     const { units } = load({ 'charts/demo/service.yaml': BASE + 'env: { constructor: x, toString: y }\n', 'charts/demo/prod.yaml': 'env: { constructor: z }\n' });
     expect(units.map((u) => [u.env, { ...u.spec.env }])).toEqual([['prod', { constructor: 'z', toString: 'y' }], ['staging', { constructor: 'x', toString: 'y' }]]);
@@ -221,7 +221,7 @@ describe('what a construct refuses past the spec checks', () => {
     }
     expect(error).toBeInstanceOf(SpecError);
     expect(formatProblems((error as SpecError).problems)).toBe(
-      'charts/demo/service.yaml\n  ✖ prod, staging: NetworkPolicy name "demo-to-db-ingress" would be written twice (a process and an egress destination share a name); rename one of them',
+      'charts/demo/service.yaml\n  ✖ prod, staging: NetworkPolicy name "demo-to-db-ingress" would be written twice (a process and an egress destination share a name); rename one of them\n    → at dependencies\n    → fix: change the field as the message says (validation should have caught this: please report it, so it does next time)',
     );
   });
 });
