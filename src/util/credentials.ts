@@ -18,8 +18,8 @@ const KNOWN_PREFIXES: ReadonlyArray<[RegExp, string]> = [
   [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, 'a JSON Web Token'],
 ];
 
-/** The password of `scheme://user:password@host`; group 1 is the password. */
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/gi;
+/** The password of `scheme://user:password@host` (the user may be empty: `redis://:password@host`); group 1. */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/gi;
 
 /** Does this env var name say it holds a secret? */
 export function isSecretName(name: string): boolean {

@@ -80,11 +80,8 @@ export function forgetSecrets(): void {
 export function redact(text: string): string {
   let out = text;
   for (const value of [...remembered].sort((a, b) => b.length - a.length)) {
-    if (!out.includes(value)) continue;
     // JSON output escapes quotes and backslashes: redact the escaped form too.
-    const escaped = JSON.stringify(value).slice(1, -1);
-    out = out.split(value).join(describeSecret(value));
-    if (escaped !== value) out = out.split(escaped).join(describeSecret(value));
+    for (const form of new Set([value, JSON.stringify(value).slice(1, -1)])) out = out.split(form).join(describeSecret(value));
   }
   // Right to left, so earlier offsets stay valid.
   for (const { start, end, kind } of credentialSpans(out).sort((a, b) => b.start - a.start)) {
