@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { YamlLines } from '../onboard/yaml-positions';
 import { isSecretName, credentialReason } from '../util/credentials';
 import { rememberSecrets } from '../util/redact';
-import { issuesToProblems, parsePath, Problem, SpecError, valueAt } from './errors';
+import { formatPath, issuesToProblems, parsePath, Problem, SpecError, valueAt } from './errors';
 import { UsageError } from '../util/argv';
 import { Environment, ProjectConfig, ServiceSpec } from './schema';
 import { checkSemantics } from './semantics';
@@ -167,13 +167,39 @@ export function findSecretLiterals(file: string, data: unknown): Problem[] {
       }
     }
   }
-  return problems;
+  const reported = new Set(problems.map((p) => p.path));
+  return [...problems, ...findCredentials(file, data).filter((p) => !reported.has(p.path))];
+}
+
+/**
+ * Credential-shaped values anywhere in a file, and keys: a credential that passed validation
+ * would be written to dist/ (an annotation, a command argument, an Application's revision).
+ * The kubeseal ciphertext of a SealedSecret item is meant to be random; a commit SHA is a
+ * revision, not a key.
+ */
+export function findCredentials(file: string, data: unknown, at: readonly PropertyKey[] = []): Problem[] {
+  const where = () => formatPath(at);
+  if (typeof data === 'string') {
+    const reason = credentialReason(data);
+    const last = at[at.length - 1];
+    if (!reason || last === 'encrypted' || (last === 'targetRevision' && /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(data))) return [];
+    return [{ file, path: where(), message: `The value ${reason} (${data.length} characters): credentials never go in a spec or berth.yaml`, fix: `if it is a secret, reference it under secrets.items instead; ${SECRET_WAYS}` }];
+  }
+  if (data === null || typeof data !== 'object') return [];
+  const entries: Array<[PropertyKey, unknown]> = Array.isArray(data) ? data.map((v, i) => [i, v]) : Object.entries(data);
+  return entries.flatMap(([k, v]) => {
+    const key = typeof k === 'string' ? credentialReason(k) : undefined;
+    if (key) return [{ file, path: formatPath([...at, k]), message: `A key ${key}: credentials never go in a spec or berth.yaml`, fix: 'remove the key; reference secrets under secrets.items' }];
+    return findCredentials(file, v, [...at, k]);
+  });
 }
 
 /** Validates berth.yaml. */
 export function loadProjectConfig(file: SourceFile): ProjectConfig {
   const parsed = parseYamlFile(file);
   if ('problem' in parsed) throw new SpecError([parsed.problem]);
+  const credentials = findCredentials(file.path, parsed.data);
+  if (credentials.length) throw new SpecError(withLines(credentials, [file]));
   const result = ProjectConfig.safeParse(parsed.data);
   if (!result.success) throw new SpecError(withLines(issuesToProblems(ProjectConfig, result.error.issues, () => file.path, parsed.data), [file]));
   return result.data;
