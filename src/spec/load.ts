@@ -183,7 +183,7 @@ export function findCredentials(file: string, data: unknown, at: readonly Proper
     const reason = credentialReason(data);
     const last = at[at.length - 1];
     if (!reason || last === 'encrypted' || (last === 'targetRevision' && /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(data))) return [];
-    return [{ file, path: where(), message: `The value ${reason} (${data.length} characters): credentials never go in a spec or berth.yaml`, fix: `if it is a secret, reference it under secrets.items instead; ${SECRET_WAYS}` }];
+    return [{ file, path: where(), message: `The value ${reason} (${data.length} characters): credentials never go in a spec or berth.yaml`, fix: SECRET_WAYS }];
   }
   if (data === null || typeof data !== 'object') return [];
   const entries: Array<[PropertyKey, unknown]> = Array.isArray(data) ? data.map((v, i) => [i, v]) : Object.entries(data);
