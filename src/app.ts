@@ -13,6 +13,7 @@ import { ServiceChart } from './chart/service-chart';
 import { applySyncOrder } from './chart/sync-waves';
 import { ArgoApplication } from './constructs/delivery/argo-application';
 import { Problem, SpecError } from './spec/errors';
+import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
@@ -177,17 +178,24 @@ function constructField(message: string): string {
 }
 
 /** Synthesizes every unit and renders the files under `outDir`; with `check`, also the findings. */
-export function buildOutput(project: LoadedProject, opts: BuildOptions | string = {}): SynthOutput & { readonly findings: readonly Finding[] } {
+export function buildOutput(project: LoadedProject, opts: BuildOptions | string = {}): SynthOutput & { readonly findings: readonly Finding[]; readonly problems: readonly Problem[] } {
   const { outDir = 'dist', check, keepManifests = true } = typeof opts === 'string' ? { outDir: opts } : opts;
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
+  // Guardrail findings told at the spec field that produced them, once (spec/findings.ts).
+  const problems = new Map<string, Problem>();
   let count = 0;
-  const add = (file: string, objects: Record<string, any>[], env: Environment | undefined) => {
+  const add = (file: string, objects: Record<string, any>[], env: Environment | undefined, unit?: ServiceUnit) => {
     count += objects.length;
     files.set(file, toYamlStream(objects));
     const list = objects.map((object) => ({ file, object }));
-    if (check) findings.push(...check(list, env));
+    const found = check ? check(list, env) : [];
+    if (unit?.sources && found.length) {
+      const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, sources: unit.sources });
+      for (const p of placed.problems) problems.set(`${p.file}\0${p.path}\0${p.message}`, p);
+      findings.push(...placed.rest);
+    } else findings.push(...found);
     if (keepManifests) manifests.push(...list);
   };
   // A construct refused its props: reported against the service's base spec (an overlay only
@@ -207,7 +215,7 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
       else refused.set(key, { file, message, envs: [unit.env] });
       continue;
     }
-    add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, project.config.environments[unit.env]);
+    add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, project.config.environments[unit.env], unit);
   }
   if (refused.size) {
     throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })));
@@ -217,7 +225,7 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
     for (const a of apps) add(`${appsDir(outDir, env)}/${a.metadata.name}.yaml`, [a], undefined);
     add(rootAppFile(outDir, env), [root], undefined);
   }
-  return { files, manifests, objects: count, findings };
+  return { files, manifests, objects: count, findings, problems: [...problems.values()] };
 }
 
 /** The per-file check of a synth: every check, with the environment's production settings. */
@@ -227,8 +235,15 @@ export function unitChecker(schema?: (manifests: readonly Manifest[]) => Finding
 
 /** Thrown when synthesized output fails a check; nothing is written. */
 export class CheckError extends Error {
-  constructor(readonly findings: readonly Finding[]) {
-    super(`${findings.length} check finding${findings.length === 1 ? '' : 's'}`);
+  /**
+   * @param findings what the checks found in objects, by output file
+   * @param problems guardrail findings placed at the spec fields that produced them @default - none
+   */
+  constructor(
+    readonly findings: readonly Finding[],
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super(`${findings.length + problems.length} check finding${findings.length + problems.length === 1 ? '' : 's'}`);
     this.name = 'CheckError';
   }
 }

@@ -164,7 +164,8 @@ export async function run(argv: readonly string[]): Promise<number> {
 /** Prints an error for a person: spec problems grouped by file, anything else one line. */
 export function report(e: unknown): number {
   if (e instanceof CheckError) {
-    printErr(`berth: the synthesized manifests fail their checks; dist/ was not changed.\n\n${formatFindings(e.findings, 'text')}`);
+    const placed = e.problems.length ? `${formatProblems(e.problems)}\n${e.findings.length ? '\n' : ''}` : '';
+    printErr(`berth: the synthesized manifests fail their checks; dist/ was not changed.\n\n${placed}${e.findings.length ? formatFindings(e.findings, 'text') : ''}`);
     return 1;
   }
   if (e instanceof SpecError) {

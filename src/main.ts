@@ -82,7 +82,7 @@ export function schemaValidator(): (manifests: readonly Manifest[]) => Finding[]
 export function synthAndCheck(paths: RepoPaths): SynthOutput {
   // Each file is checked as it is rendered and its objects are dropped: memory stays flat.
   const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: unitChecker(schemaValidator()), keepManifests: false });
-  if (output.findings.length) throw new CheckError(output.findings);
+  if (output.findings.length || output.problems.length) throw new CheckError(output.findings, output.problems);
   return output;
 }
 

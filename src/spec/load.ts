@@ -28,6 +28,8 @@ export interface ServiceUnit {
   readonly spec: ServiceSpec;
   /** The files it was built from, base first. */
   readonly files: readonly string[];
+  /** Their text, base first: where a problem found later (a guardrail) is placed. @default - none */
+  readonly sources?: readonly SourceFile[];
 }
 
 /** Everything `charts/` and `berth.yaml` describe. */
@@ -334,7 +336,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       }));
       problems.push(...claimed);
       if (semantic.length === 0) {
-        units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path] });
+        units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path], sources: overlayFile ? [baseFile, overlayFile] : [baseFile] });
       }
     }
   }
