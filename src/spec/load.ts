@@ -8,7 +8,7 @@
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { YamlLines } from '../onboard/yaml-positions';
-import { isSecretName, credentialReason } from '../util/credentials';
+import { isSecretName, credentialReason, obviouslyNotSecret } from '../util/credentials';
 import { rememberSecrets } from '../util/redact';
 import { formatPath, issuesToProblems, parsePath, Problem, SpecError, valueAt } from './errors';
 import { UsageError } from '../util/argv';
@@ -188,6 +188,17 @@ export function findCredentials(file: string, data: unknown, at: readonly Proper
     return [{ file, path: where(), message: `The value ${reason} (${data.length} characters): credentials never go in a spec or berth.yaml`, fix: SECRET_WAYS }];
   }
   if (data === null || typeof data !== 'object') return [];
+  if (Array.isArray(data)) {
+    // A command line: the word after a secret-named flag (`--password x`, `--api-key=x`) is a secret.
+    const flagged = data.flatMap((v, i): Problem[] => {
+      const inline = typeof v === 'string' ? /^--?([A-Za-z][\w-]*)=(.+)$/.exec(v) : null;
+      const previous = typeof data[i - 1] === 'string' ? /^--?([A-Za-z][\w-]*)$/.exec(data[i - 1]) : null;
+      const [flag, value] = inline ? [inline[1], inline[2]] : previous && typeof v === 'string' ? [previous[1], v] : [undefined, undefined];
+      if (flag === undefined || value === undefined || /^-|^\$/.test(value) || obviouslyNotSecret(value) || !isSecretName(flag.replace(/-/g, '_').toUpperCase())) return [];
+      return [{ file, path: formatPath([...at, i]), message: `The value of --${flag} (${value.length} characters) is a secret literal in a command line`, fix: `pass it as an env var from secrets.items (the app reads ${flag.replace(/-/g, '_').toUpperCase()}_FILE or the variable); ${SECRET_WAYS}` }];
+    });
+    if (flagged.length) return flagged;
+  }
   const entries: Array<[PropertyKey, unknown]> = Array.isArray(data) ? data.map((v, i) => [i, v]) : Object.entries(data);
   return entries.flatMap(([k, v]) => {
     const key = typeof k === 'string' ? credentialReason(k) : undefined;

@@ -26,6 +26,14 @@ export function isSecretName(name: string): boolean {
   return !/_FILE$/.test(name) && SECRET_NAME.test(name);
 }
 
+/**
+ * Values that cannot hold a secret even under a secret-sounding name: flags, numbers and durations
+ * (`TOKEN_TTL=3600`, `PASSWORD_MIN_LENGTH=12`), and Kubernetes `$(VAR)` references.
+ */
+export function obviouslyNotSecret(value: string): boolean {
+  return value === '' || /^(?:true|false|yes|no|on|off|\d{1,6}[smhd]?)$/i.test(value) || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value);
+}
+
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
   const counts = new Map<string, number>();

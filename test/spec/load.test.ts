@@ -1,6 +1,6 @@
 import { buildOutput } from '../../src/app';
 import { formatProblems, SpecError } from '../../src/spec/errors';
-import { deepMerge, loadProject, SourceFile } from '../../src/spec/load';
+import { deepMerge, loadProject, loadProjectConfig, SourceFile } from '../../src/spec/load';
 import { Dependency } from '../../src/spec/schema';
 
 const CONFIG: SourceFile = {
@@ -294,5 +294,41 @@ describe('fields that only document reach the output', () => {
       'demo/demo-to-db': 'db.databases.svc.cluster.local',
       'demo/demo-to-internet-https': 'api.openai.com,api.example.com',
     });
+  });
+});
+
+describe('credentials outside env', () => {
+  const withCommand = (command: string) => BASE.replace('    port: 8000', `    port: 8000\n    command: ${command}`);
+
+  test('fails when a command line passes a secret after a secret-named flag, at its field and line, without the value', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': withCommand('[gunicorn, app:app, --db-password, Zx9Kq2Lm7Wp4]') })).toBe(
+      [
+        'charts/demo/service.yaml',
+        '  ✖ The value of --db-password (12 characters) is a secret literal in a command line',
+        '    → at web.api.command[3] (line 6)',
+        '    → fix: pass it as an env var from secrets.items (the app reads DB_PASSWORD_FILE or the variable); secret values never go in a spec. Reference them instead, under secrets.items with secrets.source set to one of: { existingSecret: <name> } (a Secret created out of band), { externalSecret: { store: <store> } } with remoteKey/property per item (External Secrets Operator), or { sealedSecret: {} } with the kubeseal-encrypted value in `encrypted`',
+      ].join('\n'),
+    );
+    expect(errorOf({ 'charts/demo/service.yaml': withCommand('[app, --api-key=Zx9Kq2Lm7Wp4]') })).toContain('The value of --api-key (12 characters) is a secret literal');
+  });
+
+  test('keeps settings under secret-sounding flags, expansions and *_FILE paths', () => {
+    for (const command of ['[app, --token-ttl, "3600"]', '[app, --password-min-length, "12"]', '[app, --password, "$(DB_PASSWORD)"]', '[app, --key-file, /run/secrets/key]', '[app, --secret, --verbose]']) {
+      expect(load({ 'charts/demo/service.yaml': withCommand(command) }).units).toHaveLength(2);
+    }
+  });
+
+  test('fails when any field holds a credential, and berth.yaml too', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': `${BASE}description: "see redis://:Zx9Kq2Lm7Wp4@cache:6379"\n` })).toContain(
+      '  ✖ The value is a URL with a password in it (scheme://user:password@host) (36 characters): credentials never go in a spec or berth.yaml\n    → at description (line 7)',
+    );
+    let error: unknown;
+    try {
+      loadProjectConfig({ path: 'berth.yaml', text: 'repoURL: https://github.com/example/x.git\ntargetRevision: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\nenvironments: { prod: {} }\n' });
+    } catch (e) {
+      error = e;
+    }
+    expect(formatProblems((error as SpecError).problems)).toContain('  ✖ The value looks like a GitHub token (40 characters): credentials never go in a spec or berth.yaml\n    → at targetRevision (line 2)');
+    expect(loadProjectConfig({ path: 'berth.yaml', text: `repoURL: https://github.com/example/x.git\ntargetRevision: ${'0123456789abcdef'.repeat(2)}01234567\nenvironments: { prod: {} }\n` }).targetRevision).toHaveLength(40);
   });
 });
