@@ -157,7 +157,7 @@ export function readManifests(root: string, dir: string): Manifest[] {
     try {
       docs = yaml.loadAll(text, { filename: file, maxAliases: 64 });
     } catch (e) {
-      throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}` }]);
+      throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}`, fix: 'fix the YAML syntax (indentation, quoting, a missing colon), or move the file out of this folder' }]);
     }
     for (const object of docs) if (object && typeof object === 'object' && !Array.isArray(object)) manifests.push({ file, object: object as Record<string, unknown> });
   }

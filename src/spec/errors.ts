@@ -12,8 +12,8 @@ export interface Problem {
   /** Dotted field path inside the file; empty for the whole file. */
   readonly path: string;
   readonly message: string;
-  /** What to do about it. */
-  readonly fix?: string;
+  /** What to do about it: every problem says (a test walks the bad-input catalogue for it, too). */
+  readonly fix: string;
   /** 1-based line in `file` of the field (or of its nearest ancestor when the field is missing). @default - none (the whole file) */
   readonly line?: number;
 }

@@ -47,7 +47,8 @@ export function findingsToProblems(findings: readonly Finding[], unit: FindingSo
       file: overlay !== undefined && has(overlay, parsePath(m.path)) ? unit.sources[1].path : unit.sources[0].path,
       path: m.path,
       message: `${unit.env}: ${m.message}${m.processes.size ? `, in ${[...m.processes].sort().join(', ')}` : ''}`,
-      fix: m.fix,
+      // Every guardrail says what to do; the fallback only keeps the type honest.
+      fix: m.fix ?? 'change the field so the production guardrail passes',
     }),
   );
   return { problems: withLines(problems, unit.sources), rest };

@@ -49,7 +49,7 @@ const SECRET_WAYS =
 
 /** Parses one YAML file into plain data, or returns the problem. Empty files are a problem. */
 export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: Problem } {
-  const fail = (message: string, fix?: string) => ({ problem: { file: file.path, path: '', message, fix } });
+  const fail = (message: string, fix: string) => ({ problem: { file: file.path, path: '', message, fix } });
   if (Buffer.byteLength(file.text, 'utf8') > LIMITS.maxBytes) {
     return fail(`File is larger than ${LIMITS.maxBytes / 1024} KiB`, 'a service spec is a few hundred lines; split it or remove generated content');
   }

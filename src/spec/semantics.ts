@@ -16,7 +16,7 @@ export { processNames };
 export interface SemanticProblem {
   readonly path: string;
   readonly message: string;
-  readonly fix?: string;
+  readonly fix: string;
 }
 
 /** Checks one validated spec in one environment. */
