@@ -260,7 +260,7 @@ function fixFor(issue: z.core.$ZodIssue, missing: boolean, expected: string): st
     case 'invalid_format':
     case 'custom':
       // A cron schedule: say how one is written, not only what was wrong with this one.
-      if (key === 'schedule') return 'write five fields, minute hour day-of-month month day-of-week, such as "0 3 * * *" (03:00 every day) or "*/15 * * * *" (every 15 minutes)';
+      if (key === 'schedule') return 'write five fields, minute hour day-of-month month day-of-week, such as "0 3 * * *" (03:00 every day) or "*/15 * * * *" (every 15 minutes), or a macro such as @daily';
       return `change the value: ${mustSay(issue.message)}`;
     default:
       return 'change the value; schema/ holds the JSON Schema that says what is allowed here';

@@ -8,7 +8,7 @@
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { YamlLines } from '../onboard/yaml-positions';
-import { isSecretName, credentialReason, obviouslyNotSecret } from '../util/credentials';
+import { CREDENTIAL_PLACEHOLDER, isSecretName, credentialReason, obviouslyNotSecret } from '../util/credentials';
 import { rememberSecrets } from '../util/redact';
 import { formatPath, issuesToProblems, parsePath, Problem, SpecError, valueAt } from './errors';
 import { UsageError } from '../util/argv';
@@ -194,7 +194,7 @@ export function findCredentials(file: string, data: unknown, at: readonly Proper
       const inline = typeof v === 'string' ? /^--?([A-Za-z][\w-]*)=(.+)$/.exec(v) : null;
       const previous = typeof data[i - 1] === 'string' ? /^--?([A-Za-z][\w-]*)$/.exec(data[i - 1]) : null;
       const [flag, value] = inline ? [inline[1], inline[2]] : previous && typeof v === 'string' ? [previous[1], v] : [undefined, undefined];
-      if (flag === undefined || value === undefined || /^-|^\$/.test(value) || obviouslyNotSecret(value) || !isSecretName(flag.replace(/-/g, '_').toUpperCase())) return [];
+      if (flag === undefined || value === undefined || /^-|^\$/.test(value) || obviouslyNotSecret(value) || value === CREDENTIAL_PLACEHOLDER || !isSecretName(flag.replace(/-/g, '_').toUpperCase())) return [];
       return [{ file, path: formatPath([...at, i]), message: `The value of --${flag} (${value.length} characters) is a secret literal in a command line`, fix: `pass it as an env var from secrets.items (the app reads ${flag.replace(/-/g, '_').toUpperCase()}_FILE or the variable); ${SECRET_WAYS}` }];
     });
     if (flagged.length) return flagged;

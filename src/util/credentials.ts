@@ -26,6 +26,9 @@ export function isSecretName(name: string): boolean {
   return !/_FILE$/.test(name) && SECRET_NAME.test(name);
 }
 
+/** What `berth new` writes where a command line held a credential: a marker, not a secret. */
+export const CREDENTIAL_PLACEHOLDER = 'REDACTED-move-to-a-secret';
+
 /**
  * Values that cannot hold a secret even under a secret-sounding name: flags, numbers and durations
  * (`TOKEN_TTL=3600`, `PASSWORD_MIN_LENGTH=12`), and Kubernetes `$(VAR)` references.

@@ -47,7 +47,7 @@ describe('issuesToProblems', () => {
     expect(fix('multiple')).toBe('use a multiple of 5');
     expect(fix('key.UP')).toBe('rename the key: it must be lower-case');
     expect(fix('custom')).toBe('change the value: it is refused');
-    expect(fix('schedule')).toBe('write five fields, minute hour day-of-month month day-of-week, such as "0 3 * * *" (03:00 every day) or "*/15 * * * *" (every 15 minutes)');
+    expect(fix('schedule')).toBe('write five fields, minute hour day-of-month month day-of-week, such as "0 3 * * *" (03:00 every day) or "*/15 * * * *" (every 15 minutes), or a macro such as @daily');
     expect(fix('extra')).toBe('remove it; allowed here: big, custom, format, key, multiple, required, schedule, small, type, union, value');
   });
 

@@ -231,21 +231,21 @@ describe('fields the rest of the spec never reads are refused', () => {
 
   test('fails when an item has an encrypted value but the source is not a SealedSecret', () => {
     expect(errorOf(secrets('  source: { existingSecret: demo }\n  items: { TOKEN: { encrypted: AgBxxxxxxxxxxxxxxxxxxxx } }\n'))).toBe(
-      'charts/demo/service.yaml\n  ✖ Secret "TOKEN" has an encrypted value, which only a sealedSecret source reads\n    → at secrets.items.TOKEN.encrypted\n    → fix: remove encrypted, or set secrets.source to sealedSecret',
+      'charts/demo/service.yaml\n  ✖ Secret "TOKEN" has an encrypted value, which only a sealedSecret source reads\n    → at secrets.items.TOKEN.encrypted (line 9)\n    → fix: remove encrypted, or set secrets.source to sealedSecret',
     );
   });
 
   test('fails when an item names a remote key but the source is not an ExternalSecret', () => {
     expect(errorOf(secrets('  source: { sealedSecret: {} }\n  items: { TOKEN: { encrypted: AgBxxxxxxxxxxxxxxxxxxxx, remoteKey: app/token, property: token } }\n'))).toBe(
       'charts/demo/service.yaml\n' +
-        '  ✖ Secret "TOKEN" sets remoteKey, which only an externalSecret source reads\n    → at secrets.items.TOKEN.remoteKey\n    → fix: remove remoteKey, or set secrets.source to externalSecret\n' +
-        '  ✖ Secret "TOKEN" sets property, which only an externalSecret source reads\n    → at secrets.items.TOKEN.property\n    → fix: remove property, or set secrets.source to externalSecret',
+        '  ✖ Secret "TOKEN" sets remoteKey, which only an externalSecret source reads\n    → at secrets.items.TOKEN.remoteKey (line 9)\n    → fix: remove remoteKey, or set secrets.source to externalSecret\n' +
+        '  ✖ Secret "TOKEN" sets property, which only an externalSecret source reads\n    → at secrets.items.TOKEN.property (line 9)\n    → fix: remove property, or set secrets.source to externalSecret',
     );
   });
 
   test('fails when dotenvPath is set but the delivery is not dotenv', () => {
     expect(errorOf(secrets('  source: { existingSecret: demo }\n  dotenvPath: /app/.env\n  items: { TOKEN: {} }\n'))).toBe(
-      'charts/demo/service.yaml\n  ✖ dotenvPath is only read with delivery "dotenv" (delivery is "files")\n    → at secrets.dotenvPath\n    → fix: remove dotenvPath, or set delivery: dotenv',
+      'charts/demo/service.yaml\n  ✖ dotenvPath is only read with delivery "dotenv" (delivery is "files")\n    → at secrets.dotenvPath (line 9)\n    → fix: remove dotenvPath, or set delivery: dotenv',
     );
   });
 });
@@ -257,13 +257,13 @@ describe('fields the rest of the spec never reads are refused, beyond secrets', 
         'charts/demo/service.yaml': `${BASE}volumes: { tmp: { size: 1Gi, accessMode: ReadWriteMany, mountPath: /tmp/files } }\ncron: { tmpCleanup: { volume: tmp, workingDir: /app } }\n`,
       }),
     ).toBe(
-      "charts/demo/service.yaml\n  ✖ workingDir is only used with the app's own cleanup command; the built-in script runs in its own image\n    → at cron.tmpCleanup.workingDir\n    → fix: remove workingDir, or set cron.tmpCleanup.command",
+      "charts/demo/service.yaml\n  ✖ workingDir is only used with the app's own cleanup command; the built-in script runs in its own image\n    → at cron.tmpCleanup.workingDir (line 8)\n    → fix: remove workingDir, or set cron.tmpCleanup.command",
     );
   });
 
   test('fails when a dependency outside the cluster has podLabels', () => {
     expect(errorOf({ 'charts/demo/service.yaml': `${BASE}dependencies: { payments: { port: 443, cidr: 203.0.113.0/24, podLabels: { app: payments } } }\n` })).toBe(
-      'charts/demo/service.yaml\n  ✖ Dependency "payments" is outside the cluster (cidr), so podLabels select nothing\n    → at dependencies.payments.podLabels\n    → fix: remove podLabels, or describe an in-cluster dependency with namespace and podLabels instead of cidr',
+      'charts/demo/service.yaml\n  ✖ Dependency "payments" is outside the cluster (cidr), so podLabels select nothing\n    → at dependencies.payments.podLabels (line 7)\n    → fix: remove podLabels, or describe an in-cluster dependency with namespace and podLabels instead of cidr',
     );
   });
 });
