@@ -2,6 +2,7 @@
  * The redaction every printed message goes through: credential shapes in any text, and the
  * values a spec holds where only a reference belongs.
  */
+import { formatFindings } from '../../src/check/format';
 import { credentialSpans } from '../../src/util/credentials';
 import { describeSecret, forgetSecrets, redact, rememberedSecrets, rememberSecrets, secretKind } from '../../src/util/redact';
 
@@ -86,5 +87,16 @@ describe('credentialSpans', () => {
       [key, 'an OpenAI/Anthropic-style API key (sk-…)'],
       [key, 'an OpenAI/Anthropic-style API key (sk-…)'],
     ]);
+  });
+});
+
+describe('formatFindings', () => {
+  test('redacts credentials and remembered values in text and in JSON', () => {
+    rememberSecrets({ env: { API_TOKEN: 'tok3n-value' } });
+    const findings = [{ check: 'secret-leak' as const, file: 'x.yaml', object: 'ConfigMap/a/b', path: 'data.URL', message: 'URL mysql://u:p4ssw0rd@db/app and "tok3n-value"', fix: 'remove tok3n-value' }];
+    expect(formatFindings(findings, 'text')).toBe(
+      'x.yaml\n  ConfigMap/a/b\n    secret-leak: data.URL: URL mysql://u:[redacted: a password in a URL, 8 characters]@db/app and "[redacted: a secret value, 11 characters]" (fix: remove [redacted: a secret value, 11 characters])\n\n1 problem in 1 object\n',
+    );
+    expect(formatFindings(findings, 'json')).not.toMatch(/p4ssw0rd|tok3n-value/);
   });
 });
