@@ -15,6 +15,7 @@ import { ArgoApplication } from './constructs/delivery/argo-application';
 import { ArgoProject } from './constructs/delivery/argo-project';
 import { IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
 import { Problem, SpecError } from './spec/errors';
+import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
@@ -176,18 +177,45 @@ export interface BuildOptions {
   readonly keepManifests?: boolean;
 }
 
+/**
+ * The spec field behind a construct's error, by the construct that raised it. Validation
+ * (spec/semantics.ts, checkConstructInputs) refuses what the constructs refuse, so this is the
+ * net for a rule it does not know yet: the message still names a field a person can find.
+ */
+const CONSTRUCT_FIELDS: ReadonlyArray<[RegExp, string]> = [
+  [/^(NginxIngress|TraefikIngress|GatewayRoute|PublicEndpoint|EdgeCertificate|buildEdge)\b/, 'edge'],
+  [/^TmpCleanup\b/, 'cron.tmpCleanup'],
+  [/^RetentionPrune\b/, 'cron.retention'],
+  [/^ScheduledJob\b/, 'cron.jobs'],
+  [/^(SecretFiles|DotEnvFile|ExternalSecretSource|SealedSecretSource|ExistingSecretSource)\b|^secrets\./, 'secrets'],
+  [/^ServiceMonitor\b/, 'web'],
+  [/^(NetworkPolicy|NetworkPolicies|NetworkPeer|NetworkPort)\b|^dependencies\./, 'dependencies'],
+];
+const CONSTRUCT_FIX = 'change the field as the message says (validation should have caught this: please report it, so it does next time)';
+
+function constructField(message: string): string {
+  return CONSTRUCT_FIELDS.find(([re]) => re.test(message))?.[1] ?? 'name';
+}
+
 /** Synthesizes every unit and renders the files under `outDir`; with `check`, also the findings. */
-export function buildOutput(project: LoadedProject, opts: BuildOptions | string = {}): SynthOutput & { readonly findings: readonly Finding[] } {
+export function buildOutput(project: LoadedProject, opts: BuildOptions | string = {}): SynthOutput & { readonly findings: readonly Finding[]; readonly problems: readonly Problem[] } {
   const { outDir = 'dist', check, keepManifests = true } = typeof opts === 'string' ? { outDir: opts } : opts;
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
+  // Guardrail findings told at the spec field that produced them, once (spec/findings.ts).
+  const problems = new Map<string, Problem>();
   let count = 0;
-  const add = (file: string, objects: Record<string, any>[], env: Environment | undefined) => {
+  const add = (file: string, objects: Record<string, any>[], env: Environment | undefined, unit?: ServiceUnit) => {
     count += objects.length;
     files.set(file, toYamlStream(objects));
     const list = objects.map((object) => ({ file, object }));
-    if (check) findings.push(...check(list, env));
+    const found = check ? check(list, env) : [];
+    if (unit?.sources && found.length) {
+      const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, sources: unit.sources });
+      for (const p of placed.problems) problems.set(`${p.file}\0${p.path}\0${p.message}`, p);
+      findings.push(...placed.rest);
+    } else findings.push(...found);
     if (keepManifests) manifests.push(...list);
   };
   // A construct refused its props: reported against the service's base spec (an overlay only
@@ -207,17 +235,17 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
       else refused.set(key, { file, message, envs: [unit.env] });
       continue;
     }
-    add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, project.config.environments[unit.env]);
+    add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, project.config.environments[unit.env], unit);
   }
   if (refused.size) {
-    throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: '', message: `${r.envs.sort().join(', ')}: ${r.message}` })));
+    throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })));
   }
   for (const env of Object.keys(project.config.environments).sort()) {
     const { apps, root } = synthApplications(project, env, outDir);
     for (const objects of apps) add(`${appsDir(outDir, env)}/${objects[objects.length - 1].metadata.name}.yaml`, objects, undefined);
     add(rootAppFile(outDir, env), root, undefined);
   }
-  return { files, manifests, objects: count, findings };
+  return { files, manifests, objects: count, findings, problems: [...problems.values()] };
 }
 
 /** The per-file check of a synth: every check, with the environment's production settings. */
@@ -227,8 +255,15 @@ export function unitChecker(schema?: (manifests: readonly Manifest[]) => Finding
 
 /** Thrown when synthesized output fails a check; nothing is written. */
 export class CheckError extends Error {
-  constructor(readonly findings: readonly Finding[]) {
-    super(`${findings.length} check finding${findings.length === 1 ? '' : 's'}`);
+  /**
+   * @param findings what the checks found in objects, by output file
+   * @param problems guardrail findings placed at the spec fields that produced them @default - none
+   */
+  constructor(
+    readonly findings: readonly Finding[],
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super(`${findings.length + problems.length} check finding${findings.length + problems.length === 1 ? '' : 's'}`);
     this.name = 'CheckError';
   }
 }

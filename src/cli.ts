@@ -20,6 +20,14 @@ import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
 import { NEW_ARGS, newCommand } from './onboard/command';
+import { redact } from './util/redact';
+
+/**
+ * Everything berth prints goes through these two: the last net for secret values, whatever
+ * built the message (formatters redact too; see util/redact.ts).
+ */
+const print = (text: string) => process.stdout.write(redact(text));
+const printErr = (text: string) => process.stderr.write(redact(text));
 
 /** A command of `berth help`: what it accepts, what it does, how it runs. */
 interface Command {
@@ -106,7 +114,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     args: { flags: {} },
     help: ['write the editor JSON Schemas to schema/'],
     run: () => {
-      for (const f of writeSchemas(process.cwd())) process.stdout.write(`wrote ${f}\n`);
+      for (const f of writeSchemas(process.cwd())) print(`wrote ${f}\n`);
       return 0;
     },
   },
@@ -115,8 +123,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     help: ['show this help, or the usage of one command'],
     run: (args) => {
       const [name] = args.positionals;
-      if (name === undefined) process.stdout.write(USAGE);
-      else if (Object.hasOwn(COMMANDS, name)) process.stdout.write(commandUsage(name));
+      if (name === undefined) print(USAGE);
+      else if (Object.hasOwn(COMMANDS, name)) print(commandUsage(name));
       else throw new UsageError(`no command "${name}"; the commands are ${Object.keys(COMMANDS).join(', ')}`);
       return 0;
     },
@@ -154,24 +162,24 @@ export async function run(argv: readonly string[]): Promise<number> {
   const usageFile = process.env.BERTH_USAGE_FILE;
   if (usageFile) process.on('exit', () => fs.writeFileSync(usageFile, JSON.stringify(process.resourceUsage())));
   if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE);
+    print(USAGE);
     return command === undefined ? 2 : 0;
   }
   if (!Object.hasOwn(COMMANDS, command)) {
-    process.stderr.write(`berth: unknown command "${command}"\n\n${USAGE}`);
+    printErr(`berth: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   const cmd = COMMANDS[command];
   try {
     const args = cmd.ownParser ? { positionals: [], values: new Map(), switches: new Set<string>() } : parseArgs(rest, withHelp(cmd.args));
     if (args.switches.has('--help')) {
-      process.stdout.write(commandUsage(command));
+      print(commandUsage(command));
       return 0;
     }
     return await cmd.run(args, rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`berth ${command}: ${e.message}\n${e.showUsage ? `\n${commandUsage(command)}` : ''}`);
+      printErr(`berth ${command}: ${e.message}\n${e.showUsage ? `\n${commandUsage(command)}` : ''}`);
       return 2;
     }
     return report(e);
@@ -181,16 +189,17 @@ export async function run(argv: readonly string[]): Promise<number> {
 /** Prints an error for a person: spec problems grouped by file, anything else one line. */
 export function report(e: unknown): number {
   if (e instanceof CheckError) {
-    process.stderr.write(`berth: the synthesized manifests fail their checks; dist/ was not changed.\n\n${formatFindings(e.findings, 'text')}`);
+    const placed = e.problems.length ? `${formatProblems(e.problems)}\n${e.findings.length ? '\n' : ''}` : '';
+    printErr(`berth: the synthesized manifests fail their checks; dist/ was not changed.\n\n${placed}${e.findings.length ? formatFindings(e.findings, 'text') : ''}`);
     return 1;
   }
   if (e instanceof SpecError) {
-    process.stderr.write(`berth: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; dist/ was not changed.\n\n${formatProblems(e.problems)}\n`);
+    printErr(`berth: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; dist/ was not changed.\n\n${formatProblems(e.problems)}\n`);
     return 1;
   }
   const err = e as Error;
-  process.stderr.write(`berth: ${err?.message ?? String(e)}\n`);
-  if (process.env.BERTH_DEBUG) process.stderr.write(`${err?.stack}\n`);
+  printErr(`berth: ${err?.message ?? String(e)}\n`);
+  if (process.env.BERTH_DEBUG) printErr(`${err?.stack}\n`);
   return 1;
 }
 
@@ -217,13 +226,13 @@ function synth(args: ParsedArgs): number {
     }
   }
   const units = output.files.size - [...output.files.keys()].filter((f) => f.startsWith('dist/argocd/')).length;
-  process.stdout.write(`berth: ${output.objects} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
+  print(`berth: ${output.objects} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
   return 0;
 }
 
 function diff(args: ParsedArgs): number {
   const result = diffRepo({ root: process.cwd() }, single(args, '--env'));
-  process.stdout.write(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
+  print(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
   return result.changes.length && args.switches.has('--exit-code') ? 3 : 0;
 }
 
@@ -236,7 +245,7 @@ function check(args: ParsedArgs): number {
     return findings.length ? 1 : 0;
   }
   const out = formatFindings(findings, format);
-  process.stdout.write(format === 'text' && findings.length === 0 ? `berth check: ${objects} objects in ${dir}: no problems\n` : out.endsWith('\n') ? out : `${out}\n`);
+  print(format === 'text' && findings.length === 0 ? `berth check: ${objects} objects in ${dir}: no problems\n` : out.endsWith('\n') ? out : `${out}\n`);
   return findings.length ? 1 : 0;
 }
 
@@ -250,7 +259,7 @@ function explain(args: ParsedArgs): number {
   const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
   const edge = project.units.find((u) => u.name === service && u.env === envName)?.spec.edge;
   const out = explainCommand(synthRepo({ root }), env, service, envName, format, edge);
-  process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+  print(out.endsWith('\n') ? out : `${out}\n`);
   return 0;
 }
 
@@ -287,8 +296,8 @@ async function newService(args: readonly string[]): Promise<number> {
         fs.writeFileSync(p, text);
       },
     });
-    process.stdout.write(result.stdout);
-    process.stderr.write(result.stderr);
+    print(result.stdout);
+    printErr(result.stderr);
     return result.code;
   } finally {
     rl?.close();

@@ -85,7 +85,7 @@ export function schemaValidator(): (manifests: readonly Manifest[]) => Finding[]
 export function synthAndCheck(paths: RepoPaths): SynthOutput {
   // Each file is checked as it is rendered and its objects are dropped: memory stays flat.
   const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: unitChecker(schemaValidator()), keepManifests: false });
-  if (output.findings.length) throw new CheckError(output.findings);
+  if (output.findings.length || output.problems.length) throw new CheckError(output.findings, output.problems);
   return output;
 }
 
@@ -160,7 +160,7 @@ export function readManifests(root: string, dir: string): Manifest[] {
     try {
       docs = yaml.loadAll(text, { filename: file, maxAliases: 64 });
     } catch (e) {
-      throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}` }]);
+      throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}`, fix: 'fix the YAML syntax (indentation, quoting, a missing colon), or move the file out of this folder' }]);
     }
     for (const object of docs) if (object && typeof object === 'object' && !Array.isArray(object)) manifests.push({ file, object: object as Record<string, unknown> });
   }

@@ -14,6 +14,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { credentialSpans } from '../src/util/credentials';
 import { berth, hashTree, tempRepo } from './helpers';
 
 interface Expectation {
@@ -66,6 +67,12 @@ function containsLinesInOrder(haystack: string, needles: Expectation['stderr']):
     at = i + 1;
   }
   return true;
+}
+
+/** The `✖` lines of formatted problems that no `→ fix:` line follows before the next problem. */
+function problemsWithoutFix(stderr: string): string[] {
+  const blocks = stderr.split(/\n(?=  ✖ |\S)/).filter((b) => b.startsWith('  ✖ '));
+  return blocks.filter((b) => !b.includes('\n    → fix: ')).map((b) => b.split('\n')[0]);
 }
 
 const durations: Array<{ name: string; ms: number }> = [];
@@ -143,6 +150,9 @@ describe('bad-input catalogue', () => {
             expect(r.stderr).toBe(exp.stderr.map((l) => (typeof l === 'string' ? l : `${l.prefix}…`)).join('\n'));
           }
           expect(r.stderr).not.toMatch(/\n\s+at /);
+          // Every problem says how to fix it, and no message shows a credential.
+          expect(problemsWithoutFix(r.stderr)).toEqual([]);
+          expect(credentialSpans(r.stderr).map((s) => r.stderr.slice(s.start, s.end))).toEqual([]);
           expect(hashTree(dist)).toEqual(before);
           expect(hashTree(path.join(repo, 'charts'))).toEqual(inputs);
           expect(fs.readFileSync(path.join(repo, 'berth.yaml'), 'utf8')).toBe(config);

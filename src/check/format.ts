@@ -2,6 +2,7 @@
  * Findings for people and for machines: text grouped by file, then object, one line per finding
  * with its path and fix and a summary line; or a JSON array in a stable order.
  */
+import { redact } from '../util/redact';
 import { CheckName, Finding } from './types';
 
 /** Output formats of {@link formatFindings}. */
@@ -32,8 +33,12 @@ function count(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Renders findings as text or JSON. */
+/** Renders findings as text or JSON, with secret values redacted (util/redact.ts). */
 export function formatFindings(findings: readonly Finding[], format: FindingFormat): string {
+  return redact(renderFindings(findings, format));
+}
+
+function renderFindings(findings: readonly Finding[], format: FindingFormat): string {
   const sorted = [...findings].sort(compareFindings);
   if (format === 'json') {
     // Fixed key order, so the JSON diffs cleanly between runs.

@@ -6,7 +6,7 @@
  *
  * Messages never repeat the value: at most its first four characters and an ellipsis.
  */
-import { credentialReason, isSecretName } from '../util/credentials';
+import { credentialReason, isSecretName, obviouslyNotSecret } from '../util/credentials';
 import { joinPath, keyPath, podContainers, podTemplates } from './pod-security';
 import { Finding, Manifest, objectRef } from './types';
 
@@ -28,13 +28,6 @@ function leakReason(value: string): string | undefined {
   return credentialReason(value.replace(/\bsha(?:1|256|384|512):[0-9a-f]{32,}\b/gi, ''));
 }
 
-/**
- * Values that cannot hold a secret even under a secret-sounding name: flags, numbers and durations
- * (`TOKEN_TTL=3600`, `PASSWORD_MIN_LENGTH=12`), and Kubernetes `$(VAR)` references.
- */
-function obviouslyNotSecret(value: string): boolean {
-  return value === '' || /^(?:true|false|yes|no|on|off|\d{1,6}[smhd]?)$/i.test(value) || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value);
-}
 
 const FIX_ENV = (name: string) =>
   `put the value in a Secret (ExternalSecret or SealedSecret in Git), mount it as a file and point ${name}_FILE at it, or use valueFrom.secretKeyRef`;

@@ -3,7 +3,7 @@
  * the command reads inputs and writes files; this decides what goes in them.
  */
 import { ServiceSpecInput } from '../spec/schema';
-import { credentialReason } from '../util/credentials';
+import { CREDENTIAL_PLACEHOLDER, credentialReason } from '../util/credentials';
 import { basename, Delivery, detectPort, detectServer, Draft, WebInput } from './draft';
 import { isDotenvName } from './env-file';
 import { Note } from './notes';
@@ -160,7 +160,7 @@ function ordered<T extends object>(obj: T, order: readonly string[]): T {
 }
 
 /** What replaces a command word that looks like a credential. */
-export const REDACTED = 'REDACTED-move-to-a-secret';
+export const REDACTED = CREDENTIAL_PLACEHOLDER;
 
 /**
  * Commands are written as they are, so a credential passed on a command line (`--api-key sk-…`,

@@ -3,6 +3,7 @@
  * `z.prettifyError` does, with the file in front. No stack traces reach the user.
  */
 import { z } from 'zod';
+import { describeSecret, redact, secretKind } from '../util/redact';
 
 /** One problem in one input file. */
 export interface Problem {
@@ -11,8 +12,10 @@ export interface Problem {
   /** Dotted field path inside the file; empty for the whole file. */
   readonly path: string;
   readonly message: string;
-  /** What to do about it, when there is something better to say than the message. */
-  readonly fix?: string;
+  /** What to do about it: every problem says (a test walks the bad-input catalogue for it, too). */
+  readonly fix: string;
+  /** 1-based line in `file` of the field (or of its nearest ancestor when the field is missing). @default - none (the whole file) */
+  readonly line?: number;
 }
 
 /** Thrown by the loaders and the chart when input is wrong; carries every problem found. */
@@ -23,20 +26,33 @@ export class SpecError extends Error {
   }
 }
 
-/** Formats problems grouped by file, like `z.prettifyError`. */
+/**
+ * Formats problems grouped by file, like `z.prettifyError`, with the line of each field. Secret
+ * values are redacted here, whoever built the message (util/redact.ts).
+ */
 export function formatProblems(problems: readonly Problem[]): string {
   const byFile = new Map<string, Problem[]>();
   for (const p of problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
   const out: string[] = [];
   for (const [file, list] of byFile) {
     out.push(file);
-    for (const p of list) {
+    // In the order a person reads the file; whole-file problems first.
+    for (const p of [...list].sort((a, b) => (a.line ?? 0) - (b.line ?? 0))) {
       out.push(`  ✖ ${p.message}`);
-      if (p.path) out.push(`    → at ${p.path}`);
+      const line = p.line === undefined ? '' : ` (line ${p.line})`;
+      if (p.path) out.push(`    → at ${p.path}${line}`);
+      else if (line) out.push(`    → at${line}`);
       if (p.fix) out.push(`    → fix: ${p.fix}`);
     }
   }
-  return out.join('\n');
+  return redact(out.join('\n'));
+}
+
+/** Splits a formatted path (`web.api.paths[1]`) back into its keys and indexes. */
+export function parsePath(path: string): Array<string | number> {
+  const out: Array<string | number> = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]);
+  return out;
 }
 
 /** Renders a zod issue path as `web.api.port` or `cron.retention.tables[1]`. */
@@ -122,7 +138,11 @@ export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): st
   return [...found];
 }
 
-/** Turns zod issues into problems, with "did you mean" on unknown keys and received values shown. */
+/**
+ * Turns zod issues into problems: each at the file that holds its field, with "did you mean"
+ * on unknown keys, the received value shown (unless it is a secret: then its kind and length),
+ * and a fix for every kind of issue.
+ */
 export function issuesToProblems(
   schema: AnySchema,
   issues: readonly z.core.$ZodIssue[],
@@ -130,21 +150,24 @@ export function issuesToProblems(
   input: unknown,
 ): Problem[] {
   const problems: Problem[] = [];
+  // `parent.key` of every missing key an unknown key is a typo of: the typo is the one problem.
+  const misspelt = new Set<string>();
   for (const issue of issues) {
-    const file = fileFor(issue.path);
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, issue.path);
       for (const key of issue.keys) {
         const hint = suggest(key, known);
+        if (hint) misspelt.add(formatPath([...issue.path, hint]));
         problems.push({
-          file,
+          file: fileFor([...issue.path, key]),
           path: formatPath([...issue.path, key]),
-          message: `Unknown key "${key}"`,
+          message: `Unknown key ${showKey(key)}`,
           fix: hint ? `did you mean "${hint}"?` : `remove it; allowed here: ${known.sort().join(', ')}`,
         });
       }
       continue;
     }
+    const file = fileFor(issue.path);
     if (issue.code === 'invalid_union') {
       // Report the branch that got furthest: the one whose issues have the longest path.
       const branches = issue.errors.filter((b) => b.length > 0);
@@ -156,21 +179,92 @@ export function issuesToProblems(
       }
     }
     const received = valueAt(input, issue.path);
-    let message = issue.message;
     if (issue.code === 'invalid_key' && issue.issues.length) {
       // A record key broke its rule: say which rule, about the key itself.
-      const key = issue.path[issue.path.length - 1];
-      problems.push({ file, path: formatPath(issue.path), message: `${issue.issues[0].message} (got ${JSON.stringify(String(key))})` });
+      const key = String(issue.path[issue.path.length - 1]);
+      problems.push({ file, path: formatPath(issue.path), message: `${issue.issues[0].message} (got ${showKey(key)})`, fix: `rename the key: ${mustSay(issue.issues[0].message)}` });
       continue;
     }
-    if (issue.code === 'invalid_union' && received === undefined) message = `Required: expected one of ${knownKeysAt(schema, issue.path).join(', ')}`;
-    else if (issue.code === 'invalid_type' && received === undefined) message = `Required: expected ${issue.expected}`;
+    let message = issue.message;
+    const missing = received === undefined && (issue.code === 'invalid_union' || issue.code === 'invalid_type');
+    const expected = issue.code === 'invalid_union' ? `one of ${knownKeysAt(schema, issue.path).join(', ')}` : issue.code === 'invalid_type' ? issue.expected : '';
+    if (missing) message = `Required: expected ${expected}`;
     else if (received !== undefined && typeof received !== 'object' && !message.includes(String(received))) {
-      message += ` (got ${JSON.stringify(received)})`;
+      message += ` (got ${showValue(issue.path, received)})`;
     }
-    problems.push({ file, path: formatPath(issue.path), message });
+    problems.push({ file, path: formatPath(issue.path), message, fix: fixFor(issue, missing, expected) });
   }
-  return problems;
+  // A missing key that an unknown key is a typo of is the same mistake: report only the typo.
+  return problems.filter((p) => !(p.message.startsWith('Required:') && misspelt.has(p.path)));
+}
+
+/** A received value for a message: itself, or what kind of secret it is and its length. */
+function showValue(path: readonly PropertyKey[], value: unknown): string {
+  const kind = typeof value === 'string' ? secretKind(path, value) : undefined;
+  return kind ? describeSecret(String(value), kind) : JSON.stringify(value);
+}
+
+/** A key for a message: quoted, unless it is credential-shaped. */
+function showKey(key: string): string {
+  return secretKind([], key) ? describeSecret(key, 'a credential used as a key') : JSON.stringify(key);
+}
+
+/** A rule's message as the reason in a fix: "must be a DNS label" → "it must be a DNS label". */
+function mustSay(message: string): string {
+  return /^(must|is|lists|cannot|needs)\b/.test(message) ? `it ${message}` : message;
+}
+
+/** What to write for a value of a zod type, for a person: what it is, and how to write it. */
+const EXAMPLE: Record<string, [string, string]> = {
+  string: ['text', 'quote it when it looks like a number or a boolean: "8000", "true"'],
+  number: ['a number', 'without quotes, such as 8000'],
+  int: ['a whole number', 'without quotes, such as 8000'],
+  boolean: ['true or false', 'without quotes'],
+  object: ['a mapping', 'indented `key: value` lines'],
+  record: ['a mapping', 'indented `name: value` lines'],
+  array: ['a list', '`[a, b]`, or lines starting with `- `'],
+};
+
+/** `1 item`, `3 items`. */
+const counted = (n: unknown, unit: string) => (unit ? `${String(n)} ${unit}${n === 1 ? '' : 's'}` : String(n));
+
+/** The unit of a size limit, by what was measured. */
+const unitOf = (origin: string) => (origin === 'string' ? 'character' : origin === 'array' || origin === 'set' ? 'item' : origin === 'object' || origin === 'record' ? 'entry' : '');
+
+/** The fix for one zod issue: every kind of issue gets one. */
+function fixFor(issue: z.core.$ZodIssue, missing: boolean, expected: string): string {
+  const params = (issue as { params?: { fix?: unknown } }).params;
+  if (typeof params?.fix === 'string') return params.fix;
+  const key = String(issue.path[issue.path.length - 1] ?? 'it');
+  const [noun, how] = EXAMPLE[expected] ?? [expected, ''];
+  const example = how ? ` (${how})` : '';
+  switch (issue.code) {
+    case 'invalid_type':
+      return missing ? `add ${key}: ${noun}${example}` : `write ${noun} here${example}`;
+    case 'invalid_union':
+      return missing ? `add ${key} with one of: ${expected.replace(/^one of /, '')}` : `write ${key} in one of its forms (schema/ holds the JSON Schema your editor can check it with)`;
+    case 'invalid_value':
+      return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return issue.inclusive === false ? `use more than ${counted(issue.minimum, unitOf(issue.origin))}` : `use at least ${counted(issue.minimum, unitOf(issue.origin))}`;
+    case 'too_big':
+      return issue.inclusive === false ? `use less than ${counted(issue.maximum, unitOf(issue.origin))}` : `use at most ${counted(issue.maximum, unitOf(issue.origin))}`;
+    case 'not_multiple_of':
+      return `use a multiple of ${String(issue.divisor)}`;
+    case 'invalid_key':
+      return 'rename the key';
+    case 'invalid_element':
+      return 'change the listed value';
+    case 'unrecognized_keys':
+      return 'remove the key';
+    case 'invalid_format':
+    case 'custom':
+      // A cron schedule: say how one is written, not only what was wrong with this one.
+      if (key === 'schedule') return 'write five fields, minute hour day-of-month month day-of-week, such as "0 3 * * *" (03:00 every day) or "*/15 * * * *" (every 15 minutes), or a macro such as @daily';
+      return `change the value: ${mustSay(issue.message)}`;
+    default:
+      return 'change the value; schema/ holds the JSON Schema that says what is allowed here';
+  }
 }
 
 function maxDepth(issues: readonly z.core.$ZodIssue[]): number {

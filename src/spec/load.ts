@@ -7,8 +7,10 @@
  */
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
-import { isSecretName, credentialReason } from '../util/credentials';
-import { issuesToProblems, Problem, SpecError, valueAt } from './errors';
+import { YamlLines } from '../onboard/yaml-positions';
+import { CREDENTIAL_PLACEHOLDER, isSecretName, credentialReason, obviouslyNotSecret } from '../util/credentials';
+import { rememberSecrets } from '../util/redact';
+import { formatPath, issuesToProblems, parsePath, Problem, SpecError, valueAt } from './errors';
 import { UsageError } from '../util/argv';
 import { Environment, ProjectConfig, ServiceSpec } from './schema';
 import { checkSemantics } from './semantics';
@@ -26,6 +28,8 @@ export interface ServiceUnit {
   readonly spec: ServiceSpec;
   /** The files it was built from, base first. */
   readonly files: readonly string[];
+  /** Their text, base first: where a problem found later (a guardrail) is placed. @default - none */
+  readonly sources?: readonly SourceFile[];
 }
 
 /** Everything `charts/` and `berth.yaml` describe. */
@@ -45,7 +49,7 @@ const SECRET_WAYS =
 
 /** Parses one YAML file into plain data, or returns the problem. Empty files are a problem. */
 export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: Problem } {
-  const fail = (message: string, fix?: string) => ({ problem: { file: file.path, path: '', message, fix } });
+  const fail = (message: string, fix: string) => ({ problem: { file: file.path, path: '', message, fix } });
   if (Buffer.byteLength(file.text, 'utf8') > LIMITS.maxBytes) {
     return fail(`File is larger than ${LIMITS.maxBytes / 1024} KiB`, 'a service spec is a few hundred lines; split it or remove generated content');
   }
@@ -67,6 +71,8 @@ export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: 
     return fail(`YAML syntax error${where}: ${reason}`, 'fix the YAML syntax (indentation, quoting, a missing colon)');
   }
   if (data === undefined || data === null) return fail('File is empty', 'write a mapping, or delete the file');
+  // Before anything can report on it: no message may echo a secret value of this file.
+  rememberSecrets(data);
   if (typeof data !== 'object' || Array.isArray(data)) {
     return fail(`Expected a mapping at the top level, got ${Array.isArray(data) ? 'a list' : typeof data}`, 'start the file with `name: <service>`');
   }
@@ -118,8 +124,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Does the overlay set anything at or below this path? */
+/** Does the overlay set this field (or remove it with null)? The file root is the base's. */
 function overlayTouches(overlay: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
   let cur = overlay;
   for (const seg of path) {
     if (!isPlainObject(cur) || !(String(seg) in cur)) return false;
@@ -134,6 +141,9 @@ export function findSecretLiterals(file: string, data: unknown): Problem[] {
   const item = valueAt(data, ['secrets', 'items']);
   if (isPlainObject(item)) {
     for (const [name, v] of Object.entries(item)) {
+      if (typeof v === 'string' || typeof v === 'number') {
+        problems.push({ file, path: `secrets.items.${name}`, message: `Secret "${name}" has a plain value`, fix: SECRET_WAYS });
+      }
       for (const field of ['value', 'stringData', 'data', 'plaintext']) {
         if (isPlainObject(v) && field in v) {
           problems.push({ file, path: `secrets.items.${name}.${field}`, message: `Secret "${name}" has a plain value`, fix: SECRET_WAYS });
@@ -159,15 +169,52 @@ export function findSecretLiterals(file: string, data: unknown): Problem[] {
       }
     }
   }
-  return problems;
+  const reported = new Set(problems.map((p) => p.path));
+  return [...problems, ...findCredentials(file, data).filter((p) => !reported.has(p.path))];
+}
+
+/**
+ * Credential-shaped values anywhere in a file, and keys: a credential that passed validation
+ * would be written to dist/ (an annotation, a command argument, an Application's revision).
+ * The kubeseal ciphertext of a SealedSecret item is meant to be random; a commit SHA is a
+ * revision, not a key.
+ */
+export function findCredentials(file: string, data: unknown, at: readonly PropertyKey[] = []): Problem[] {
+  const where = () => formatPath(at);
+  if (typeof data === 'string') {
+    const reason = credentialReason(data);
+    const last = at[at.length - 1];
+    if (!reason || last === 'encrypted' || (last === 'targetRevision' && /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(data))) return [];
+    return [{ file, path: where(), message: `The value ${reason} (${data.length} characters): credentials never go in a spec or berth.yaml`, fix: SECRET_WAYS }];
+  }
+  if (data === null || typeof data !== 'object') return [];
+  if (Array.isArray(data)) {
+    // A command line: the word after a secret-named flag (`--password x`, `--api-key=x`) is a secret.
+    const flagged = data.flatMap((v, i): Problem[] => {
+      const inline = typeof v === 'string' ? /^--?([A-Za-z][\w-]*)=(.+)$/.exec(v) : null;
+      const previous = typeof data[i - 1] === 'string' ? /^--?([A-Za-z][\w-]*)$/.exec(data[i - 1]) : null;
+      const [flag, value] = inline ? [inline[1], inline[2]] : previous && typeof v === 'string' ? [previous[1], v] : [undefined, undefined];
+      if (flag === undefined || value === undefined || /^-|^\$/.test(value) || obviouslyNotSecret(value) || value === CREDENTIAL_PLACEHOLDER || !isSecretName(flag.replace(/-/g, '_').toUpperCase())) return [];
+      return [{ file, path: formatPath([...at, i]), message: `The value of --${flag} (${value.length} characters) is a secret literal in a command line`, fix: `pass it as an env var from secrets.items (the app reads ${flag.replace(/-/g, '_').toUpperCase()}_FILE or the variable); ${SECRET_WAYS}` }];
+    });
+    if (flagged.length) return flagged;
+  }
+  const entries: Array<[PropertyKey, unknown]> = Array.isArray(data) ? data.map((v, i) => [i, v]) : Object.entries(data);
+  return entries.flatMap(([k, v]) => {
+    const key = typeof k === 'string' ? credentialReason(k) : undefined;
+    if (key) return [{ file, path: formatPath([...at, k]), message: `A key ${key}: credentials never go in a spec or berth.yaml`, fix: 'remove the key; reference secrets under secrets.items' }];
+    return findCredentials(file, v, [...at, k]);
+  });
 }
 
 /** Validates berth.yaml. */
 export function loadProjectConfig(file: SourceFile): ProjectConfig {
   const parsed = parseYamlFile(file);
   if ('problem' in parsed) throw new SpecError([parsed.problem]);
+  const credentials = findCredentials(file.path, parsed.data);
+  if (credentials.length) throw new SpecError(withLines(credentials, [file]));
   const result = ProjectConfig.safeParse(parsed.data);
-  if (!result.success) throw new SpecError(issuesToProblems(ProjectConfig, result.error.issues, () => file.path, parsed.data));
+  if (!result.success) throw new SpecError(withLines(issuesToProblems(ProjectConfig, result.error.issues, () => file.path, parsed.data), [file]));
   return result.data;
 }
 
@@ -300,12 +347,29 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       }));
       problems.push(...claimed);
       if (semantic.length === 0) {
-        units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path] });
+        units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path], sources: overlayFile ? [baseFile, overlayFile] : [baseFile] });
       }
     }
   }
-  if (problems.length) throw new SpecError(dedupe(problems));
+  if (problems.length) throw new SpecError(withLines(dedupe(problems), [configFile, ...chartFiles]));
   return { config, units };
+}
+
+/**
+ * Adds the line of each problem's field, found in the text of its file. Only on failure: a
+ * valid project pays nothing for it.
+ */
+export function withLines(problems: readonly Problem[], files: readonly SourceFile[]): Problem[] {
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  const located = new Map<string, YamlLines>();
+  return problems.map((p) => {
+    const text = texts.get(p.file);
+    if (p.line !== undefined || !p.path || text === undefined) return p;
+    let lines = located.get(p.file);
+    if (!lines) located.set(p.file, (lines = new YamlLines(text)));
+    const line = lines.line(parsePath(p.path));
+    return line === undefined ? p : { ...p, line };
+  });
 }
 
 /** Every host and path prefix a service routes at the edge: its hosts × the paths of its public web processes. */

@@ -3,6 +3,7 @@
  * reject or silently get wrong (a ReadWriteOnce claim shared across nodes, two objects with
  * one name). Run after schema validation, per environment.
  */
+import { normalizePrefix } from '../constructs/edge/public-endpoint';
 import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy, INTERNET_HTTPS } from '../constructs/network/policy-names';
 import { checkEgressNeeds } from './egress';
 import { processNames } from './processes';
@@ -15,7 +16,7 @@ export { processNames };
 export interface SemanticProblem {
   readonly path: string;
   readonly message: string;
-  readonly fix?: string;
+  readonly fix: string;
 }
 
 /** Checks one validated spec in one environment. */
@@ -290,6 +291,7 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
   if (env.production && !spec.security.readOnlyRootFilesystem && !spec.security.reason) {
     out.push({ path: 'security.reason', message: `readOnlyRootFilesystem is turned off in ${envName} without a reason`, fix: 'say why in security.reason (it is recorded on the pods), or keep the root filesystem read-only' });
   }
+  out.push(...checkConstructInputs(spec));
   return out;
 }
 
@@ -299,4 +301,44 @@ const UNITS: Readonly<Record<string, number>> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e
 export function quantity(q: string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
   return m ? Number(m[1]) * (UNITS[m[2]] ?? 1) : NaN;
+}
+
+/** Does a path have a "." or ".." segment (which the constructs refuse, and a mount must not have)? */
+const hasDotSegment = (path: string): boolean => path.split('/').some((seg) => seg === '.' || seg === '..');
+
+/**
+ * What the constructs would refuse, refused here first, at the field that holds it: a construct's
+ * error knows its props, not the spec file and field a person has to edit. Each rule names the
+ * construct check it mirrors.
+ */
+export function checkConstructInputs(spec: ServiceSpec): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  // PublicEndpoint compares internal paths and routes with trailing slashes removed.
+  if (spec.edge) {
+    const routed = new Set(Object.values(spec.web).flatMap((p) => (p.public ? p.paths.map(normalizePrefix) : [])));
+    spec.edge.internalPaths.forEach((ip, i) => {
+      if (ip !== normalizePrefix(ip) && (routed.has(normalizePrefix(ip)) || normalizePrefix(ip) === '/')) {
+        out.push({ path: `edge.internalPaths[${i}]`, message: `Internal path "${ip}" is the routed prefix "${normalizePrefix(ip)}" (a trailing "/" does not make it another path): blocking it would block the app`, fix: 'list only the internal endpoints, such as /metrics' });
+      }
+    });
+  }
+  // SecretFiles and DotEnvFile mount at a clean absolute path.
+  if (spec.secrets && hasDotSegment(spec.secrets.mountPath)) {
+    out.push({ path: 'secrets.mountPath', message: `Mount path "${spec.secrets.mountPath}" has a "." or ".." segment`, fix: 'write the directory without "." and "..", such as /run/secrets' });
+  }
+  if (spec.secrets?.dotenvPath !== undefined && hasDotSegment(spec.secrets.dotenvPath)) {
+    out.push({ path: 'secrets.dotenvPath', message: `Path "${spec.secrets.dotenvPath}" has a "." or ".." segment`, fix: 'write the path of the .env without "." and "..", such as /app/.env' });
+  }
+  // Every mount: Kubernetes resolves no "..", and a volume over "/" hides the image.
+  for (const [name, v] of Object.entries(spec.volumes)) {
+    if (hasDotSegment(v.mountPath) || !/^\/[^/]/.test(v.mountPath)) {
+      out.push({ path: `volumes.${name}.mountPath`, message: `Mount path "${v.mountPath}" must be a directory below "/" with no "." or ".." segments`, fix: 'write the directory the app uses, such as /tmp/uploads' });
+    }
+  }
+  // TmpCleanup cleans a directory inside the volume.
+  const subPath = spec.cron.tmpCleanup?.subPath;
+  if (subPath !== undefined && hasDotSegment(subPath)) {
+    out.push({ path: 'cron.tmpCleanup.subPath', message: `Sub-path "${subPath}" has a "." or ".." segment`, fix: 'write the folder inside the volume, such as tmp or uploads/tmp' });
+  }
+  return out;
 }

@@ -13,13 +13,28 @@ const KNOWN_PREFIXES: ReadonlyArray<[RegExp, string]> = [
   [/\bAKIA[0-9A-Z]{16}\b/, 'an AWS access key id'],
   [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, 'a Slack token'],
   [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a PEM private key'],
+  // The whole block when it is there; the header alone still says what it is.
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----)?/, 'a PEM private key'],
   [/\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, 'a JSON Web Token'],
 ];
+
+/** The password of `scheme://user:password@host` (the user may be empty: `redis://:password@host`); group 1. */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/gi;
 
 /** Does this env var name say it holds a secret? */
 export function isSecretName(name: string): boolean {
   return !/_FILE$/.test(name) && SECRET_NAME.test(name);
+}
+
+/** What `berth new` writes where a command line held a credential: a marker, not a secret. */
+export const CREDENTIAL_PLACEHOLDER = 'REDACTED-move-to-a-secret';
+
+/**
+ * Values that cannot hold a secret even under a secret-sounding name: flags, numbers and durations
+ * (`TOKEN_TTL=3600`, `PASSWORD_MIN_LENGTH=12`), and Kubernetes `$(VAR)` references.
+ */
+export function obviouslyNotSecret(value: string): boolean {
+  return value === '' || /^(?:true|false|yes|no|on|off|\d{1,6}[smhd]?)$/i.test(value) || /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/.test(value);
 }
 
 /** Shannon entropy in bits per character. */
@@ -40,7 +55,7 @@ export function entropy(s: string): number {
  */
 export function credentialReason(value: string): string | undefined {
   for (const [re, what] of KNOWN_PREFIXES) if (re.test(value)) return `looks like ${what}`;
-  const url = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i.exec(value);
+  const url = new RegExp(URL_PASSWORD.source, 'i').exec(value);
   if (url && !/^\$\(|^\$\{/.test(url[1])) return 'is a URL with a password in it (scheme://user:password@host)';
   for (const token of value.split(/[\s,;"'=]+/)) {
     if (token.length >= 24 && looksRandom(token)) return 'is a long high-entropy string (a key or token?)';
@@ -57,4 +72,38 @@ function looksRandom(token: string): boolean {
   if (/^[0-9a-f]{32,}$/i.test(token)) return true;
   // A file path is not a key, however random its parts ("/" is also base64, but not first).
   return /^[A-Za-z0-9+_-][A-Za-z0-9+/_-]*=*$/.test(token) && /[a-z]/.test(token) && /[A-Z]/.test(token) && /[0-9]/.test(token) && entropy(token) >= 4.0;
+}
+
+/** Where a credential sits in a text: a span to redact and what kind of credential it is. */
+export interface CredentialSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly kind: string;
+}
+
+/**
+ * The spans of `text` that are credentials by their shape alone: well-known key formats and the
+ * password of a URL. Long random-looking tokens are left out: in synthesized output they are
+ * digests and checksums, and the ones a spec holds are remembered by value (util/redact.ts).
+ */
+export function credentialSpans(text: string): CredentialSpan[] {
+  const spans: CredentialSpan[] = [];
+  for (const [re, what] of KNOWN_PREFIXES) {
+    for (const m of text.matchAll(new RegExp(re.source, 'g'))) spans.push({ start: m.index, end: m.index + m[0].length, kind: what });
+  }
+  for (const m of text.matchAll(URL_PASSWORD)) {
+    // Expansions and placeholders (the word "password" in an example URL) are not passwords.
+    if (/^\$\(|^\$\{/.test(m[1]) || /^(password|\*+|<[^>]*>)$/i.test(m[1])) continue;
+    const start = m.index + m[0].length - 1 - m[1].length;
+    spans.push({ start, end: start + m[1].length, kind: 'a password in a URL' });
+  }
+  // Overlapping spans (a token inside a URL) are merged, so each character is redacted once.
+  spans.sort((a, b) => a.start - b.start);
+  const merged: CredentialSpan[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s.start < last.end) merged[merged.length - 1] = { ...last, end: Math.max(last.end, s.end) };
+    else merged.push(s);
+  }
+  return merged;
 }

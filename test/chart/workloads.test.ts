@@ -26,13 +26,13 @@ describe('persistence', () => {
           'workers: { worker: { command: [run], mounts: [data] } }\n',
       ),
     ).toBe(
-      'charts/demo/service.yaml\n  ✖ ReadWriteOnce claim "data" is mounted by 2 workloads (api, worker)\n    → at volumes.data.accessMode\n    → fix: use accessMode: ReadWriteMany, or mount it from a single workload',
+      'charts/demo/service.yaml\n  ✖ ReadWriteOnce claim "data" is mounted by 2 workloads (api, worker)\n    → at volumes.data.accessMode (line 3)\n    → fix: use accessMode: ReadWriteMany, or mount it from a single workload',
     );
   });
 
   test('fails when a ReadWriteOnce claim is mounted by a web process with several replicas or an autoscaler', () => {
     expect(problems(BASE + 'volumes: { data: { size: 1Gi, mountPath: /data } }\nweb: { api: { port: 8000, replicas: 3, health: { liveness: /h }, mounts: [data] } }\n')).toContain(
-      '✖ ReadWriteOnce claim "data" is mounted by web.api (3 replicas)\n    → at volumes.data.accessMode\n    → fix: use accessMode: ReadWriteMany, or run that workload as a single replica',
+      '✖ ReadWriteOnce claim "data" is mounted by web.api (3 replicas)\n    → at volumes.data.accessMode (line 3)\n    → fix: use accessMode: ReadWriteMany, or run that workload as a single replica',
     );
     expect(
       problems(BASE + 'volumes: { data: { size: 1Gi, mountPath: /data } }\nweb: { api: { port: 8000, replicas: 1, autoscaling: { minReplicas: 1, maxReplicas: 3 }, health: { liveness: /h }, mounts: [data] } }\n'),
@@ -63,7 +63,7 @@ describe('security loosening', () => {
 
   test('fails in prod when the read-only root is turned off without a reason', () => {
     expect(problems(loose)).toBe(
-      'charts/demo/service.yaml\n  ✖ readOnlyRootFilesystem is turned off in prod without a reason\n    → at security.reason\n    → fix: say why in security.reason (it is recorded on the pods), or keep the root filesystem read-only',
+      'charts/demo/service.yaml\n  ✖ readOnlyRootFilesystem is turned off in prod without a reason\n    → at security.reason (line 3)\n    → fix: say why in security.reason (it is recorded on the pods), or keep the root filesystem read-only',
     );
   });
 
@@ -177,7 +177,7 @@ describe('working directory', () => {
 
   test('fails when the service workingDir is not an absolute path', () => {
     expect(problems(BASE + 'workingDir: app/backend\nweb: { api: { port: 8000, health: { liveness: /h } } }\n')).toBe(
-      'charts/demo/service.yaml\n  ✖ must be an absolute path (got "app/backend")\n    → at workingDir',
+      'charts/demo/service.yaml\n  ✖ must be an absolute path (got "app/backend")\n    → at workingDir (line 3)\n    → fix: change the value: it must be an absolute path',
     );
   });
 });

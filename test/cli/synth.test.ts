@@ -29,7 +29,7 @@ describe('berth synth', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       'berth: 1 problem found; dist/ was not changed.\n\n' +
-        'charts/rag/service.yaml\n  ✖ must be between 1 and 65535 (got 80000)\n    → at web.backend.port\n',
+        'charts/rag/service.yaml\n  ✖ must be between 1 and 65535 (got 80000)\n    → at web.backend.port (line 45)\n    → fix: use at most 65535\n',
     );
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
@@ -66,11 +66,12 @@ describe('berth synth', () => {
     const r = berth(repo, 'synth', '--no-checks');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    const finding =
-      '  Deployment/rag/rag-worker\n    secret-leak: spec.template.spec.containers[0].command[3]: Command 3 of container "worker" looks like an OpenAI/Anthropic-style API key (sk-…): "sk-p…" ' +
-      '(fix: read the credential from a mounted Secret file or an env var with valueFrom.secretKeyRef)\n';
+    // Refused where it was written, before any object exists to print (the leak guard on the
+    // objects is the second net).
     expect(r.stderr).toBe(
-      `berth: the synthesized manifests fail their checks; dist/ was not changed.\n\ndist/prod/rag/manifests.yaml\n${finding}\ndist/staging/rag/manifests.yaml\n${finding}\n2 problems in 2 objects\n`,
+      'berth: 1 problem found; dist/ was not changed.\n\ncharts/rag/service.yaml\n' +
+        '  ✖ The value of --token (36 characters) is a secret literal in a command line\n    → at workers.worker.command[3] (line 67)\n' +
+        '    → fix: pass it as an env var from secrets.items (the app reads TOKEN_FILE or the variable); secret values never go in a spec. Reference them instead, under secrets.items with secrets.source set to one of: { existingSecret: <name> } (a Secret created out of band), { externalSecret: { store: <store> } } with remoteKey/property per item (External Secrets Operator), or { sealedSecret: {} } with the kubeseal-encrypted value in `encrypted`\n',
     );
     expect(r.stderr).not.toContain('AbCdEfGh');
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
@@ -133,5 +134,15 @@ describe('npx cdk8s synth', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('charts/reporting/prod.yaml\n  ✖ must be at least 1');
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+  });
+
+  test('a failed synth prints berth\'s problems and one line from the CLI, no stack trace', () => {
+    const repo = project();
+    fs.writeFileSync(path.join(repo, 'charts/reporting/prod.yaml'), 'web: { api: { replicas: -1 } }\n');
+    const r = cdk8s(repo);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('charts/reporting/prod.yaml\n  ✖ must be at least 1');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr.trimEnd().split('\n').pop()).toMatch(/^cdk8s: command "node .*berth\.js synth --from-cdk8s-cli ?" at .* returned a non-zero exit code 1$/);
   });
 });

@@ -87,7 +87,7 @@ dependencies:
     expect(errorOf(spec)).toBe([
       'charts/demo/service.yaml',
       '  ✖ The migration Job (migrate) is given the address or credentials of dependency "postgres" (secret DATABASE_URL), but dependencies.postgres.usedBy does not list it, so the NetworkPolicies deny its connection',
-      '    → at dependencies.postgres.usedBy',
+      '    → at dependencies.postgres.usedBy (line 19)',
       '    → fix: add migrate to dependencies.postgres.usedBy, or remove usedBy so every process and job may connect; if migrate never connects to postgres, give secret DATABASE_URL only to the processes that do',
     ].join('\n'));
   });

@@ -1,6 +1,6 @@
 import { buildOutput } from '../../src/app';
 import { formatProblems, SpecError } from '../../src/spec/errors';
-import { deepMerge, loadProject, SourceFile } from '../../src/spec/load';
+import { deepMerge, loadProject, loadProjectConfig, SourceFile } from '../../src/spec/load';
 import { Dependency } from '../../src/spec/schema';
 
 const CONFIG: SourceFile = {
@@ -57,20 +57,20 @@ describe('loadProject', () => {
 
   test('fails when a field has the wrong type, naming file, field and value', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('port: 8000', 'port: "8000"') })).toBe(
-      'charts/demo/service.yaml\n  ✖ Invalid input: expected number, received string (got "8000")\n    → at web.api.port',
+      'charts/demo/service.yaml\n  ✖ Invalid input: expected number, received string (got "8000")\n    → at web.api.port (line 5)\n    → fix: write a number here (without quotes, such as 8000)',
     );
   });
 
   test('fails when a key is unknown, suggesting the near miss', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE + 'enviroment: {}\n' })).toBe(
-      'charts/demo/service.yaml\n  ✖ Unknown key "enviroment"\n    → at enviroment\n    → fix: did you mean "env"?',
+      'charts/demo/service.yaml\n  ✖ Unknown key "enviroment"\n    → at enviroment (line 7)\n    → fix: did you mean "env"?',
     );
     expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('liveness:', 'livenes:') })).toContain('did you mean "liveness"?');
   });
 
   test('fails when a required field is missing', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE.replace('image: registry.example.com/demo:1.0.0\n', '') })).toBe(
-      'charts/demo/service.yaml\n  ✖ Required: expected string\n    → at image',
+      'charts/demo/service.yaml\n  ✖ Required: expected string\n    → at image\n    → fix: add image: text (quote it when it looks like a number or a boolean: "8000", "true")',
     );
   });
 
@@ -80,7 +80,7 @@ describe('loadProject', () => {
 
   test('fails when two services have the same name', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/demo2/service.yaml': BASE })).toBe(
-      'charts/demo2/service.yaml\n  ✖ Service name "demo" is already used by charts/demo/service.yaml\n    → at name\n    → fix: give every service a unique name',
+      'charts/demo2/service.yaml\n  ✖ Service name "demo" is already used by charts/demo/service.yaml\n    → at name (line 1)\n    → fix: give every service a unique name',
     );
   });
 
@@ -100,7 +100,7 @@ describe('loadProject', () => {
 
   test('names the overlay, not the base, when the overlay set the bad field', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE, 'charts/demo/prod.yaml': 'web: { api: { replicas: 0 } }\n' })).toBe(
-      'charts/demo/prod.yaml\n  ✖ must be at least 1 (use autoscaling for elastic replicas) (got 0)\n    → at web.api.replicas',
+      'charts/demo/prod.yaml\n  ✖ must be at least 1 (use autoscaling for elastic replicas) (got 0)\n    → at web.api.replicas (line 1)\n    → fix: use at least 1',
     );
   });
 
@@ -132,10 +132,10 @@ describe('loadProject', () => {
       [
         'charts/b/service.yaml',
         '  ✖ prod: service "a" (charts/a/service.yaml) already routes shop.example.com prefix /',
-        '    → at edge.hosts[0]',
+        '    → at edge.hosts[0] (line 7)',
         '    → fix: give this service its own host, or route a different path prefix (web.<process>.paths)',
         '  ✖ staging: service "a" (charts/a/service.yaml) already routes shop.example.com prefix /',
-        '    → at edge.hosts[0]',
+        '    → at edge.hosts[0] (line 7)',
         '    → fix: give this service its own host, or route a different path prefix (web.<process>.paths)',
       ].join('\n'),
     );
@@ -177,7 +177,7 @@ describe('loadProject', () => {
 
   test('refuses a "__proto__" key, which JavaScript would drop silently, and keeps "constructor" as data', () => {
     expect(errorOf({ 'charts/demo/service.yaml': BASE + 'env:\n  __proto__: x\n' })).toBe(
-      'charts/demo/service.yaml\n  ✖ The key "__proto__" is not allowed (JavaScript reads it as an object\'s prototype, so it would be dropped silently)\n    → at env.__proto__\n    → fix: rename or remove the key',
+      'charts/demo/service.yaml\n  ✖ The key "__proto__" is not allowed (JavaScript reads it as an object\'s prototype, so it would be dropped silently)\n    → at env.__proto__ (line 8)\n    → fix: rename or remove the key',
     );
     const { units } = load({ 'charts/demo/service.yaml': BASE + 'env: { constructor: x, toString: y }\n', 'charts/demo/prod.yaml': 'env: { constructor: z }\n' });
     expect(units.map((u) => [u.env, { ...u.spec.env }])).toEqual([['prod', { constructor: 'z', toString: 'y' }], ['staging', { constructor: 'x', toString: 'y' }]]);
@@ -221,7 +221,7 @@ describe('what a construct refuses past the spec checks', () => {
     }
     expect(error).toBeInstanceOf(SpecError);
     expect(formatProblems((error as SpecError).problems)).toBe(
-      'charts/demo/service.yaml\n  ✖ prod, staging: NetworkPolicy name "demo-to-db-ingress" would be written twice (a process and an egress destination share a name); rename one of them',
+      'charts/demo/service.yaml\n  ✖ prod, staging: NetworkPolicy name "demo-to-db-ingress" would be written twice (a process and an egress destination share a name); rename one of them\n    → at dependencies\n    → fix: change the field as the message says (validation should have caught this: please report it, so it does next time)',
     );
   });
 });
@@ -231,21 +231,21 @@ describe('fields the rest of the spec never reads are refused', () => {
 
   test('fails when an item has an encrypted value but the source is not a SealedSecret', () => {
     expect(errorOf(secrets('  source: { existingSecret: demo }\n  items: { TOKEN: { encrypted: AgBxxxxxxxxxxxxxxxxxxxx } }\n'))).toBe(
-      'charts/demo/service.yaml\n  ✖ Secret "TOKEN" has an encrypted value, which only a sealedSecret source reads\n    → at secrets.items.TOKEN.encrypted\n    → fix: remove encrypted, or set secrets.source to sealedSecret',
+      'charts/demo/service.yaml\n  ✖ Secret "TOKEN" has an encrypted value, which only a sealedSecret source reads\n    → at secrets.items.TOKEN.encrypted (line 9)\n    → fix: remove encrypted, or set secrets.source to sealedSecret',
     );
   });
 
   test('fails when an item names a remote key but the source is not an ExternalSecret', () => {
     expect(errorOf(secrets('  source: { sealedSecret: {} }\n  items: { TOKEN: { encrypted: AgBxxxxxxxxxxxxxxxxxxxx, remoteKey: app/token, property: token } }\n'))).toBe(
       'charts/demo/service.yaml\n' +
-        '  ✖ Secret "TOKEN" sets remoteKey, which only an externalSecret source reads\n    → at secrets.items.TOKEN.remoteKey\n    → fix: remove remoteKey, or set secrets.source to externalSecret\n' +
-        '  ✖ Secret "TOKEN" sets property, which only an externalSecret source reads\n    → at secrets.items.TOKEN.property\n    → fix: remove property, or set secrets.source to externalSecret',
+        '  ✖ Secret "TOKEN" sets remoteKey, which only an externalSecret source reads\n    → at secrets.items.TOKEN.remoteKey (line 9)\n    → fix: remove remoteKey, or set secrets.source to externalSecret\n' +
+        '  ✖ Secret "TOKEN" sets property, which only an externalSecret source reads\n    → at secrets.items.TOKEN.property (line 9)\n    → fix: remove property, or set secrets.source to externalSecret',
     );
   });
 
   test('fails when dotenvPath is set but the delivery is not dotenv', () => {
     expect(errorOf(secrets('  source: { existingSecret: demo }\n  dotenvPath: /app/.env\n  items: { TOKEN: {} }\n'))).toBe(
-      'charts/demo/service.yaml\n  ✖ dotenvPath is only read with delivery "dotenv" (delivery is "files")\n    → at secrets.dotenvPath\n    → fix: remove dotenvPath, or set delivery: dotenv',
+      'charts/demo/service.yaml\n  ✖ dotenvPath is only read with delivery "dotenv" (delivery is "files")\n    → at secrets.dotenvPath (line 9)\n    → fix: remove dotenvPath, or set delivery: dotenv',
     );
   });
 });
@@ -257,13 +257,13 @@ describe('fields the rest of the spec never reads are refused, beyond secrets', 
         'charts/demo/service.yaml': `${BASE}volumes: { tmp: { size: 1Gi, accessMode: ReadWriteMany, mountPath: /tmp/files } }\ncron: { tmpCleanup: { volume: tmp, workingDir: /app } }\n`,
       }),
     ).toBe(
-      "charts/demo/service.yaml\n  ✖ workingDir is only used with the app's own cleanup command; the built-in script runs in its own image\n    → at cron.tmpCleanup.workingDir\n    → fix: remove workingDir, or set cron.tmpCleanup.command",
+      "charts/demo/service.yaml\n  ✖ workingDir is only used with the app's own cleanup command; the built-in script runs in its own image\n    → at cron.tmpCleanup.workingDir (line 8)\n    → fix: remove workingDir, or set cron.tmpCleanup.command",
     );
   });
 
   test('fails when a dependency outside the cluster has podLabels', () => {
     expect(errorOf({ 'charts/demo/service.yaml': `${BASE}dependencies: { payments: { port: 443, cidr: 203.0.113.0/24, podLabels: { app: payments } } }\n` })).toBe(
-      'charts/demo/service.yaml\n  ✖ Dependency "payments" is outside the cluster (cidr), so podLabels select nothing\n    → at dependencies.payments.podLabels\n    → fix: remove podLabels, or describe an in-cluster dependency with namespace and podLabels instead of cidr',
+      'charts/demo/service.yaml\n  ✖ Dependency "payments" is outside the cluster (cidr), so podLabels select nothing\n    → at dependencies.payments.podLabels (line 7)\n    → fix: remove podLabels, or describe an in-cluster dependency with namespace and podLabels instead of cidr',
     );
   });
 });
@@ -294,5 +294,41 @@ describe('fields that only document reach the output', () => {
       'demo/demo-to-db': 'db.databases.svc.cluster.local',
       'demo/demo-to-internet-https': 'api.openai.com,api.example.com',
     });
+  });
+});
+
+describe('credentials outside env', () => {
+  const withCommand = (command: string) => BASE.replace('    port: 8000', `    port: 8000\n    command: ${command}`);
+
+  test('fails when a command line passes a secret after a secret-named flag, at its field and line, without the value', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': withCommand('[gunicorn, app:app, --db-password, Zx9Kq2Lm7Wp4]') })).toBe(
+      [
+        'charts/demo/service.yaml',
+        '  ✖ The value of --db-password (12 characters) is a secret literal in a command line',
+        '    → at web.api.command[3] (line 6)',
+        '    → fix: pass it as an env var from secrets.items (the app reads DB_PASSWORD_FILE or the variable); secret values never go in a spec. Reference them instead, under secrets.items with secrets.source set to one of: { existingSecret: <name> } (a Secret created out of band), { externalSecret: { store: <store> } } with remoteKey/property per item (External Secrets Operator), or { sealedSecret: {} } with the kubeseal-encrypted value in `encrypted`',
+      ].join('\n'),
+    );
+    expect(errorOf({ 'charts/demo/service.yaml': withCommand('[app, --api-key=Zx9Kq2Lm7Wp4]') })).toContain('The value of --api-key (12 characters) is a secret literal');
+  });
+
+  test('keeps settings under secret-sounding flags, expansions and *_FILE paths', () => {
+    for (const command of ['[app, --token-ttl, "3600"]', '[app, --password-min-length, "12"]', '[app, --password, "$(DB_PASSWORD)"]', '[app, --key-file, /run/secrets/key]', '[app, --secret, --verbose]']) {
+      expect(load({ 'charts/demo/service.yaml': withCommand(command) }).units).toHaveLength(2);
+    }
+  });
+
+  test('fails when any field holds a credential, and berth.yaml too', () => {
+    expect(errorOf({ 'charts/demo/service.yaml': `${BASE}description: "see redis://:Zx9Kq2Lm7Wp4@cache:6379"\n` })).toContain(
+      '  ✖ The value is a URL with a password in it (scheme://user:password@host) (36 characters): credentials never go in a spec or berth.yaml\n    → at description (line 7)',
+    );
+    let error: unknown;
+    try {
+      loadProjectConfig({ path: 'berth.yaml', text: 'repoURL: https://github.com/example/x.git\ntargetRevision: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5\nenvironments: { prod: {} }\n' });
+    } catch (e) {
+      error = e;
+    }
+    expect(formatProblems((error as SpecError).problems)).toContain('  ✖ The value looks like a GitHub token (40 characters): credentials never go in a spec or berth.yaml\n    → at targetRevision (line 2)');
+    expect(loadProjectConfig({ path: 'berth.yaml', text: `repoURL: https://github.com/example/x.git\ntargetRevision: ${'0123456789abcdef'.repeat(2)}01234567\nenvironments: { prod: {} }\n` }).targetRevision).toHaveLength(40);
   });
 });
