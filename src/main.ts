@@ -238,7 +238,7 @@ export function editImages(root: string, plan: (project: LoadedProject) => Image
       texts.set(e.file, setScalar(e.file, text, e.keys, e.to));
     } catch (err) {
       if (!(err instanceof YamlEditError)) throw err;
-      throw new SpecError([{ file: e.file, path: e.keys.join('.'), message: err.message.slice(e.file.length + 2) }]);
+      throw new SpecError([{ file: e.file, path: e.keys.join('.'), message: err.message.slice(e.file.length + 2), fix: err.fix }]);
     }
     changed.add(e.file);
   }

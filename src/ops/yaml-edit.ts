@@ -17,8 +17,12 @@ export type KeyPath = readonly string[];
 
 /** Thrown when a file cannot be edited safely; the message says where and why. */
 export class YamlEditError extends Error {
-  constructor(message: string) {
+  /** What to do instead. */
+  readonly fix: string;
+
+  constructor(message: string, fix: string) {
     super(message);
+    this.fix = fix;
     this.name = 'YamlEditError';
   }
 }
@@ -70,13 +74,13 @@ export function setScalar(file: string, text: string, keys: KeyPath, value: stri
   const Y = module.require('yaml') as typeof Yaml;
   const where = keys.join('.');
   const doc = Y.parseDocument(text);
-  if (doc.errors.length) throw new YamlEditError(`${file}: YAML syntax error: ${doc.errors[0].message.split('\n')[0]}`);
+  if (doc.errors.length) throw new YamlEditError(`${file}: YAML syntax error: ${doc.errors[0].message.split('\n')[0]}`, 'fix the YAML syntax first (berth synth points at the line), then run the command again');
   let out: string;
   const node = doc.getIn(keys, true);
   if (Y.isScalar(node) && node.range && typeof node.value === 'string') {
     out = text.slice(0, node.range[0]) + render(value, node.type) + text.slice(node.range[1]);
   } else if (node !== undefined) {
-    throw new YamlEditError(`${file}: ${where} is not a string; set it by hand`);
+    throw new YamlEditError(`${file}: ${where} is not a string`, `set ${where} by hand to the image reference, then run berth diff`);
   } else {
     // The deepest mapping the file has on the way to the key.
     let depth = keys.length - 1;
@@ -90,7 +94,7 @@ export function setScalar(file: string, text: string, keys: KeyPath, value: stri
       // An empty file (comments only): the new keys go at its end.
       out = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${blockLines(missing, value, 0)}`;
     } else if (!Y.isMap(parent) || !parent.range) {
-      throw new YamlEditError(`${file}: ${keys.slice(0, depth).join('.') || 'the top level'} is not a mapping; set ${where} by hand`);
+      throw new YamlEditError(`${file}: ${keys.slice(0, depth).join('.') || 'the top level'} is not a mapping`, `set ${where} by hand, then run berth diff`);
     } else if (parent.flow) {
       // `{ replicas: 2 }` → `{ replicas: 2, image: … }`: before the closing brace.
       const close = text.lastIndexOf('}', parent.range[1] - 1);
@@ -115,6 +119,6 @@ export function setScalar(file: string, text: string, keys: KeyPath, value: stri
   } catch {
     actual = undefined;
   }
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new YamlEditError(`${file}: could not set ${where} without changing anything else; set it by hand`);
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) throw new YamlEditError(`${file}: could not set ${where} without changing anything else`, `set ${where} by hand, then run berth diff`);
   return out;
 }

@@ -525,7 +525,8 @@ export const ArgoDelivery = z
       ctx.addIssue({
         code: 'custom',
         path: ['syncWindows'],
-        message: `cannot be set with project "${a.project}": sync windows belong to the AppProject, which berth does not write for an existing project; declare them on that project, or remove project`,
+        message: `cannot be set with project "${a.project}": sync windows belong to the AppProject, which berth does not write for an existing project`,
+        params: { fix: `declare the windows on project "${a.project}" itself, or remove project so that berth writes the service projects with these windows` },
       });
     }
   });

@@ -42,10 +42,10 @@ describe('setScalar', () => {
   });
 
   test('fails when the key holds a mapping', () => {
-    expect(() => setScalar('s.yaml', SPEC, ['web', 'backend'], 'x:1')).toThrow('s.yaml: web.backend is not a string; set it by hand');
+    expect(() => setScalar('s.yaml', SPEC, ['web', 'backend'], 'x:1')).toThrow(expect.objectContaining({ message: 's.yaml: web.backend is not a string', fix: 'set web.backend by hand to the image reference, then run berth diff' }));
   });
 
   test('fails when a parent is a list', () => {
-    expect(() => setScalar('s.yaml', 'web: [a]\n', ['web', 'a', 'image'], 'x:1')).toThrow('s.yaml: web is not a mapping; set web.a.image by hand');
+    expect(() => setScalar('s.yaml', 'web: [a]\n', ['web', 'a', 'image'], 'x:1')).toThrow(expect.objectContaining({ message: 's.yaml: web is not a mapping', fix: 'set web.a.image by hand, then run berth diff' }));
   });
 });
