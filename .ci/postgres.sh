@@ -21,15 +21,7 @@ if [ -z "$missing" ]; then
   exit 0
 fi
 
-sudo=
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "postgres.sh: need root (or sudo) to install:$missing" >&2; exit 1; }
-  sudo=sudo
-fi
-echo "postgres.sh: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
 # shellcheck disable=SC2086 # one word per package
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+sh "$(dirname "$0")/apt-install.sh" postgres.sh $missing
 have_postgres || { echo "postgres.sh: initdb still not found after installing postgresql" >&2; exit 1; }
 echo "postgres.sh: done"

@@ -10,14 +10,6 @@ if command -v promtool >/dev/null 2>&1; then
   exit 0
 fi
 
-sudo=
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "prometheus.sh: need root (or sudo) to install prometheus (for promtool)" >&2; exit 1; }
-  sudo=sudo
-fi
-echo "prometheus.sh: installing prometheus (for promtool)"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+sh "$(dirname "$0")/apt-install.sh" prometheus.sh prometheus
 command -v promtool >/dev/null 2>&1 || { echo "prometheus.sh: promtool still not found after installing prometheus" >&2; exit 1; }
 echo "prometheus.sh: done ($(promtool --version 2>&1 | head -n 1))"
