@@ -13,6 +13,13 @@ const Module = require('module');
 
 require('./build').ensureFresh();
 
+// A reader that stops early (`berth synth --no-checks | head`) closes the pipe: berth has nothing
+// more to say, so it stops quietly instead of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(0);
+});
+
 // BERTH_DEBUG=1 prints the stack of an unexpected error: load the bundle through require(), with
 // source maps on, so the stack names the TypeScript sources (the minified bundle's names mean
 // nothing). Slower to start, and never the path a normal run takes.

@@ -58,6 +58,15 @@ describe('berth synth', () => {
     expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
   });
 
+  test('a reader that stops early (`berth synth --no-checks | head`) ends berth quietly: exit 0, no EPIPE stack', () => {
+    // A shell pipeline, as a user types it: head exits after one line and closes the pipe while
+    // berth still has most of its output to write.
+    const cli = `"${process.execPath}" "${path.join(REPO, 'bin/berth.js')}"`;
+    const r = spawnSync('bash', ['-c', `${cli} synth --no-checks | head -n 1; echo "berth exited \${PIPESTATUS[0]}"`], { cwd: tempRepo(), encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^# Source: dist\/\S+\nberth exited 0\n$/);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+
   test('fails when synth --no-checks would print a secret literal: the leak guard is never skipped', () => {
     const repo = tempRepo();
     const spec = path.join(repo, 'charts/rag/service.yaml');
