@@ -9,7 +9,7 @@ import { SecretEnv } from '../constructs/secrets/secret-env';
 import { SecretFiles } from '../constructs/secrets/secret-files';
 import { SecretDeliveryProps } from '../constructs/secrets/delivery';
 import { serviceLabels } from '../constructs/workloads/labels';
-import { SCRATCH_PATHS } from '../constructs/workloads/pod';
+import { SCRATCH_DIRS } from '../util/scratch-paths';
 import { SecretSource } from '../spec/schema';
 import { processNames } from '../spec/semantics';
 import { ServiceContext } from './context';
@@ -85,7 +85,7 @@ export function buildSecrets(ctx: ServiceContext): void {
 /** Two mounts on one path are rejected by the API server: catch it here, with the field to change. */
 function checkMountPath(ctx: ServiceContext, field: string, path: string): void {
   const taken = new Map<string, string>([
-    ...Object.entries(SCRATCH_PATHS).map(([name, p]): [string, string] => [p, `berth's ${name} scratch directory`]),
+    ...SCRATCH_DIRS.map(({ path: p, purpose }): [string, string] => [p, purpose]),
     ...Object.entries(ctx.spec.volumes).map(([name, v]): [string, string] => [v.mountPath, `volume ${name}`]),
   ]);
   const owner = taken.get(path);

@@ -24,6 +24,11 @@ export interface ResolvedSecretItem {
   readonly consumers: readonly string[];
 }
 
+/** The file name of an item that sets none: its name lower-cased (`JWT_SECRET` → `jwt_secret`). */
+export function defaultSecretFile(name: string): string {
+  return name.toLowerCase();
+}
+
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // A Secret data key (what the API server accepts); the same rule makes a safe single file name,
 // except the kubelet's own `..data` / `..<timestamp>` entries, which nothing may shadow.
@@ -44,7 +49,7 @@ export function resolveSecretKeys(owner: string, items: readonly SecretItem[]): 
   const byKey = new Map<string, string>();
   const byFile = new Map<string, string>();
   return items.map((item) => {
-    const file = item.file ?? item.name.toLowerCase();
+    const file = item.file ?? defaultSecretFile(item.name);
     const key = item.key ?? file;
     if (!ENV_NAME.test(item.name)) {
       throw new Error(`${owner}: item name "${item.name}" is not an environment variable name; use letters, digits and "_", not starting with a digit`);

@@ -7,6 +7,7 @@
  * Props here are berth's own small types, not the generated `k8s.*` ones, so the public API does
  * not change with the Kubernetes schema version.
  */
+import { SCRATCH_PATHS } from '../../util/scratch-paths';
 import * as k8s from '../k8s';
 
 /** An env var: a literal, or a reference to a Secret or ConfigMap key. */
@@ -107,11 +108,8 @@ export interface PodProps {
 /** Annotation recording why a security default was loosened. */
 export const SECURITY_EXCEPTION_ANNOTATION = 'berth.dev/security-exception';
 
-export const SCRATCH_PATHS = {
-  tmp: '/tmp',
-  gunicornTmp: '/run/gunicorn',
-  prometheusMultiproc: '/run/prometheus-multiproc',
-} as const;
+/** berth's scratch directories (their home is util/scratch-paths.ts), part of this module's API. */
+export { SCRATCH_PATHS };
 
 function toEnv(e: EnvVar): k8s.EnvVar {
   if ('value' in e) return { name: e.name, value: e.value };
