@@ -257,8 +257,8 @@ function explain(args: ParsedArgs): number {
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   const env = environmentNamed(project.config, envName);
   const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
-  const edge = project.units.find((u) => u.name === service && u.env === envName)?.spec.edge;
-  const out = explainCommand(synthRepo({ root }), env, service, envName, format, edge);
+  const model = project.units.find((u) => u.name === service && u.env === envName)?.model;
+  const out = explainCommand(synthRepo({ root }), env, service, envName, format, model);
   print(out.endsWith('\n') ? out : `${out}\n`);
   return 0;
 }

@@ -8,6 +8,7 @@ import { ServiceConfig } from '../constructs/config/service-config';
 import * as k8s from '../constructs/k8s';
 import { kube } from '../constructs/resource';
 import { serviceLabels } from '../constructs/workloads/labels';
+import { resolveService, serviceObjectName, ServiceModel } from '../model/service-model';
 import { Environment, ServiceSpec } from '../spec/schema';
 import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { buildAlerts } from './alerts';
@@ -22,6 +23,8 @@ export interface ServiceChartProps {
   readonly spec: ServiceSpec;
   readonly env: Environment;
   readonly envName: string;
+  /** The spec resolved in the environment (spec/load.ts builds it once per unit). @default - resolved here from spec and env */
+  readonly model?: ServiceModel;
   /** docs/alerts.md as a URL, where alerts' runbook links point (see runbookBase in src/alerts/plan.ts). @default - no runbook link unless the spec sets alerts.runbookUrl */
   readonly runbookBase?: string;
 }
@@ -44,17 +47,19 @@ export class ServiceChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ServiceChartProps) {
     const { spec } = props;
-    const namespace = spec.namespace ?? spec.name;
+    const model = props.model ?? resolveService(spec, props.env, props.envName);
+    const namespace = model.namespace;
     super(scope, id, { namespace, disableResourceNameHashes: true });
     const labels = serviceLabels(spec.name);
 
     this.context = {
       scope: this,
       spec,
+      model,
       env: props.env,
       envName: props.envName,
       namespace,
-      serviceAccountName: spec.name,
+      serviceAccountName: model.serviceAccountName,
       security: { ...spec.security },
       contributions: new Contributions(),
     };
@@ -69,10 +74,10 @@ export class ServiceChart extends Chart {
       metadata: { name: namespace, labels: namespaceLabels(namespace, spec.name), annotations: syncOptionsAnnotation(KEEP_IN_CLUSTER) },
     }, { clusterScoped: true });
     // One identity per service, with no API token: none of these apps talks to the Kubernetes API.
-    kube(this, 'service-account', k8s.KubeServiceAccount, { metadata: { name: spec.name, labels }, automountServiceAccountToken: false });
+    kube(this, 'service-account', k8s.KubeServiceAccount, { metadata: { name: model.serviceAccountName, labels }, automountServiceAccountToken: false });
 
     if (Object.keys(spec.env).length) {
-      const config = new ServiceConfig(this, 'config', { name: `${spec.name}-config`, labels, data: spec.env });
+      const config = new ServiceConfig(this, 'config', { name: serviceObjectName(spec.name, 'config'), labels, data: spec.env });
       this.context.contributions.add(config.contribution);
     }
     buildSecrets(this.context);
