@@ -19,6 +19,7 @@ import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
+import { applicationName } from './util/names';
 
 /** What a synth produces: file contents by repository-relative path, and the objects in them. */
 export interface SynthOutput {
@@ -107,10 +108,6 @@ export function placeOf(file: string, outDir = 'dist'): OutputPlace | undefined 
   return parts.length === 3 ? { env: parts[1] } : undefined;
 }
 
-/** The namespace a service's objects go to (its Application's destination). */
-export function unitNamespace(unit: ServiceUnit): string {
-  return unit.spec.namespace ?? unit.spec.name;
-}
 
 /**
  * Argo CD objects of one environment: per service, its AppProject (unless berth.yaml names an
@@ -131,12 +128,12 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
   const apps: Record<string, any>[][] = [];
   for (const unit of project.units.filter((u) => u.env === env)) {
     const chart = new Chart(app, `argocd-${env}-${unit.name}`, { disableResourceNameHashes: true });
-    const namespace = unitNamespace(unit);
+    const namespace = unit.model.namespace;
     const projectProps = serviceProject(config, env, unit.name, namespace);
     if (projectProps) new ArgoProject(chart, 'project', projectProps);
     new ArgoApplication(chart, unit.name, {
       ...common,
-      name: `${unit.name}-${env}`,
+      name: applicationName(unit.name, env),
       project: projectOf(environment, unit.name, env),
       source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: unitDir(outDir, env, unit.name) },
       destinationServer: environment.cluster,

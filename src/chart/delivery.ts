@@ -13,6 +13,7 @@
 import { ArgoProjectProps, ResourceKind } from '../constructs/delivery/argo-project';
 import { KIND_MODELS } from '../check/schema-kinds';
 import { Environment, NotificationSubscription, ProjectConfig } from '../spec/schema';
+import { applicationName } from '../util/names';
 
 /** The API server of the cluster Argo CD runs in: where Applications and AppProjects live. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -49,7 +50,7 @@ export const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
 
 /** The name of the project berth writes for a service in an environment (the same as its Application). */
 export function serviceProjectName(service: string, env: string): string {
-  return `${service}-${env}`;
+  return applicationName(service, env);
 }
 
 /** The name of the root Application of an environment, and of its project. */

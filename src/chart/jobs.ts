@@ -35,20 +35,6 @@ function databaseUrlFile(secrets: SecretsModel, secretName: string): PodContribu
   };
 }
 
-/** The schedule fields every CronJob takes from its spec section. */
-function schedule(j: { schedule: string; timeZone: string; startingDeadlineSeconds: number; activeDeadlineSeconds: number; backoffLimit: number; restartPolicy: 'OnFailure' | 'Never'; successfulJobsHistoryLimit: number; failedJobsHistoryLimit: number }) {
-  return {
-    schedule: j.schedule,
-    timeZone: j.timeZone,
-    startingDeadlineSeconds: j.startingDeadlineSeconds,
-    activeDeadlineSeconds: j.activeDeadlineSeconds,
-    backoffLimit: j.backoffLimit,
-    restartPolicy: j.restartPolicy,
-    successfulJobsHistoryLimit: j.successfulJobsHistoryLimit,
-    failedJobsHistoryLimit: j.failedJobsHistoryLimit,
-  };
-}
-
 /** Adds the service's CronJobs: one construct per kind of CronJob. */
 export function buildJobs(ctx: ServiceContext): void {
   const { spec, scope, model } = ctx;
@@ -62,7 +48,7 @@ export function buildJobs(ctx: ServiceContext): void {
       const sole = volume.accessMode === 'ReadWriteMany' ? undefined : soleUserOf(ctx, cleanup.volume);
       new TmpCleanup(scope, 'tmp-cleanup', {
         ...base,
-        ...schedule(cleanup),
+        ...p.schedule!,
         identity: identity(p.name),
         claimName: volume.claimName,
         mountPath: volume.mountPath,
@@ -81,7 +67,7 @@ export function buildJobs(ctx: ServiceContext): void {
       const own = databaseUrlFile(model.secrets!, retention.databaseUrlSecret);
       new RetentionPrune(scope, 'retention', {
         ...base,
-        ...schedule(retention),
+        ...p.schedule!,
         identity: identity(p.name),
         tables: retention.tables,
         column: retention.column,
@@ -95,7 +81,7 @@ export function buildJobs(ctx: ServiceContext): void {
     generic: (p) => {
       new ScheduledJob(scope, `cron-${p.name}`, {
         ...base,
-        ...schedule(spec.cron.jobs[p.name]),
+        ...p.schedule!,
         identity: identity(p.name),
         container: processContainer(p, []),
         contributions: ctx.contributions.for(p.name),

@@ -6,7 +6,8 @@
  * its construct in the chart, nowhere else.
  */
 import { defaultSecretFile } from '../constructs/secrets/secret-item';
-import { objectName, workloadLabels } from '../constructs/workloads/labels';
+import { workloadLabels } from '../constructs/workloads/labels';
+import { namespaceOf, serviceObjectName } from '../util/names';
 import { internetCallers, secretsOf } from '../spec/egress';
 import { allProcesses } from '../spec/processes';
 import { Dependency, Environment, Resources, SecretSource, Secrets, ServiceSpec, Volume } from '../spec/schema';
@@ -18,11 +19,39 @@ export type ProcessKind = 'web' | 'worker' | 'singleton' | 'migration' | 'cronjo
 /** The kinds of CronJob: berth's two built-in jobs, and the spec's own. */
 export type CronKind = 'tmp-cleanup' | 'retention' | 'generic';
 
+/** When and how a CronJob runs: the fields every kind of CronJob takes from its spec section. */
+export interface ScheduleModel {
+  readonly schedule: string;
+  readonly timeZone: string;
+  readonly startingDeadlineSeconds: number;
+  readonly activeDeadlineSeconds: number;
+  readonly backoffLimit: number;
+  readonly restartPolicy: 'OnFailure' | 'Never';
+  readonly successfulJobsHistoryLimit: number;
+  readonly failedJobsHistoryLimit: number;
+}
+
+/** The schedule fields of a CronJob's spec section. */
+function scheduleOf(j: ScheduleModel): ScheduleModel {
+  return {
+    schedule: j.schedule,
+    timeZone: j.timeZone,
+    startingDeadlineSeconds: j.startingDeadlineSeconds,
+    activeDeadlineSeconds: j.activeDeadlineSeconds,
+    backoffLimit: j.backoffLimit,
+    restartPolicy: j.restartPolicy,
+    successfulJobsHistoryLimit: j.successfulJobsHistoryLimit,
+    failedJobsHistoryLimit: j.failedJobsHistoryLimit,
+  };
+}
+
 /** One process or job of the service, as its pods run it. */
 export interface ProcessModel {
   readonly kind: ProcessKind;
   /** For `cronjob`: which one. @default - not a CronJob */
   readonly cron?: CronKind;
+  /** For `cronjob`: when it runs. @default - not a CronJob */
+  readonly schedule?: ScheduleModel;
   /** The name its pods carry as `app.kubernetes.io/component`, and `consumers`/`usedBy` list. */
   readonly name: string;
   /** The spec field that declares it, e.g. `web.api`, `migration`, `cron.retention`. */
@@ -125,16 +154,6 @@ export interface ServiceModel {
   readonly internetCallers: readonly string[];
 }
 
-/** `<service>-<part>`: every object a service owns is named so (processes, claims, the secret, config). */
-export function serviceObjectName(service: string, part: string): string {
-  return objectName({ service, component: part });
-}
-
-/** The namespace of a service: its own setting, else its name. */
-export function namespaceOf(spec: Pick<ServiceSpec, 'name' | 'namespace'>): string {
-  return spec.namespace ?? spec.name;
-}
-
 /**
  * The Secret a service's secrets are read from: the existing one it names, or `<service>-secrets`,
  * which its ExternalSecret or SealedSecret creates.
@@ -228,9 +247,9 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
       };
     }),
     ...(spec.migration ? [{ kind: 'migration', name: 'migrate', field: 'migration', image: spec.migration.image ?? spec.image, command: spec.migration.command, workingDir: workingDirOf(spec, spec.migration), env: spec.migration.env, resources: spec.migration.resources, mounts: [] } satisfies Own] : []),
-    ...(spec.cron.tmpCleanup ? [{ kind: 'cronjob', cron: 'tmp-cleanup', name: 'tmp-cleanup', field: 'cron.tmpCleanup', ...(spec.cron.tmpCleanup.command && { image: spec.image, command: spec.cron.tmpCleanup.command, workingDir: workingDirOf(spec, spec.cron.tmpCleanup) }), env: {}, resources: spec.cron.tmpCleanup.resources, mounts: [spec.cron.tmpCleanup.volume] } satisfies Own] : []),
-    ...(retention ? [{ kind: 'cronjob', cron: 'retention', name: 'retention', field: 'cron.retention', env: {}, resources: retention.resources, mounts: [] } satisfies Own] : []),
-    ...Object.entries(spec.cron.jobs).map(([name, j]): Own => ({ kind: 'cronjob', cron: 'generic', name, field: `cron.jobs.${name}`, image: j.image ?? spec.image, command: j.command, workingDir: workingDirOf(spec, j), env: j.env, resources: j.resources, mounts: j.mounts })),
+    ...(spec.cron.tmpCleanup ? [{ kind: 'cronjob', cron: 'tmp-cleanup', schedule: scheduleOf(spec.cron.tmpCleanup), name: 'tmp-cleanup', field: 'cron.tmpCleanup', ...(spec.cron.tmpCleanup.command && { image: spec.image, command: spec.cron.tmpCleanup.command, workingDir: workingDirOf(spec, spec.cron.tmpCleanup) }), env: {}, resources: spec.cron.tmpCleanup.resources, mounts: [spec.cron.tmpCleanup.volume] } satisfies Own] : []),
+    ...(retention ? [{ kind: 'cronjob', cron: 'retention', schedule: scheduleOf(retention), name: 'retention', field: 'cron.retention', env: {}, resources: retention.resources, mounts: [] } satisfies Own] : []),
+    ...Object.entries(spec.cron.jobs).map(([name, j]): Own => ({ kind: 'cronjob', cron: 'generic', schedule: scheduleOf(j), name, field: `cron.jobs.${name}`, image: j.image ?? spec.image, command: j.command, workingDir: workingDirOf(spec, j), env: j.env, resources: j.resources, mounts: j.mounts })),
   ];
   const processes = own.map(complete);
 

@@ -3,6 +3,7 @@
  * selector is immutable. They come from the service and process names only, never from
  * construct paths or hashes, so refactoring the code never changes them.
  */
+import { serviceObjectName } from '../../util/names';
 
 /** The identity of one process of one service. */
 export interface WorkloadIdentity {
@@ -14,7 +15,7 @@ export interface WorkloadIdentity {
 
 /** `<service>-<component>`: the name of the Deployment, Service, Job or CronJob. */
 export function objectName(id: WorkloadIdentity): string {
-  return `${id.service}-${id.component}`;
+  return serviceObjectName(id.service, id.component);
 }
 
 /** The immutable selector: the service and the process, nothing that may change later. */
