@@ -146,16 +146,14 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
 
 /**
  * What `berth explain <service> [--env <env>] [--format text|mermaid|json]` prints: the
- * explanation of the objects synthesized into `<outDir>/<envName>/<service>/`.
+ * explanation of the objects synthesized for that service and environment.
  * @param model the service's model in that environment @default - the environment's own ingress controller
  */
 export function explainCommand(output: SynthOutput, env: Environment, service: string, envName: string, format: ExplainFormat = 'text', model?: Pick<ServiceModel, 'ingressController'>): string {
-  const mine = output.manifests.filter((m) => {
-    const parts = m.file.split('/');
-    return parts[parts.length - 3] === envName && parts[parts.length - 2] === service;
-  });
+  const here = output.units.filter((u) => u.kind === 'manifests' && u.env === envName);
+  const mine = here.filter((u) => u.service === service).flatMap((u) => u.objects);
   if (mine.length === 0) {
-    const known = [...new Set(output.manifests.map((m) => m.file.split('/')).filter((p) => p[p.length - 3] === envName).map((p) => p[p.length - 2]))].sort();
+    const known = [...new Set(here.map((u) => u.service))].sort();
     throw new Error(`explain: no service "${service}" in environment "${envName}" (services there: ${known.join(', ') || 'none'})`);
   }
   const explanation = explainService(mine.map((m) => m.object), { env, model, service, envName });
