@@ -19,6 +19,7 @@ import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
+import { ENVIRONMENT_LABEL } from './util/annotations';
 import { applicationName } from './util/names';
 
 /** One part of the output, keyed by environment and service: what it holds, and where it is written. */
@@ -147,7 +148,7 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
     argocdNamespace: config.argocdNamespace,
     prune: environment.argocd.prune,
     selfHeal: environment.argocd.selfHeal,
-    labels: { 'berth.dev/environment': env },
+    labels: { [ENVIRONMENT_LABEL]: env },
     annotations: notificationAnnotations(environment.argocd.notifications),
   };
   const apps: Array<{ service: string; objects: Record<string, any>[] }> = [];

@@ -17,7 +17,7 @@
 import type { SynthOutput } from '../app';
 import { ingressControllerPods, PodsRef } from '../model/edge';
 import type { ServiceModel } from '../model/service-model';
-import { EGRESS_TO_LABEL } from '../constructs/network/network-policies';
+import { EGRESS_TO_LABEL } from '../util/annotations';
 import type { Environment } from '../spec/schema';
 import { computeMatrix, Destination, formatMatrix, MatrixCell, Probe, ReachabilityMatrix } from './matrix';
 import { renderMermaid } from './mermaid';

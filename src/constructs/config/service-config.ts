@@ -2,6 +2,7 @@
  * Non-secret configuration as a ConfigMap, loaded with `envFrom`, plus a content checksum on
  * every pod template that uses it: a config change changes the template, so the pods roll.
  */
+import { CONFIG_CHECKSUM_ANNOTATION } from '../../util/annotations';
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -16,7 +17,7 @@ export interface ServiceConfigProps {
 }
 
 /** Annotation carrying the checksum of the config a pod was started with. */
-export const CONFIG_CHECKSUM_ANNOTATION = 'berth.dev/config-checksum';
+export { CONFIG_CHECKSUM_ANNOTATION };
 
 /** A ConfigMap and the pod contribution that loads it. */
 export class ServiceConfig extends Construct {

@@ -3,6 +3,7 @@
  * may only sync from the project's `sourceRepos`, into its `destinations`, objects of the kinds
  * its allowlists name; Argo CD's `default` project allows everything, anywhere.
  */
+import { syncWaveAnnotation } from '../../util/sync-waves';
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/appproject-argoproj.io';
 
@@ -69,7 +70,7 @@ export class ArgoProject extends Construct {
         name: props.name,
         namespace: props.argocdNamespace ?? 'argocd',
         labels: { 'app.kubernetes.io/managed-by': 'berth', ...props.labels },
-        annotations: props.syncWave === undefined ? undefined : { 'argocd.argoproj.io/sync-wave': String(props.syncWave) },
+        annotations: props.syncWave === undefined ? undefined : syncWaveAnnotation(props.syncWave),
       },
       spec: {
         description: props.description,

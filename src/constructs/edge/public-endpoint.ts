@@ -4,6 +4,8 @@
  * the annotations that order, mark and explain the objects. The profiles (nginx.ts, traefik.ts,
  * gateway.ts) turn one PublicEndpointProps into their controller's objects.
  */
+import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION } from '../../util/annotations';
+import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
 import { serviceLabels } from '../workloads/labels';
 
@@ -80,17 +82,13 @@ function requireName(where: string, name: string): string {
 // Annotations shared by every profile
 // ---------------------------------------------------------------------------------------------
 
-/** Annotation on route objects: the comma-separated internal paths of the service (read by the guardrail check). */
-export const INTERNAL_PATHS_ANNOTATION = 'berth.dev/internal-paths';
-/** Annotation on route objects: `public`, `block` (exists only to deny the internal paths) or `redirect` (HTTP → HTTPS). */
-export const ROUTE_ROLE_ANNOTATION = 'berth.dev/route-role';
+// The keys' home is util/annotations.ts, where the guardrail check reads them too.
+export { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION };
 /** The roles a route object can play. */
 export type RouteRole = 'public' | 'block' | 'redirect';
 
-const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-
 /** The Argo CD sync wave of edge objects: after the workloads (wave 0) they route to. */
-export const EDGE_SYNC_WAVE = 1;
+export const EDGE_SYNC_WAVE = SYNC_WAVES.Ingress;
 
 /**
  * Argo CD annotations of an edge object. CRD-backed objects skip the dry run while the CRD is
@@ -99,7 +97,7 @@ export const EDGE_SYNC_WAVE = 1;
  */
 export function syncAnnotations(customResource: boolean, wave: number = EDGE_SYNC_WAVE): Record<string, string> {
   return {
-    [SYNC_WAVE]: String(wave),
+    ...syncWaveAnnotation(wave),
     ...(customResource ? syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]) : {}),
   };
 }

@@ -14,6 +14,7 @@
  * (`transport.respondingTimeouts`), which docs/edge.md says how to set for WebSockets, SSE and
  * uploads.
  */
+import { SYNC_WAVES } from '../../util/sync-waves';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as traefik from '../../../imports/traefik.io';
@@ -40,7 +41,7 @@ export const TRAEFIK_BLOCK_SOURCE_RANGE: readonly string[] = ['127.0.0.1/32'];
  * disables a router whose Middleware does not exist yet; for the blocking router that would let
  * the internal path fall through to the public `/` router.
  */
-export const TRAEFIK_MIDDLEWARE_SYNC_WAVE = 0;
+export const TRAEFIK_MIDDLEWARE_SYNC_WAVE = SYNC_WAVES.Middleware;
 
 /** Props of {@link TraefikIngress}. */
 export interface TraefikIngressProps extends PublicEndpointProps {

@@ -4,6 +4,7 @@
  * matches (`release: kube-prometheus-stack` for the kube-prometheus-stack chart); an alert that
  * was deliberately left out is recorded in an annotation with its reason.
  */
+import { SILENCED_ANNOTATION_PREFIX } from '../../util/annotations';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as prom from '../../../imports/monitoring.coreos.com';
@@ -33,7 +34,7 @@ export interface AlertRulesProps {
 }
 
 /** Annotation prefix recording an alert left out, and why. */
-export const SILENCED_ANNOTATION_PREFIX = 'silenced.berth.dev/';
+export { SILENCED_ANNOTATION_PREFIX };
 
 /** A service's alerting rules. */
 export class AlertRules extends Construct {

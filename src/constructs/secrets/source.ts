@@ -8,17 +8,18 @@
  */
 import { createHash } from 'crypto';
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
+import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
 
 /**
  * The Argo CD sync wave of secret sources: before the migration hook (-1), which reads the
  * database URL, and before the workloads (0).
  */
-export const SECRET_SYNC_WAVE = -2;
+export const SECRET_SYNC_WAVE = SYNC_WAVES.ExternalSecret;
 
 /** Annotations every source object carries. */
 export function sourceAnnotations(syncWave: number): Record<string, string> {
   return {
-    'argocd.argoproj.io/sync-wave': String(syncWave),
+    ...syncWaveAnnotation(syncWave),
     // CRD-backed: on a first sync the CRD may not be served yet, and the dry run would fail.
     ...syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]),
   };

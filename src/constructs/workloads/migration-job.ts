@@ -6,6 +6,8 @@
  * negative sync wave instead, with a fixed name and `BeforeHookCreation`, so the previous run's
  * Job is replaced rather than piling up or blocking on an immutable template.
  */
+import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION } from '../../util/annotations';
+import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
@@ -31,9 +33,9 @@ export interface MigrationJobProps {
 /** Argo CD hook annotations that order the migration inside a sync. */
 export function migrationHookAnnotations(syncWave: number): Record<string, string> {
   return {
-    'argocd.argoproj.io/hook': 'Sync',
-    'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-    'argocd.argoproj.io/sync-wave': String(syncWave),
+    [HOOK_ANNOTATION]: 'Sync',
+    [HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation',
+    ...syncWaveAnnotation(syncWave),
   };
 }
 
@@ -47,7 +49,7 @@ export class MigrationJob extends Construct {
     this.name = objectName(props.identity);
     const labels = workloadLabels(props.identity);
     this.job = kube(this, 'Job', k8s.KubeJob, {
-      metadata: { name: this.name, labels, annotations: migrationHookAnnotations(props.syncWave ?? -1) },
+      metadata: { name: this.name, labels, annotations: migrationHookAnnotations(props.syncWave ?? SYNC_WAVES.Job) },
       spec: {
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds ?? 900,

@@ -7,6 +7,7 @@
  * Props here are berth's own small types, not the generated `k8s.*` ones, so the public API does
  * not change with the Kubernetes schema version.
  */
+import { SECURITY_EXCEPTION_ANNOTATION } from '../../util/annotations';
 import { SCRATCH_PATHS } from '../../util/scratch-paths';
 import * as k8s from '../k8s';
 
@@ -106,7 +107,7 @@ export interface PodProps {
 }
 
 /** Annotation recording why a security default was loosened. */
-export const SECURITY_EXCEPTION_ANNOTATION = 'berth.dev/security-exception';
+export { SECURITY_EXCEPTION_ANNOTATION };
 
 /** berth's scratch directories (their home is util/scratch-paths.ts), part of this module's API. */
 export { SCRATCH_PATHS };
