@@ -20,6 +20,7 @@ import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
 import { ENVIRONMENT_LABEL } from './util/annotations';
+import { KIND_ORDER } from './util/kinds';
 import { applicationName } from './util/names';
 
 /** One part of the output, keyed by environment and service: what it holds, and where it is written. */
@@ -51,12 +52,7 @@ export function unitDir(outDir: string, env: string, service: string): string {
   return `${outDir}/${env}/${service}`;
 }
 
-// Apply order inside a file mirrors the sync order: identity and config, then workloads, then edge.
-const KIND_ORDER = [
-  'Namespace', 'ServiceAccount', 'ConfigMap', 'SealedSecret', 'ExternalSecret', 'PersistentVolumeClaim', 'NetworkPolicy',
-  'Job', 'Service', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob',
-  'Certificate', 'Middleware', 'Ingress', 'HTTPRoute', 'ServiceMonitor', 'PrometheusRule', 'AppProject', 'Application',
-];
+// Apply order inside a file mirrors the sync order (util/kinds.ts).
 const kindRank = (k: string) => {
   const i = KIND_ORDER.indexOf(k);
   return i < 0 ? KIND_ORDER.length : i;
