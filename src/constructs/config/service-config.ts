@@ -10,9 +10,13 @@ import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { PodContribution } from '../workloads/pod';
 
+/** Props of {@link ServiceConfig}. */
 export interface ServiceConfigProps {
+  /** The ConfigMap's name, e.g. `rag-config`. */
   readonly name: string;
+  /** Labels of the ConfigMap. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The env vars every consuming process gets (`envFrom`). */
   readonly data: Readonly<Record<string, string>>;
 }
 

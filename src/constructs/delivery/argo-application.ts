@@ -9,18 +9,23 @@ import { RESOURCES_FINALIZER } from '../../util/sync-options';
 
 /** Where the manifests live in Git. */
 export interface GitSource {
+  /** The Git repository, as Argo CD clones it. */
   readonly repoURL: string;
+  /** The branch, tag or commit Argo CD syncs. */
   readonly targetRevision: string;
   /** Folder inside the repository, e.g. `dist/prod/rag`. */
   readonly path: string;
 }
 
+/** Props of {@link ArgoApplication}. */
 export interface ArgoApplicationProps {
   /** Application name, e.g. `rag-prod`. */
   readonly name: string;
   /** Namespace Argo CD runs in. @default 'argocd' */
   readonly argocdNamespace?: string;
+  /** The AppProject the Application belongs to. */
   readonly project: string;
+  /** Where the manifests live in Git. */
   readonly source: GitSource;
   /** The namespace the manifests go to. */
   readonly destinationNamespace: string;
@@ -30,6 +35,7 @@ export interface ArgoApplicationProps {
   readonly prune?: boolean;
   /** Revert changes made in the cluster by hand. @default true */
   readonly selfHeal?: boolean;
+  /** Labels of the Application. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
   /** What the service is, shown on the Application's page in the Argo CD UI (`spec.info`). @default - none */
   readonly description?: string;

@@ -9,7 +9,9 @@ import { AppProject } from '../../../imports/appproject-argoproj.io';
 
 /** A group and kind an AppProject allows (`group` is '' for the core API). */
 export interface ResourceKind {
+  /** The API group, '' for the core API. */
   readonly group: string;
+  /** The kind, e.g. `Deployment`. */
   readonly kind: string;
   /** For a cluster-scoped kind only: the object names allowed (a Go `filepath.Match` glob). @default - every name */
   readonly name?: string;
@@ -19,11 +21,13 @@ export interface ResourceKind {
 export interface ProjectDestination {
   /** The cluster API server. */
   readonly server: string;
+  /** The namespace on that cluster. */
   readonly namespace: string;
 }
 
 /** An Argo CD sync window of a project: when automated syncs may (allow) or may not (deny) run. */
 export interface SyncWindow {
+  /** Whether syncs may run (allow) or may not (deny) while the window is open. */
   readonly kind: 'allow' | 'deny';
   /** Five-field cron: when the window opens. */
   readonly schedule: string;
@@ -45,6 +49,7 @@ export interface ArgoProjectProps {
   readonly description?: string;
   /** Git repositories the Applications may sync from. */
   readonly sourceRepos: readonly string[];
+  /** Where its Applications may deploy. */
   readonly destinations: readonly ProjectDestination[];
   /** Cluster-scoped kinds allowed. @default - none: every cluster-scoped object is refused */
   readonly clusterResources?: readonly ResourceKind[];

@@ -20,7 +20,9 @@ import { EdgeBackend, EdgeTls, normalizePrefix, PublicEndpointProps, resolveEndp
 
 /** The Gateway (and listener) the routes attach to. */
 export interface GatewayParent {
+  /** The Gateway's name. */
   readonly name: string;
+  /** The Gateway's namespace. */
   readonly namespace: string;
   /** The HTTPS listener. @default - every listener of the Gateway, plain HTTP included */
   readonly sectionName?: string;
@@ -28,6 +30,7 @@ export interface GatewayParent {
 
 /** Props of {@link GatewayRoute}. */
 export interface GatewayRouteProps extends PublicEndpointProps {
+  /** The Gateway (and listener) the routes attach to. */
   readonly gateway: GatewayParent;
   /**
    * HSTS `max-age`, sent through a `ResponseHeaderModifier` filter (Extended support); 0 adds no

@@ -23,6 +23,7 @@ export interface EdgeBackend {
 export interface EdgeRoute {
   /** A path prefix starting with `/`, matched element by element (`/api` matches `/api/x`, not `/apix`). */
   readonly path: string;
+  /** The Service port that serves the prefix. */
   readonly backend: EdgeBackend;
 }
 
@@ -140,11 +141,15 @@ export function shadowedBackend(path: string, routes: readonly EdgeRoute[]): Edg
 
 /** The resolved, validated common props of a profile construct. */
 export interface ResolvedEndpoint {
+  /** Names every object of the endpoint (`<name>`, `<name>-block`, `<name>-tls`). */
   readonly name: string;
+  /** The public host names. */
   readonly hosts: readonly string[];
+  /** The public path prefixes and their backends. */
   readonly routes: readonly EdgeRoute[];
   /** Normalized, de-duplicated, in the order given. */
   readonly internalPaths: readonly string[];
+  /** Labels of every object. */
   readonly labels: Readonly<Record<string, string>>;
   /** `<name>-tls`. */
   readonly tlsSecretName: string;

@@ -22,6 +22,7 @@ export const BUSYBOX_IMAGE = 'busybox:1.37.0@sha256:9db7b59979c38555a39def84a31f
 
 /** The app's own cleanup command, run in the app image. */
 export interface AppCleanupCommand {
+  /** The app's image, with a tag or digest. */
   readonly image: string;
   /** e.g. `['python', '-m', 'scripts.cleanup_tmp']` */
   readonly command: readonly string[];

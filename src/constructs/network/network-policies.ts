@@ -41,7 +41,9 @@ export { EGRESS_SECRETS_ANNOTATION };
 
 /** One allowed path: any of these peers, on any of these ports. */
 export interface TrafficRule {
+  /** Who may connect. */
   readonly peers: readonly NetworkPeer[];
+  /** On which ports. */
   readonly ports: readonly NetworkPort[];
 }
 
@@ -51,7 +53,9 @@ export interface EgressGrant {
   readonly name: string;
   /** The processes (component labels) that may connect. */
   readonly processes: readonly string[];
+  /** Where the processes may connect. */
   readonly to: readonly NetworkPeer[];
+  /** On which ports. */
   readonly ports: readonly NetworkPort[];
   /** The host names the processes connect to (comma-separated), written as the `berth.dev/egress-host` annotation. @default - none */
   readonly host?: string;

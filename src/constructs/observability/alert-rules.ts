@@ -12,11 +12,15 @@ import { kube } from '../resource';
 
 /** One alerting rule, as Prometheus reads it. */
 export interface AlertRule {
+  /** The alert name, e.g. `BerthJobFailed`. */
   readonly alert: string;
+  /** The PromQL expression: it fires for every series it returns. */
   readonly expr: string;
   /** @default - fires as soon as the expression returns a series */
   readonly for?: string;
+  /** Labels of the alert (severity, routing). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Summary, description and runbook link. */
   readonly annotations: Readonly<Record<string, string>>;
 }
 
@@ -28,6 +32,7 @@ export interface AlertRulesProps {
   readonly groupName: string;
   /** Labels on the object: its own and what the Prometheus `ruleSelector` expects. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The alerting rules of the group. */
   readonly rules: readonly AlertRule[];
   /** Alerts left out on purpose, by name, with the reason (written as `silenced.berth.dev/<name>` annotations). @default - none */
   readonly silenced?: Readonly<Record<string, string>>;

@@ -30,6 +30,7 @@ export { RELOADER_SECRET_ANNOTATION };
 export interface SecretDeliveryProps {
   /** The Secret that holds the values, e.g. `rag-secrets`. */
   readonly secretName: string;
+  /** The secret values and who gets each. */
   readonly items: readonly SecretItem[];
   /** Every process of the service: consumers must be among them, and default to all of them. */
   readonly processes: readonly string[];
@@ -48,6 +49,7 @@ export interface SecretDeliveryProps {
 
 /** The resolved items and, per consuming process, what its pods get. */
 export interface Delivery {
+  /** The items with their defaults applied. */
   readonly items: readonly ResolvedSecretItem[];
   /** Pod contributions keyed by process, in the order of `processes`. */
   readonly contributions: ReadonlyMap<string, PodContribution>;

@@ -15,6 +15,7 @@ import { DOTENV_KEY } from './dotenv-template';
 import { SECRET_FILE_MODE } from './secret-files';
 import { ResolvedSecretItem } from './secret-item';
 
+/** Props of {@link DotEnvFile}. */
 export interface DotEnvFileProps extends SecretDeliveryProps {
   /** Absolute path of the file the app loads, e.g. `/app/.env` in its working directory. */
   readonly path: string;

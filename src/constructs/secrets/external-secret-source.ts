@@ -31,18 +31,23 @@ export interface ExternalSecretItem extends SecretItem {
 
 /** The SecretStore or ClusterSecretStore to read from. */
 export interface SecretStoreRef {
+  /** The store's name. */
   readonly name: string;
+  /** A namespaced SecretStore or a ClusterSecretStore. */
   readonly kind: 'SecretStore' | 'ClusterSecretStore';
 }
 
+/** Props of {@link ExternalSecretSource}. */
 export interface ExternalSecretSourceProps {
   /** Name of the ExternalSecret and of the Secret it creates, e.g. `rag-secrets`. */
   readonly name: string;
   /** @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
+  /** The store the values are read from. */
   readonly secretStoreRef: SecretStoreRef;
   /** How often values are read again from the store, e.g. `1h`. @default - the operator's default (1h) */
   readonly refreshInterval?: string;
+  /** The values, each with its remote key. */
   readonly items: readonly ExternalSecretItem[];
   /**
    * Render the items into one `.env` key (`NAME='value'` lines) instead of one key per item,

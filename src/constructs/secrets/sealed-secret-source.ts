@@ -25,6 +25,7 @@ export interface SealedSecretItem extends SecretItem {
 /** Where a sealed value may be unsealed. */
 export type SealingScope = 'strict' | 'namespace-wide' | 'cluster-wide';
 
+/** Props of {@link SealedSecretSource}. */
 export interface SealedSecretSourceProps {
   /** Name of the SealedSecret and of the Secret it creates, e.g. `rag-secrets`. */
   readonly name: string;
@@ -34,6 +35,7 @@ export interface SealedSecretSourceProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** @default 'strict' - bound to this name and namespace (no annotation: the controller's default) */
   readonly scope?: SealingScope;
+  /** The values, each encrypted with kubeseal. */
   readonly items: readonly SealedSecretItem[];
   /**
    * Also render the items into a `.env` key (`NAME='value'` lines, through the controller's

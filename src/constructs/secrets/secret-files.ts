@@ -12,6 +12,7 @@ import { PodContribution } from '../workloads/pod';
 import { deliver, SecretDeliveryProps } from './delivery';
 import { ResolvedSecretItem } from './secret-item';
 
+/** Props of {@link SecretFiles}. */
 export interface SecretFilesProps extends SecretDeliveryProps {
   /** The directory the files appear in. @default '/run/secrets' */
   readonly mountPath?: string;

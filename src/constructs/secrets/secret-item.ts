@@ -18,9 +18,13 @@ export interface SecretItem {
 
 /** An item with its defaults applied and checked. */
 export interface ResolvedSecretItem {
+  /** The env var name the app knows the value by. */
   readonly name: string;
+  /** File name in the secrets directory. */
   readonly file: string;
+  /** Key in the Secret. */
   readonly key: string;
+  /** The processes (and jobs) that get the value. */
   readonly consumers: readonly string[];
 }
 

@@ -12,22 +12,17 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
-import { objectName, workloadLabels, WorkloadIdentity } from './labels';
-import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate } from './pod';
+import { objectName, workloadLabels } from './labels';
+import { ProcessPodProps, renderPodTemplate } from './pod';
 
-export interface MigrationJobProps {
-  readonly identity: WorkloadIdentity;
-  readonly serviceAccountName: string;
-  readonly security: PodSecurityProps;
-  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+/** Props of {@link MigrationJob}. */
+export interface MigrationJobProps extends ProcessPodProps {
   /** @default 2 */
   readonly backoffLimit?: number;
   /** @default 900 */
   readonly activeDeadlineSeconds?: number;
   /** The Argo CD sync wave; must be after config and secrets and before workloads. @default -1 */
   readonly syncWave?: number;
-  readonly contributions?: readonly PodContribution[];
-  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Argo CD hook annotations that order the migration inside a sync. */
