@@ -6,6 +6,7 @@
  * (with a "did you mean" hint, see errors.ts). The same schema is published as JSON Schema
  * (`schema/service.schema.json`) for editors.
  */
+import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../util/hsts';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { ALERT_NAMES } from '../alerts/kinds';
@@ -317,9 +318,6 @@ export const Cron = z.strictObject({
 export const EDGE_PROFILES = ['nginx', 'traefik', 'gateway'] as const;
 export const EdgeProfile = z.enum(EDGE_PROFILES);
 export type EdgeProfile = z.infer<typeof EdgeProfile>;
-
-/** HSTS max-age when the spec sets none: a year, as the HSTS preload list asks. */
-export const DEFAULT_HSTS_MAX_AGE_SECONDS = 31536000;
 
 export const Tls = z.union([
   z.strictObject({ clusterIssuer: DnsLabel }),

@@ -12,6 +12,7 @@
  * provides the HTTPS listener (its certificate, and the HTTP → HTTPS redirect on the plain
  * listener); see docs/edge.md.
  */
+import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../../util/hsts';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as gw from '../../../imports/gateway.networking.k8s.io';
@@ -35,7 +36,7 @@ export interface GatewayRouteProps extends PublicEndpointProps {
   /**
    * HSTS `max-age`, sent through a `ResponseHeaderModifier` filter (Extended support); 0 adds no
    * filter.
-   * @default 31536000
+   * @default DEFAULT_HSTS_MAX_AGE_SECONDS (a year)
    */
   readonly hstsMaxAgeSeconds?: number;
   /**
@@ -61,7 +62,7 @@ export class GatewayRoute extends Construct {
     if (!props.gateway.name || !props.gateway.namespace) {
       throw new Error('GatewayRoute: gateway needs name and namespace; name the Gateway the platform runs, e.g. { name: public, namespace: gateway }');
     }
-    const hsts = props.hstsMaxAgeSeconds ?? 31536000;
+    const hsts = props.hstsMaxAgeSeconds ?? DEFAULT_HSTS_MAX_AGE_SECONDS;
     if (!Number.isInteger(hsts) || hsts < 0) throw new Error(`GatewayRoute: hstsMaxAgeSeconds is ${hsts}; use a whole number of seconds (0 turns HSTS off)`);
 
     const parentRefs: gw.HttpRouteSpecParentRefs[] = [

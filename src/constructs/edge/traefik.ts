@@ -14,6 +14,7 @@
  * (`transport.respondingTimeouts`), which docs/edge.md says how to set for WebSockets, SSE and
  * uploads.
  */
+import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../../util/hsts';
 import { SYNC_WAVES } from '../../util/sync-waves';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -60,7 +61,7 @@ export interface TraefikIngressProps extends PublicEndpointProps {
    * @default false
    */
   readonly streaming?: boolean;
-  /** HSTS `max-age`; 0 sends no Strict-Transport-Security header. @default 31536000 */
+  /** HSTS `max-age`; 0 sends no Strict-Transport-Security header. @default DEFAULT_HSTS_MAX_AGE_SECONDS (a year) */
   readonly hstsMaxAgeSeconds?: number;
   /** The HTTPS entry point. @default 'websecure' */
   readonly entryPoint?: string;
@@ -87,7 +88,7 @@ export class TraefikIngress extends Construct {
     if (!props.className) throw new Error('TraefikIngress: className is empty; name the IngressClass of the Traefik controller, e.g. traefik');
     if (!props.namespace) throw new Error('TraefikIngress: namespace is empty; Middleware references need the namespace of the Ingress');
     const maxBodyMiB = props.maxBodyMiB ?? 1;
-    const hsts = props.hstsMaxAgeSeconds ?? 31536000;
+    const hsts = props.hstsMaxAgeSeconds ?? DEFAULT_HSTS_MAX_AGE_SECONDS;
     if (!Number.isInteger(maxBodyMiB) || maxBodyMiB < 1) throw new Error(`TraefikIngress: maxBodyMiB is ${maxBodyMiB}; use a whole number of MiB, at least 1`);
     if (!Number.isInteger(hsts) || hsts < 0) throw new Error(`TraefikIngress: hstsMaxAgeSeconds is ${hsts}; use a whole number of seconds (0 turns HSTS off)`);
     const entryPoint = props.entryPoint ?? 'websecure';
