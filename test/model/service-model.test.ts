@@ -128,7 +128,6 @@ describe('the edge in the model', () => {
 
 describe('the spec the tests above resolve', () => {
   test('is valid: the cross-field rules, which run on the model, find nothing', () => {
-
     const spec = ServiceSpec.parse(specInput(full));
     const env = environment();
     expect(checkSemantics(spec, env, 'staging', resolveService(spec, env, 'staging'))).toEqual([]);
