@@ -100,7 +100,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
         gracefulTimeoutSeconds: w.gracefulTimeoutSeconds,
         spreadAcrossZones: ctx.env.production && (w.autoscaling ? w.autoscaling.minReplicas : w.replicas) > 1,
         recreate: ownsRwoClaim(ctx, p),
-        scratch: { gunicornTmp: w.server === 'gunicorn', prometheusMultiproc: w.metrics?.multiprocess ?? false },
+        scratch: { gunicornTmp: w.server === 'gunicorn', prometheusMultiproc: w.metrics?.multiprocess === true },
         contributions: ctx.contributions.for(p.name),
       }));
     },

@@ -16,7 +16,7 @@ import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../../util/hsts';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as gw from '../../../imports/gateway.networking.k8s.io';
-import { EdgeCertificate } from './certificate';
+import { EdgeCertificate, endpointCertificate } from './certificate';
 import { EdgeBackend, EdgeTls, normalizePrefix, PublicEndpointProps, resolveEndpoint, routeAnnotations, syncAnnotations } from './public-endpoint';
 
 /** The Gateway (and listener) the routes attach to. */
@@ -113,14 +113,6 @@ export class GatewayRoute extends Construct {
       });
     }
 
-    if (props.tls?.certificateIssuer) {
-      this.certificate = new EdgeCertificate(this, 'Certificate', {
-        secretName: ep.tlsSecretName,
-        dnsNames: ep.hosts,
-        issuer: props.tls.certificateIssuer.name,
-        issuerKind: props.tls.certificateIssuer.kind,
-        labels: ep.labels,
-      });
-    }
+    this.certificate = endpointCertificate(this, ep, props.tls);
   }
 }

@@ -21,8 +21,8 @@ import { Construct } from 'constructs';
 import * as traefik from '../../../imports/traefik.io';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
-import { EdgeCertificate } from './certificate';
-import { blockRoutes, ingressRules } from './ingress-rules';
+import { EdgeCertificate, endpointCertificate } from './certificate';
+import { ingressPair, ingressRules } from './ingress-rules';
 import { EdgeTls, PublicEndpointProps, resolveEndpoint, routeAnnotations, syncAnnotations } from './public-endpoint';
 
 const ROUTER = 'traefik.ingress.kubernetes.io/router';
@@ -112,44 +112,16 @@ export class TraefikIngress extends Construct {
     const internalOnly = ep.internalPaths.length ? [middleware('internal-only', { ipAllowList: { sourceRange: [...TRAEFIK_BLOCK_SOURCE_RANGE] } })] : [];
     this.middlewares = middlewares;
 
-    const tlsSpec = [{ hosts: [...ep.hosts], secretName: ep.tlsSecretName }];
     const https = (chain: readonly string[]) => ({
       [`${ROUTER}.entrypoints`]: entryPoint,
       [`${ROUTER}.tls`]: 'true',
       ...(chain.length ? { [`${ROUTER}.middlewares`]: chain.join(',') } : {}),
     });
 
-    this.ingress = kube(this, 'Public', k8s.KubeIngress, {
-      metadata: {
-        name: ep.name,
-        labels: { ...ep.labels },
-        annotations: {
-          ...syncAnnotations(false),
-          ...routeAnnotations('public', ep.internalPaths),
-          // Only the public Ingress carries the issuer: ingress-shim makes one Certificate per
-          // secretName, and two annotated Ingresses would fight over it.
-          ...(props.tls?.shimAnnotations ?? {}),
-          ...https([...headers, ...bodyLimit]),
-        },
-      },
-      spec: { ingressClassName: props.className, tls: tlsSpec, rules: ingressRules(ep.hosts, ep.routes) },
-    });
-
-    if (ep.internalPaths.length) {
-      this.internalIngress = kube(this, 'Internal', k8s.KubeIngress, {
-        metadata: {
-          name: `${ep.name}-internal`,
-          labels: { ...ep.labels },
-          annotations: {
-            ...syncAnnotations(false),
-            ...routeAnnotations('block', ep.internalPaths),
-            ...https([...internalOnly, ...headers]),
-            [`${ROUTER}.priority`]: String(TRAEFIK_BLOCK_PRIORITY),
-          },
-        },
-        spec: { ingressClassName: props.className, tls: tlsSpec, rules: ingressRules(ep.hosts, blockRoutes(ep)) },
-      });
-    }
+    ({ ingress: this.ingress, internalIngress: this.internalIngress } = ingressPair(this, ep, props.className, props.tls, {
+      public: https([...headers, ...bodyLimit]),
+      block: { ...https([...internalOnly, ...headers]), [`${ROUTER}.priority`]: String(TRAEFIK_BLOCK_PRIORITY) },
+    }));
 
     // Every plain-HTTP request is redirected, whatever its path; the backend is never reached.
     this.redirectIngress = kube(this, 'Redirect', k8s.KubeIngress, {
@@ -166,14 +138,6 @@ export class TraefikIngress extends Construct {
       spec: { ingressClassName: props.className, rules: ingressRules(ep.hosts, [{ path: '/', backend: ep.routes[0].backend }]) },
     });
 
-    if (props.tls?.certificateIssuer) {
-      this.certificate = new EdgeCertificate(this, 'Certificate', {
-        secretName: ep.tlsSecretName,
-        dnsNames: ep.hosts,
-        issuer: props.tls.certificateIssuer.name,
-        issuerKind: props.tls.certificateIssuer.kind,
-        labels: ep.labels,
-      });
-    }
+    this.certificate = endpointCertificate(this, ep, props.tls);
   }
 }
