@@ -4,6 +4,7 @@
  * one name). Run after schema validation, per environment, on the spec and its resolved model
  * (src/model/): each rule is a small function, run in order, reporting against spec fields.
  */
+import { hasDotSegment } from '../util/paths';
 import { normalizePrefix } from '../constructs/edge/public-endpoint';
 import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy, INTERNET_HTTPS } from '../constructs/network/policy-names';
 import type { ServiceModel } from '../model/service-model';
@@ -368,8 +369,6 @@ export function quantity(q: string): number {
   return m ? Number(m[1]) * (UNITS[m[2]] ?? 1) : NaN;
 }
 
-/** Does a path have a "." or ".." segment (which the constructs refuse, and a mount must not have)? */
-const hasDotSegment = (path: string): boolean => path.split('/').some((seg) => seg === '.' || seg === '..');
 
 /**
  * What the constructs would refuse, refused here first, at the field that holds it: a construct's

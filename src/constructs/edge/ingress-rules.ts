@@ -29,7 +29,9 @@ export function ingressRules(hosts: readonly string[], routes: readonly EdgeRout
 
 /** The public Ingress and, with internal paths, the one that blocks them: what both Ingress profiles write. */
 export interface IngressPair {
+  /** The public Ingress, `<name>`. */
   readonly ingress: ApiObject;
+  /** The Ingress that blocks the internal paths, `<name>-internal`. @default - none: there are no internal paths */
   readonly internalIngress?: ApiObject;
 }
 

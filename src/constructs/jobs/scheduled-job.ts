@@ -11,7 +11,7 @@ import * as k8s from '../k8s';
 import { CRON_MACRO_LIST, isCronMacro } from '../../util/cron';
 import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
-import { ProcessContainerProps, ProcessPodProps, renderPodTemplate, ResourceProps, ScratchProps } from '../workloads/pod';
+import { ProcessContainerProps, ProcessPodProps, renderProcessPod, ResourceProps, ScratchProps } from '../workloads/pod';
 
 /** When a CronJob's runs start, how long they may take and how many are kept. */
 export interface JobScheduleProps {
@@ -72,16 +72,7 @@ export class ScheduledJob extends Construct {
     checkSchedule(this.name, props.schedule);
     const labels = workloadLabels(props.identity);
 
-    const template = renderPodTemplate({
-      labels,
-      annotations: props.annotations,
-      serviceAccountName: props.serviceAccountName,
-      security: props.security,
-      scratch: props.scratch,
-      contributions: props.contributions,
-      restartPolicy: props.restartPolicy ?? 'OnFailure',
-      container: { ...props.container, name: props.identity.component },
-    });
+    const template = renderProcessPod(props, { scratch: props.scratch, restartPolicy: props.restartPolicy ?? 'OnFailure' });
     const affinity: k8s.Affinity | undefined = props.colocateWith && {
       podAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(props.colocateWith) } }],

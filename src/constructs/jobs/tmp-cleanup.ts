@@ -7,6 +7,7 @@
  * told where and how old through `TMP_DIR` and `TMP_MAX_AGE_HOURS`) or berth's built-in script
  * (`TMP_CLEANUP_SCRIPT`) in a small pinned BusyBox image, with the same two env vars.
  */
+import { hasDotSegment } from '../../util/paths';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { objectName } from '../workloads/labels';
@@ -67,7 +68,6 @@ export class TmpCleanup extends Construct {
   constructor(scope: Construct, id: string, props: TmpCleanupProps) {
     super(scope, id);
     const where = `TmpCleanup ${objectName(props.identity)}`;
-    const hasDotSegment = (path: string) => path.split('/').some((s) => s === '.' || s === '..');
     if (!/^\/[^/]/.test(props.mountPath) || hasDotSegment(props.mountPath)) {
       throw new Error(`${where}: mountPath "${props.mountPath}" must be an absolute path below / with no "." or ".." segments, such as /tmp/rag_uploads`);
     }

@@ -18,8 +18,8 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../../../imports/external-secrets.io';
 import { DOTENV_KEY, dotenvTemplate } from './dotenv-template';
-import { resolveSecretKeys, SecretItem } from './secret-item';
-import { requireItems, SECRET_SYNC_WAVE, sourceAnnotations, specChecksum } from './source';
+import { SecretItem } from './secret-item';
+import { resolveSourceItems, SECRET_SYNC_WAVE, sourceAnnotations, specChecksum } from './source';
 
 /** An item and where its value lives in the store. */
 export interface ExternalSecretItem extends SecretItem {
@@ -68,13 +68,10 @@ export class ExternalSecretSource extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalSecretSourceProps) {
     super(scope, id);
-    requireItems('ExternalSecretSource', props.items.length);
     this.secretName = props.name;
-    const items = resolveSecretKeys('ExternalSecretSource', props.items).map((resolved, i) => ({ ...props.items[i], ...resolved }));
-    for (const item of items) {
+    const items = resolveSourceItems('ExternalSecretSource', props.items, props.dotenv, (item) => {
       if (!item.remoteKey) throw new Error(`ExternalSecretSource: item ${item.name} has no remoteKey; set the key of its value in the store`);
-      if (props.dotenv && item.key === DOTENV_KEY) throw new Error(`ExternalSecretSource: item ${item.name} uses the key "${DOTENV_KEY}", which holds the rendered .env; give it another key`);
-    }
+    });
 
     const spec: ExternalSecretSpec = {
       secretStoreRef: { name: props.secretStoreRef.name, kind: props.secretStoreRef.kind as ExternalSecretSpecSecretStoreRefKind },

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { objectName, workloadLabels } from './labels';
-import { ProcessPodProps, renderPodTemplate } from './pod';
+import { ProcessPodProps, renderProcessPod } from './pod';
 
 /** Props of {@link MigrationJob}. */
 export interface MigrationJobProps extends ProcessPodProps {
@@ -48,15 +48,7 @@ export class MigrationJob extends Construct {
       spec: {
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds ?? 900,
-        template: renderPodTemplate({
-          labels,
-          annotations: props.annotations,
-          serviceAccountName: props.serviceAccountName,
-          security: props.security,
-          contributions: props.contributions,
-          restartPolicy: 'Never',
-          container: { ...props.container, name: props.identity.component },
-        }),
+        template: renderProcessPod(props, { restartPolicy: 'Never' }),
       },
     });
   }

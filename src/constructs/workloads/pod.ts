@@ -10,7 +10,7 @@
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../util/annotations';
 import { SCRATCH_PATHS } from '../../util/scratch-paths';
 import * as k8s from '../k8s';
-import type { WorkloadIdentity } from './labels';
+import { workloadLabels, WorkloadIdentity } from './labels';
 
 /** An env var: a literal, or a reference to a Secret or ConfigMap key. */
 export type EnvVar =
@@ -308,6 +308,30 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
       volumes: volumes.size ? [...volumes.values()].map(toVolume) : undefined,
     },
   };
+}
+
+/** What a process's construct adds to its {@link ProcessPodProps} to render the pods. */
+export interface ProcessPodOptions extends Pick<PodProps, 'restartPolicy' | 'terminationGracePeriodSeconds' | 'spreadSelector'> {
+  /** berth's writable scratch directories. @default - an emptyDir at /tmp */
+  readonly scratch?: ScratchProps;
+  /** Container fields the construct sets itself. @default - none */
+  readonly container?: Pick<ContainerProps, 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+}
+
+/** The pod template of a process: labelled by its identity, its container named after its component. */
+export function renderProcessPod(props: ProcessPodProps, options: ProcessPodOptions = {}): k8s.PodTemplateSpec {
+  return renderPodTemplate({
+    labels: workloadLabels(props.identity),
+    annotations: props.annotations,
+    serviceAccountName: props.serviceAccountName,
+    security: props.security,
+    scratch: options.scratch,
+    contributions: props.contributions,
+    restartPolicy: options.restartPolicy,
+    terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
+    spreadSelector: options.spreadSelector,
+    container: { ...props.container, name: props.identity.component, ...options.container },
+  });
 }
 
 function sortKeys(o: Record<string, string>): Record<string, string> {

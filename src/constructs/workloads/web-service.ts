@@ -9,7 +9,7 @@ import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { addDisruptionBudget } from './disruption-budget';
 import { objectName, selectorLabels, workloadLabels } from './labels';
-import { httpProbe, ProcessPodProps, renderPodTemplate, ScratchProps } from './pod';
+import { httpProbe, ProcessPodProps, renderProcessPod, ScratchProps } from './pod';
 
 /** Probe paths on the web port. */
 export interface WebProbes {
@@ -83,18 +83,11 @@ export class WebService extends Construct {
     const ports = [{ name: 'http', containerPort: props.port }];
     if (props.metricsPort) ports.push({ name: 'metrics', containerPort: props.metricsPort });
 
-    const template = renderPodTemplate({
-      labels,
-      annotations: props.annotations,
-      serviceAccountName: props.serviceAccountName,
-      security: props.security,
+    const template = renderProcessPod(props, {
       scratch: props.scratch,
-      contributions: props.contributions,
       terminationGracePeriodSeconds: graceful + PRESTOP_SLEEP_SECONDS + 5,
       spreadSelector: props.spreadAcrossZones ? selector : undefined,
       container: {
-        ...props.container,
-        name: props.identity.component,
         ports,
         startupProbe: { ...httpProbe(startup, 'http', { periodSeconds: 5 }), failureThreshold: Math.ceil(startupTimeout / 5) },
         readinessProbe: httpProbe(readiness, 'http', { periodSeconds: 5, failureThreshold: 2 }),

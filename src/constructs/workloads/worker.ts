@@ -9,7 +9,7 @@ import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { addDisruptionBudget } from './disruption-budget';
 import { objectName, selectorLabels, workloadLabels } from './labels';
-import { ProbeProps, ProcessPodProps, renderPodTemplate, ScratchProps } from './pod';
+import { ProbeProps, ProcessPodProps, renderProcessPod, ScratchProps } from './pod';
 
 /** Props of {@link Worker}. */
 export interface WorkerProps extends ProcessPodProps {
@@ -44,15 +44,10 @@ export class Worker extends Construct {
         revisionHistoryLimit: 5,
         selector: { matchLabels: selectorLabels(props.identity) },
         strategy: props.recreate ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: renderPodTemplate({
-          labels,
-          annotations: props.annotations,
-          serviceAccountName: props.serviceAccountName,
-          security: props.security,
+        template: renderProcessPod(props, {
           scratch: props.scratch,
-          contributions: props.contributions,
           terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 120,
-          container: { ...props.container, name: props.identity.component, livenessProbe: probe },
+          container: { livenessProbe: probe },
         }),
       },
     });
