@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ServiceConfig } from '../constructs/config/service-config';
 import * as k8s from '../constructs/k8s';
 import { kube } from '../constructs/resource';
-import { serviceLabels } from '../constructs/workloads/labels';
+import { MANAGED_BY, MANAGED_BY_LABEL, PART_OF_LABEL, serviceLabels } from '../constructs/workloads/labels';
 import { resolveService, ServiceModel } from '../model/service-model';
 import { serviceObjectName } from '../util/names';
 import { Environment, ServiceSpec } from '../spec/schema';
@@ -34,8 +34,8 @@ export interface ServiceChartProps {
 export function namespaceLabels(namespace: string, service: string): Record<string, string> {
   return {
     'kubernetes.io/metadata.name': namespace,
-    'app.kubernetes.io/part-of': service,
-    'app.kubernetes.io/managed-by': 'berth',
+    [PART_OF_LABEL]: service,
+    [MANAGED_BY_LABEL]: MANAGED_BY,
     'pod-security.kubernetes.io/enforce': 'restricted',
     'pod-security.kubernetes.io/enforce-version': 'latest',
     'pod-security.kubernetes.io/audit': 'restricted',

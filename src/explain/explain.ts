@@ -14,6 +14,7 @@
  * Every probe is evaluated against every destination with the NetworkPolicy semantics of
  * `reachability.ts`.
  */
+import { COMPONENT_LABEL, PART_OF_LABEL } from '../constructs/workloads/labels';
 import type { SynthOutput } from '../app';
 import { ingressControllerPods, PodsRef } from '../model/edge';
 import type { ServiceModel } from '../model/service-model';
@@ -80,7 +81,7 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
   const workloads = workloadPods(objects, namespaceObject?.metadata?.labels ?? {});
   const namespace = namespaceObject?.metadata?.name ?? workloads[0]?.endpoint.namespace;
   if (namespace === undefined) throw new Error('explain: the objects hold neither a Namespace nor a workload; pass the objects of one synthesized service');
-  const service = opts.service ?? namespaceObject?.metadata?.labels?.['app.kubernetes.io/part-of'] ?? namespace;
+  const service = opts.service ?? namespaceObject?.metadata?.labels?.[PART_OF_LABEL] ?? namespace;
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as NetworkPolicy[];
 
   // Fixed endpoints take their plain name unless a process or dependency already has it.
@@ -175,7 +176,7 @@ function workloadPods(objects: readonly K8sObject[], namespaceLabels: Readonly<R
   return workloads.map((o, i) => {
     const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
     const labels: Record<string, string> = template?.metadata?.labels ?? {};
-    const name: string = labels['app.kubernetes.io/component'] ?? o.metadata?.name;
+    const name: string = labels[COMPONENT_LABEL] ?? o.metadata?.name;
     const ports: ContainerPort[] = (template?.spec?.containers ?? []).flatMap((c: K8sObject) =>
       (c.ports ?? []).map((p: K8sObject) => ({ name: p.name ?? String(p.containerPort), port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol })));
     const endpoint: PodEndpoint = { kind: 'pod', namespace: o.metadata?.namespace ?? 'default', namespaceLabels, name, labels, ip: `10.244.${i + 1}.10`, ports };

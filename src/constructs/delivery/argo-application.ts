@@ -3,6 +3,7 @@
  * `dist/`, and a root Application per environment (app of apps) pointing at the folder that
  * holds them.
  */
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../workloads/labels';
 import { Construct } from 'constructs';
 import { Application } from '../../../imports/argoproj.io';
 import { RESOURCES_FINALIZER } from '../../util/sync-options';
@@ -61,7 +62,7 @@ export class ArgoApplication extends Construct {
       metadata: {
         name: props.name,
         namespace: props.argocdNamespace ?? 'argocd',
-        labels: { 'app.kubernetes.io/managed-by': 'berth', ...props.labels },
+        labels: { [MANAGED_BY_LABEL]: MANAGED_BY, ...props.labels },
         annotations: props.annotations && Object.keys(props.annotations).length ? { ...props.annotations } : undefined,
         // Deleting the Application deletes what it deployed (cascading), instead of orphaning it:
         // a removed service's Deployments and CronJobs must not go on running with nothing in Git

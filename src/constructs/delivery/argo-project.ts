@@ -3,6 +3,7 @@
  * may only sync from the project's `sourceRepos`, into its `destinations`, objects of the kinds
  * its allowlists name; Argo CD's `default` project allows everything, anywhere.
  */
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../workloads/labels';
 import { syncWaveAnnotation } from '../../util/sync-waves';
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/appproject-argoproj.io';
@@ -74,7 +75,7 @@ export class ArgoProject extends Construct {
       metadata: {
         name: props.name,
         namespace: props.argocdNamespace ?? 'argocd',
-        labels: { 'app.kubernetes.io/managed-by': 'berth', ...props.labels },
+        labels: { [MANAGED_BY_LABEL]: MANAGED_BY, ...props.labels },
         annotations: props.syncWave === undefined ? undefined : syncWaveAnnotation(props.syncWave),
       },
       spec: {
