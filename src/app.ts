@@ -84,6 +84,7 @@ export function renderObjects(chart: Chart): Record<string, any>[] {
 export function synthUnit(project: LoadedProject, unit: ServiceUnit): Record<string, any>[] {
   const chart = new ServiceChart(unitApp(), unit.name, {
     spec: unit.spec,
+    model: unit.model,
     env: project.config.environments[unit.env],
     envName: unit.env,
     runbookBase: runbookBase(project.config),
