@@ -19,10 +19,28 @@ import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
+import { ENVIRONMENT_LABEL } from './util/annotations';
+import { KIND_ORDER } from './util/kinds';
+import { applicationName } from './util/names';
+
+/** One part of the output, keyed by environment and service: what it holds, and where it is written. */
+export interface OutputUnit {
+  readonly env: string;
+  /** The service whose manifests, or whose Application, it holds. @default - none: the environment's root Application */
+  readonly service?: string;
+  /** A service's manifests, or Argo CD objects (a service's Application and project, or the root's). */
+  readonly kind: 'manifests' | 'argocd';
+  /** The files it is written to, repository-relative. */
+  readonly files: readonly string[];
+  /** Its objects (empty when the caller asked not to keep them). */
+  readonly objects: readonly Manifest[];
+}
 
 /** What a synth produces: file contents by repository-relative path, and the objects in them. */
 export interface SynthOutput {
   readonly files: ReadonlyMap<string, string>;
+  /** Every part of the output by environment and service, in the order they were synthesized. */
+  readonly units: readonly OutputUnit[];
   /** The objects, by file (empty when the caller asked not to keep them). */
   readonly manifests: readonly Manifest[];
   /** How many objects were written. */
@@ -34,12 +52,7 @@ export function unitDir(outDir: string, env: string, service: string): string {
   return `${outDir}/${env}/${service}`;
 }
 
-// Apply order inside a file mirrors the sync order: identity and config, then workloads, then edge.
-const KIND_ORDER = [
-  'Namespace', 'ServiceAccount', 'ConfigMap', 'SealedSecret', 'ExternalSecret', 'PersistentVolumeClaim', 'NetworkPolicy',
-  'Job', 'Service', 'Deployment', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'CronJob',
-  'Certificate', 'Middleware', 'Ingress', 'HTTPRoute', 'ServiceMonitor', 'PrometheusRule', 'AppProject', 'Application',
-];
+// Apply order inside a file mirrors the sync order (util/kinds.ts).
 const kindRank = (k: string) => {
   const i = KIND_ORDER.indexOf(k);
   return i < 0 ? KIND_ORDER.length : i;
@@ -71,6 +84,7 @@ export function renderObjects(chart: Chart): Record<string, any>[] {
 export function synthUnit(project: LoadedProject, unit: ServiceUnit): Record<string, any>[] {
   const chart = new ServiceChart(unitApp(), unit.name, {
     spec: unit.spec,
+    model: unit.model,
     env: project.config.environments[unit.env],
     envName: unit.env,
     runbookBase: runbookBase(project.config),
@@ -97,6 +111,16 @@ export interface OutputPlace {
   readonly service?: string;
 }
 
+/**
+ * The environment folder a file sits in below `outDir` (the first segment of {@link unitDir}),
+ * for folders berth may not have written itself (`berth check DIR`); undefined outside `outDir`.
+ * @param outDir @default - the file's own first folder
+ */
+export function envFolderOf(file: string, outDir = ''): string | undefined {
+  if (outDir !== '' && !file.startsWith(`${outDir}/`)) return undefined;
+  return file.slice(outDir === '' ? 0 : outDir.length + 1).split('/')[0];
+}
+
 /** The inverse of {@link unitDir}, {@link appsDir} and {@link rootAppFile}; undefined for a file berth does not write. */
 export function placeOf(file: string, outDir = 'dist'): OutputPlace | undefined {
   if (!file.startsWith(`${outDir}/`)) return undefined;
@@ -107,17 +131,13 @@ export function placeOf(file: string, outDir = 'dist'): OutputPlace | undefined 
   return parts.length === 3 ? { env: parts[1] } : undefined;
 }
 
-/** The namespace a service's objects go to (its Application's destination). */
-export function unitNamespace(unit: ServiceUnit): string {
-  return unit.spec.namespace ?? unit.spec.name;
-}
 
 /**
  * Argo CD objects of one environment: per service, its AppProject (unless berth.yaml names an
  * existing project) and its Application, written together into `appsDir`; and the root
  * Application with its own project, written beside it and applied once by hand.
  */
-export function synthApplications(project: LoadedProject, env: string, outDir: string): { apps: Record<string, any>[][]; root: Record<string, any>[] } {
+export function synthApplications(project: LoadedProject, env: string, outDir: string): { apps: Array<{ service: string; objects: Record<string, any>[] }>; root: Record<string, any>[] } {
   const { config } = project;
   const environment = config.environments[env];
   const app = unitApp();
@@ -125,27 +145,27 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
     argocdNamespace: config.argocdNamespace,
     prune: environment.argocd.prune,
     selfHeal: environment.argocd.selfHeal,
-    labels: { 'berth.dev/environment': env },
+    labels: { [ENVIRONMENT_LABEL]: env },
     annotations: notificationAnnotations(environment.argocd.notifications),
   };
-  const apps: Record<string, any>[][] = [];
+  const apps: Array<{ service: string; objects: Record<string, any>[] }> = [];
   for (const unit of project.units.filter((u) => u.env === env)) {
     const chart = new Chart(app, `argocd-${env}-${unit.name}`, { disableResourceNameHashes: true });
-    const namespace = unitNamespace(unit);
+    const namespace = unit.model.namespace;
     const projectProps = serviceProject(config, env, unit.name, namespace);
     if (projectProps) new ArgoProject(chart, 'project', projectProps);
     new ArgoApplication(chart, unit.name, {
       ...common,
-      name: `${unit.name}-${env}`,
+      name: applicationName(unit.name, env),
       project: projectOf(environment, unit.name, env),
       source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: unitDir(outDir, env, unit.name) },
       destinationServer: environment.cluster,
       destinationNamespace: namespace,
       description: unit.spec.description,
     });
-    apps.push(sortObjects(renderObjects(chart)));
+    apps.push({ service: unit.name, objects: sortObjects(renderObjects(chart)) });
   }
-  apps.sort((a, b) => (a[0].metadata.name < b[0].metadata.name ? -1 : 1));
+  apps.sort((a, b) => (a.objects[0].metadata.name < b.objects[0].metadata.name ? -1 : 1));
   const rootChart = new Chart(app, `argocd-root-${env}`, { disableResourceNameHashes: true });
   new ArgoProject(rootChart, 'project', rootProject(config, env));
   new ArgoApplication(rootChart, 'root', {
@@ -202,14 +222,17 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   const { outDir = 'dist', check, keepManifests = true } = typeof opts === 'string' ? { outDir: opts } : opts;
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
+  const units: OutputUnit[] = [];
   const findings: Finding[] = [];
   // Guardrail findings told at the spec field that produced them, once (spec/findings.ts).
   const problems = new Map<string, Problem>();
   let count = 0;
-  const add = (file: string, objects: Record<string, any>[], env: Environment | undefined, unit?: ServiceUnit) => {
+  const add = (place: Omit<OutputUnit, 'files' | 'objects'>, file: string, objects: Record<string, any>[], unit?: ServiceUnit) => {
     count += objects.length;
     files.set(file, toYamlStream(objects));
     const list = objects.map((object) => ({ file, object }));
+    units.push({ ...place, files: [file], objects: keepManifests ? list : [] });
+    const env = place.kind === 'manifests' ? project.config.environments[place.env] : undefined;
     const found = check ? check(list, env) : [];
     if (unit?.sources && found.length) {
       const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, sources: unit.sources });
@@ -235,17 +258,17 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
       else refused.set(key, { file, message, envs: [unit.env] });
       continue;
     }
-    add(`${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, project.config.environments[unit.env], unit);
+    add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, unit);
   }
   if (refused.size) {
     throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })));
   }
   for (const env of Object.keys(project.config.environments).sort()) {
     const { apps, root } = synthApplications(project, env, outDir);
-    for (const objects of apps) add(`${appsDir(outDir, env)}/${objects[objects.length - 1].metadata.name}.yaml`, objects, undefined);
-    add(rootAppFile(outDir, env), root, undefined);
+    for (const { service, objects } of apps) add({ env, service, kind: 'argocd' }, `${appsDir(outDir, env)}/${objects[objects.length - 1].metadata.name}.yaml`, objects);
+    add({ env, kind: 'argocd' }, rootAppFile(outDir, env), root);
   }
-  return { files, manifests, objects: count, findings, problems: [...problems.values()] };
+  return { files, units, manifests, objects: count, findings, problems: [...problems.values()] };
 }
 
 /** The per-file check of a synth: every check, with the environment's production settings. */
@@ -280,12 +303,5 @@ export interface CheckOutputOptions {
  */
 export function checkOutput(project: LoadedProject, output: SynthOutput, opts: CheckOutputOptions = {}): Finding[] {
   const check = unitChecker(opts.schema);
-  const byFile = new Map<string, Manifest[]>();
-  for (const m of output.manifests) byFile.set(m.file, [...(byFile.get(m.file) ?? []), m]);
-  const findings: Finding[] = [];
-  for (const [file, manifests] of byFile) {
-    const env = file.split('/')[1];
-    findings.push(...check(manifests, env === 'argocd' ? undefined : project.config.environments[env]));
-  }
-  return findings;
+  return output.units.flatMap((u) => check(u.objects, u.kind === 'manifests' ? project.config.environments[u.env] : undefined));
 }

@@ -220,12 +220,12 @@ function synth(args: ParsedArgs): number {
     // The committed output is dist/ (written atomically above); this is a copy for the CLI.
     const outdir = process.env.CDK8S_OUTDIR;
     fs.mkdirSync(outdir, { recursive: true });
-    for (const [file, text] of output.files) {
-      if (file.startsWith('dist/argocd/')) continue;
-      fs.writeFileSync(path.join(outdir, `${file.split('/').slice(1, 3).join('.')}.k8s.yaml`), text);
+    for (const u of output.units) {
+      if (u.kind !== 'manifests') continue;
+      for (const file of u.files) fs.writeFileSync(path.join(outdir, `${u.env}.${u.service}.k8s.yaml`), output.files.get(file)!);
     }
   }
-  const units = output.files.size - [...output.files.keys()].filter((f) => f.startsWith('dist/argocd/')).length;
+  const units = output.units.filter((u) => u.kind === 'manifests').length;
   print(`berth: ${output.objects} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
   return 0;
 }
@@ -257,8 +257,8 @@ function explain(args: ParsedArgs): number {
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   const env = environmentNamed(project.config, envName);
   const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
-  const edge = project.units.find((u) => u.name === service && u.env === envName)?.spec.edge;
-  const out = explainCommand(synthRepo({ root }), env, service, envName, format, edge);
+  const model = project.units.find((u) => u.name === service && u.env === envName)?.model;
+  const out = explainCommand(synthRepo({ root }), env, service, envName, format, model);
   print(out.endsWith('\n') ? out : `${out}\n`);
   return 0;
 }

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildOutput, CheckError, placeOf, SynthOutput, unitChecker } from './app';
+import { buildOutput, CheckError, envFolderOf, placeOf, SynthOutput, unitChecker } from './app';
 import { checkLeaks, runChecks } from './check/index';
 import { findingLines, formatSarif } from './check/sarif';
 import { Finding, Manifest } from './check/types';
@@ -191,7 +191,7 @@ export function checkFolder(root: string, dir: string, opts: CheckFolderOptions 
   const groups = new Map<string, Manifest[]>();
   const prefix = path.relative(root, path.resolve(root, dir));
   for (const m of manifests) {
-    const env = path.relative(prefix, m.file).split(path.sep)[0];
+    const env = envFolderOf(m.file, prefix) ?? '';
     const key = env in envs ? env : '';
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }

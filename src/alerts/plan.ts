@@ -5,7 +5,9 @@
  * the plan as a PrometheusRule, `berth alerts` prints it as a table, the promtool tests build
  * their series from it.
  */
+import type { ServiceModel } from '../model/service-model';
 import { Environment, ProjectConfig, ServiceSpec } from '../spec/schema';
+import { applicationName, serviceObjectName } from '../util/names';
 import { longestGapSeconds } from './cron-gap';
 import { ALERT_NAMES, alertAnchor, AlertName, severityIn, Severity } from './kinds';
 import { regexLiteral, seriesSelector } from './promql';
@@ -64,7 +66,8 @@ export interface AlertContext {
   readonly spec: ServiceSpec;
   readonly env: Environment;
   readonly envName: string;
-  readonly namespace: string;
+  /** The service resolved in the environment: its namespace, processes and claims by their object names. */
+  readonly model: ServiceModel;
   /** docs/alerts.md as a URL, from berth.yaml's repository. @default - none: only a spec's own runbookUrl */
   readonly runbookBase?: string;
 }
@@ -93,9 +96,13 @@ export function formatDuration(seconds: number): string {
   return parts.join('') || '0s';
 }
 
+/** Orders processes and volumes by name, as their rules are listed. */
+const byName = (a: { readonly name: string }, b: { readonly name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 /** The plan for one service in one environment. */
 export function alertPlan(ctx: AlertContext): AlertPlan {
-  const { spec, env, envName, namespace } = ctx;
+  const { spec, env, envName, model } = ctx;
+  const { namespace } = model;
   const a = spec.alerts;
   const silenced = ALERT_NAMES.flatMap((alert) => (a.silence[alert] !== undefined ? [{ alert, reason: a.silence[alert]! }] : []));
   const ruleLabels = { ...(env.ruleLabels ?? env.serviceMonitorLabels) };
@@ -116,11 +123,7 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
   };
 
   // CronJobs: late, and failed runs.
-  const crons: Array<[string, string, { schedule: string; timeZone: string; startingDeadlineSeconds: number; activeDeadlineSeconds: number }]> = [
-    ...(spec.cron.tmpCleanup ? [['tmp-cleanup', 'cron.tmpCleanup', spec.cron.tmpCleanup] as const] : []),
-    ...(spec.cron.retention ? [['retention', 'cron.retention', spec.cron.retention] as const] : []),
-    ...Object.entries(spec.cron.jobs).map(([n, j]) => [n, `cron.jobs.${n}`, j] as const),
-  ].map(([n, path, j]) => [`${spec.name}-${n}`, path, j]);
+  const crons = model.processes.filter((p) => p.schedule).map((p) => [p.objectName, p.field, p.schedule!] as const);
   const gaps = new Map(crons.map(([name, path, j]) => {
     try {
       return [name, longestGapSeconds(j.schedule, j.timeZone)];
@@ -149,8 +152,9 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
     });
   }
 
-  if (spec.migration) {
-    const name = `${spec.name}-migrate`;
+  const migration = model.processes.find((p) => p.kind === 'migration');
+  if (migration) {
+    const name = migration.objectName;
     add(
       'BerthJobFailed',
       {
@@ -161,7 +165,7 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
         summary: `Migration Job ${name} (${where}) failed`,
         description:
           `The database migration of ${spec.name} in ${envName} (namespace ${namespace}) failed. It runs as an Argo CD Sync hook before the new pods, ` +
-          `so the sync of Application ${spec.name}-${envName} stopped there: the previous version keeps running and nothing newer rolls out. ` +
+          `so the sync of Application ${applicationName(spec.name, envName)} stopped there: the previous version keeps running and nothing newer rolls out. ` +
           `Read its logs (kubectl -n ${namespace} logs job/${name}), fix the migration or the database, then sync again; the next sync replaces the Job.`,
         params: { jobName: name },
       },
@@ -189,7 +193,7 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
   }
 
   // Deployments: every web process, worker and singleton.
-  const deployments = [...Object.keys(spec.web), ...Object.keys(spec.workers), ...Object.keys(spec.singletons)].sort().map((p) => `${spec.name}-${p}`);
+  const deployments = model.processes.filter((p) => p.longRunning).sort(byName).map((p) => p.objectName);
   for (const name of deployments) {
     add('BerthDeploymentUnavailable', {
       kind: 'Deployment',
@@ -222,8 +226,8 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
   }
 
   // Claims, with the cleanup job that keeps one from filling.
-  for (const [volume] of Object.entries(spec.volumes).sort(([x], [y]) => (x < y ? -1 : 1))) {
-    const name = `${spec.name}-${volume}`;
+  const cleanupJob = model.processes.find((p) => p.cron === 'tmp-cleanup');
+  for (const { name: volume, claimName: name } of [...model.volumes].sort(byName)) {
     const cleanup = spec.cron.tmpCleanup?.volume === volume ? spec.cron.tmpCleanup : undefined;
     const sel = { ...ns, persistentvolumeclaim: name };
     const ratio = a.volumeUsedPercent / 100;
@@ -237,16 +241,16 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
       description:
         `PersistentVolumeClaim ${name} (volume ${volume} of service ${spec.name}) in ${envName} (namespace ${namespace}) is more than ${a.volumeUsedPercent}% full. ` +
         (cleanup
-          ? `CronJob ${spec.name}-tmp-cleanup deletes files older than ${cleanup.maxAgeHours}h from it: check that it runs (BerthCronJobNotSucceeded), lower cron.tmpCleanup.maxAgeHours, or grow volumes.${volume}.size.`
+          ? `CronJob ${cleanupJob!.objectName} deletes files older than ${cleanup.maxAgeHours}h from it: check that it runs (BerthCronJobNotSucceeded), lower cron.tmpCleanup.maxAgeHours, or grow volumes.${volume}.size.`
           : `Delete what is no longer needed, or grow volumes.${volume}.size (if the StorageClass allows expansion).`),
-      params: { claim: name, usedRatio: ratio, ...(cleanup ? { cleanupCronJob: `${spec.name}-tmp-cleanup` } : {}) },
+      params: { claim: name, usedRatio: ratio, ...(cleanup ? { cleanupCronJob: cleanupJob!.objectName } : {}) },
     });
   }
 
   // Autoscalers.
   for (const [p, w] of Object.entries(spec.web).sort(([x], [y]) => (x < y ? -1 : 1))) {
     if (!w.autoscaling) continue;
-    const name = `${spec.name}-${p}`;
+    const name = serviceObjectName(spec.name, p);
     const sel = { ...ns, horizontalpodautoscaler: name };
     add('BerthAutoscalerMaxedOut', {
       kind: 'HorizontalPodAutoscaler',
@@ -268,7 +272,7 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
   const percentile = http ? `${Math.round(http.latencyQuantile * 1000) / 10}th percentile` : '';
   for (const [p, w] of Object.entries(spec.web).sort(([x], [y]) => (x < y ? -1 : 1))) {
     if (!http || !w.metrics) continue;
-    const name = `${spec.name}-${p}`;
+    const name = serviceObjectName(spec.name, p);
     // The ServiceMonitor's targets carry the Service's namespace and name.
     const sel = { ...ns, service: name };
     const rate = (metric: string, extra: Record<string, string | { matches: string }> = {}) => `rate(${seriesSelector(metric, { ...sel, ...extra })}[5m])`;

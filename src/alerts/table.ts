@@ -20,7 +20,7 @@ export function planFor(project: LoadedProject, service: string, envName: string
     spec: unit.spec,
     env: project.config.environments[envName],
     envName,
-    namespace: unit.spec.namespace ?? unit.spec.name,
+    model: unit.model,
     runbookBase: runbookBase(project.config),
   });
 }

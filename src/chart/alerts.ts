@@ -5,6 +5,7 @@
 import { alertPlan, AlertPlan } from '../alerts/plan';
 import { AlertRules } from '../constructs/observability/alert-rules';
 import { serviceLabels } from '../constructs/workloads/labels';
+import { serviceObjectName } from '../util/names';
 import { ServiceContext } from './context';
 
 /** Labels every alert of a service carries, beside the series' own: Alertmanager routes on them. */
@@ -15,10 +16,10 @@ export function alertLabels(service: string, envName: string): Record<string, st
 /** Adds the PrometheusRule; returns the plan it was written from. */
 export function buildAlerts(ctx: ServiceContext, runbookBase: string | undefined): AlertPlan {
   const { spec, envName } = ctx;
-  const plan = alertPlan({ spec, env: ctx.env, envName, namespace: ctx.namespace, runbookBase });
+  const plan = alertPlan({ spec, env: ctx.env, envName, model: ctx.model, runbookBase });
   if (!plan.enabled || plan.rules.length === 0) return plan;
   new AlertRules(ctx.scope, 'alerts', {
-    name: `${spec.name}-alerts`,
+    name: serviceObjectName(spec.name, 'alerts'),
     groupName: `berth.${spec.name}`,
     labels: { ...serviceLabels(spec.name), ...plan.ruleLabels },
     rules: plan.rules.map((r) => ({

@@ -5,12 +5,15 @@
  */
 import { Construct } from 'constructs';
 import { PodContribution, PodSecurityProps } from '../constructs/workloads/pod';
+import { ServiceModel } from '../model/service-model';
 import { Environment, ServiceSpec } from '../spec/schema';
 
 /** One service in one environment, resolved. */
 export interface ServiceContext {
   readonly scope: Construct;
   readonly spec: ServiceSpec;
+  /** The spec resolved in the environment: names, defaults and derived facts, worked out once. */
+  readonly model: ServiceModel;
   readonly env: Environment;
   readonly envName: string;
   readonly namespace: string;

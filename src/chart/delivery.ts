@@ -13,6 +13,9 @@
 import { ArgoProjectProps, ResourceKind } from '../constructs/delivery/argo-project';
 import { KIND_MODELS } from '../check/schema-kinds';
 import { Environment, NotificationSubscription, ProjectConfig } from '../spec/schema';
+import { ENVIRONMENT_LABEL } from '../util/annotations';
+import { applicationName } from '../util/names';
+import { SYNC_WAVES } from '../util/sync-waves';
 
 /** The API server of the cluster Argo CD runs in: where Applications and AppProjects live. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -49,7 +52,7 @@ export const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
 
 /** The name of the project berth writes for a service in an environment (the same as its Application). */
 export function serviceProjectName(service: string, env: string): string {
-  return `${service}-${env}`;
+  return applicationName(service, env);
 }
 
 /** The name of the root Application of an environment, and of its project. */
@@ -80,8 +83,8 @@ export function serviceProject(config: ProjectConfig, env: string, service: stri
     namespacedResources: SERVICE_NAMESPACED_KINDS,
     syncWindows: environment.argocd.syncWindows,
     // Before the Applications that use it, when the root syncs them in one go.
-    syncWave: -1,
-    labels: { 'berth.dev/environment': env },
+    syncWave: SYNC_WAVES.AppProject,
+    labels: { [ENVIRONMENT_LABEL]: env },
   };
 }
 
@@ -97,7 +100,7 @@ export function rootProject(config: ProjectConfig, env: string): ArgoProjectProp
       { group: ARGO_GROUP, kind: 'AppProject' },
       { group: ARGO_GROUP, kind: 'Application' },
     ],
-    labels: { 'berth.dev/environment': env },
+    labels: { [ENVIRONMENT_LABEL]: env },
   };
 }
 

@@ -5,98 +5,88 @@
 import { RetentionPrune } from '../constructs/jobs/retention-prune';
 import { ScheduledJob } from '../constructs/jobs/scheduled-job';
 import { TmpCleanup } from '../constructs/jobs/tmp-cleanup';
-import { resolveSecretKeys } from '../constructs/secrets/secret-item';
 import { SECRET_FILE_MODE } from '../constructs/secrets/secret-files';
 import { PodContribution } from '../constructs/workloads/pod';
-import { ServiceSpec } from '../spec/schema';
+import { CronKind, ProcessModel, SecretsModel } from '../model/service-model';
 import { ServiceContext } from './context';
-import { secretNameOf } from './secrets';
-import { toEnvVars, toResources, workingDirOf } from './workloads';
+import { processContainer, toResources } from './workloads';
 
-/** The web process or worker that mounts a claim, when exactly one does (for co-location). */
-function soleUserOf(spec: ServiceSpec, volume: string): string | undefined {
-  const users = [...Object.entries(spec.web), ...Object.entries(spec.workers), ...Object.entries(spec.singletons)].filter(([, p]) => p.mounts.includes(volume)).map(([n]) => n);
+/** The long-running process that mounts a claim, when exactly one does (for co-location). */
+function soleUserOf(ctx: ServiceContext, volume: string): ProcessModel | undefined {
+  const users = ctx.model.processes.filter((p) => p.longRunning && p.mounts.includes(volume));
   return users.length === 1 ? users[0] : undefined;
 }
+
+/** Where the retention job's own copy of the database URL is mounted. */
+const RETENTION_SECRET_DIR = '/run/secrets/retention';
 
 /**
  * The database URL as a file for the retention job. With `files` delivery the secret-files
  * contribution already provides `<NAME>_FILE`; with `env` or `dotenv` delivery the job gets its
  * own read-only mount of that one key, so the URL never passes through an env var.
  */
-function databaseUrlFile(ctx: ServiceContext, secretName: string): PodContribution | undefined {
-  const secrets = ctx.spec.secrets!;
+function databaseUrlFile(secrets: SecretsModel, secretName: string): PodContribution | undefined {
   if (secrets.delivery === 'files') return undefined;
-  const [item] = resolveSecretKeys('cron.retention', [{ name: secretName, ...secrets.items[secretName] }]);
-  const dir = '/run/secrets/retention';
+  const item = secrets.items.find((i) => i.name === secretName)!;
   return {
-    volumes: [{ name: 'database-url', secret: { secretName: secretNameOf(ctx.spec.name, secrets.source), defaultMode: SECRET_FILE_MODE, items: [{ key: item.key, path: item.file }] } }],
-    mounts: [{ name: 'database-url', mountPath: dir, readOnly: true }],
-    env: [{ name: `${secretName}_FILE`, value: `${dir}/${item.file}` }],
+    volumes: [{ name: 'database-url', secret: { secretName: secrets.secretName, defaultMode: SECRET_FILE_MODE, items: [{ key: item.key, path: item.file }] } }],
+    mounts: [{ name: 'database-url', mountPath: RETENTION_SECRET_DIR, readOnly: true }],
+    env: [{ name: `${secretName}_FILE`, value: `${RETENTION_SECRET_DIR}/${item.file}` }],
   };
 }
 
-/** Adds the service's CronJobs. */
+/** Adds the service's CronJobs: one construct per kind of CronJob. */
 export function buildJobs(ctx: ServiceContext): void {
-  const { spec, scope } = ctx;
+  const { spec, scope, model } = ctx;
   const base = { serviceAccountName: ctx.serviceAccountName, security: ctx.security };
-  const identity = (component: string) => ({ service: spec.name, component });
-  const schedule = (j: { schedule: string; timeZone: string; startingDeadlineSeconds: number; activeDeadlineSeconds: number; backoffLimit: number; restartPolicy: 'OnFailure' | 'Never'; successfulJobsHistoryLimit: number; failedJobsHistoryLimit: number }) => ({
-    schedule: j.schedule,
-    timeZone: j.timeZone,
-    startingDeadlineSeconds: j.startingDeadlineSeconds,
-    activeDeadlineSeconds: j.activeDeadlineSeconds,
-    backoffLimit: j.backoffLimit,
-    restartPolicy: j.restartPolicy,
-    successfulJobsHistoryLimit: j.successfulJobsHistoryLimit,
-    failedJobsHistoryLimit: j.failedJobsHistoryLimit,
-  });
+  const identity = (component: string) => ({ service: model.service, component });
 
-  const cleanup = spec.cron.tmpCleanup;
-  if (cleanup) {
-    const volume = spec.volumes[cleanup.volume];
-    const sole = volume.accessMode === 'ReadWriteMany' ? undefined : soleUserOf(spec, cleanup.volume);
-    new TmpCleanup(scope, 'tmp-cleanup', {
-      ...base,
-      ...schedule(cleanup),
-      identity: identity('tmp-cleanup'),
-      claimName: `${spec.name}-${cleanup.volume}`,
-      mountPath: volume.mountPath,
-      subPath: cleanup.subPath,
-      maxAgeHours: cleanup.maxAgeHours,
-      resources: toResources(cleanup.resources),
-      // The app's own command runs with the app's config and secrets; the built-in script needs neither.
-      app: cleanup.command ? { image: spec.image, command: cleanup.command, workingDir: workingDirOf(spec, cleanup) } : undefined,
-      contributions: cleanup.command ? ctx.contributions.for('tmp-cleanup') : [],
-      // A ReadWriteOnce claim attaches to one node: run where the app runs.
-      colocateWith: sole ? identity(sole) : undefined,
-    });
-  }
-
-  const retention = spec.cron.retention;
-  if (retention) {
-    const own = databaseUrlFile(ctx, retention.databaseUrlSecret);
-    new RetentionPrune(scope, 'retention', {
-      ...base,
-      ...schedule(retention),
-      identity: identity('retention'),
-      tables: retention.tables,
-      column: retention.column,
-      days: retention.days,
-      batchSize: retention.batchSize,
-      databaseUrlFileEnv: `${retention.databaseUrlSecret}_FILE`,
-      resources: toResources(retention.resources),
-      contributions: own ? [own] : ctx.contributions.for('retention'),
-    });
-  }
-
-  for (const [name, j] of Object.entries(spec.cron.jobs)) {
-    new ScheduledJob(scope, `cron-${name}`, {
-      ...base,
-      ...schedule(j),
-      identity: identity(name),
-      container: { image: j.image ?? spec.image, command: j.command, workingDir: workingDirOf(spec, j), env: toEnvVars(j.env), resources: toResources(j.resources) },
-      contributions: ctx.contributions.for(name),
-    });
-  }
+  const build: Record<CronKind, (p: ProcessModel) => void> = {
+    'tmp-cleanup': (p) => {
+      const cleanup = spec.cron.tmpCleanup!;
+      const volume = model.volumes.find((v) => v.name === cleanup.volume)!;
+      const sole = volume.accessMode === 'ReadWriteMany' ? undefined : soleUserOf(ctx, cleanup.volume);
+      new TmpCleanup(scope, 'tmp-cleanup', {
+        ...base,
+        ...p.schedule!,
+        identity: identity(p.name),
+        claimName: volume.claimName,
+        mountPath: volume.mountPath,
+        subPath: cleanup.subPath,
+        maxAgeHours: cleanup.maxAgeHours,
+        resources: toResources(cleanup.resources),
+        // The app's own command runs with the app's config and secrets; the built-in script needs neither.
+        app: p.command ? { image: p.image!, command: [...p.command], workingDir: p.workingDir } : undefined,
+        contributions: p.command ? ctx.contributions.for(p.name) : [],
+        // A ReadWriteOnce claim attaches to one node: run where the app runs.
+        colocateWith: sole ? identity(sole.name) : undefined,
+      });
+    },
+    retention: (p) => {
+      const retention = spec.cron.retention!;
+      const own = databaseUrlFile(model.secrets!, retention.databaseUrlSecret);
+      new RetentionPrune(scope, 'retention', {
+        ...base,
+        ...p.schedule!,
+        identity: identity(p.name),
+        tables: retention.tables,
+        column: retention.column,
+        days: retention.days,
+        batchSize: retention.batchSize,
+        databaseUrlFileEnv: `${retention.databaseUrlSecret}_FILE`,
+        resources: toResources(retention.resources),
+        contributions: own ? [own] : ctx.contributions.for(p.name),
+      });
+    },
+    generic: (p) => {
+      new ScheduledJob(scope, `cron-${p.name}`, {
+        ...base,
+        ...p.schedule!,
+        identity: identity(p.name),
+        container: processContainer(p, []),
+        contributions: ctx.contributions.for(p.name),
+      });
+    },
+  };
+  for (const p of model.processes) if (p.cron) build[p.cron](p);
 }

@@ -9,32 +9,19 @@ import { SecretEnv } from '../constructs/secrets/secret-env';
 import { SecretFiles } from '../constructs/secrets/secret-files';
 import { SecretDeliveryProps } from '../constructs/secrets/delivery';
 import { serviceLabels } from '../constructs/workloads/labels';
-import { SCRATCH_PATHS } from '../constructs/workloads/pod';
-import { SecretSource } from '../spec/schema';
-import { processNames } from '../spec/semantics';
+import { SCRATCH_DIRS } from '../util/scratch-paths';
 import { ServiceContext } from './context';
-
-/**
- * The Secret a service's secrets are read from: the existing one it names, or `<service>-secrets`,
- * which its ExternalSecret or SealedSecret creates.
- */
-export function secretNameOf(service: string, source: SecretSource): string {
-  return 'existingSecret' in source ? source.existingSecret : `${service}-secrets`;
-}
 
 /** Adds the secret sources and each process's secret volumes, mounts and env. */
 export function buildSecrets(ctx: ServiceContext): void {
-  const secrets = ctx.spec.secrets;
+  const secrets = ctx.model.secrets;
   if (!secrets) return;
-  const { spec, scope } = ctx;
-  const names = processNames(spec);
-  const entries = Object.entries(secrets.items);
+  const { scope, model } = ctx;
   const dotenv = secrets.delivery === 'dotenv';
-  const labels = serviceLabels(spec.name);
+  const labels = serviceLabels(model.service);
 
   // When Git defines the Secret, the checksum of that definition rolls the pods on a change.
-  const source = secrets.source;
-  const secretName = secretNameOf(spec.name, source);
+  const { source, secretName, items } = secrets;
   let version: string | undefined;
   if ('externalSecret' in source) {
     const es = new ExternalSecretSource(scope, 'external-secret', {
@@ -43,17 +30,17 @@ export function buildSecrets(ctx: ServiceContext): void {
       secretStoreRef: { name: source.externalSecret.store, kind: source.externalSecret.storeKind },
       refreshInterval: source.externalSecret.refreshInterval,
       // semantics.ts reports a missing remoteKey (or encrypted value); the construct rejects the empty one.
-      items: entries.map(([name, i]) => ({ name, file: i.file, key: i.key, remoteKey: i.remoteKey ?? '', property: i.property })),
+      items: items.map((i) => ({ name: i.name, file: i.file, key: i.key, remoteKey: i.remoteKey ?? '', property: i.property })),
       dotenv,
     });
     version = es.checksum;
   } else if ('sealedSecret' in source) {
     const ss = new SealedSecretSource(scope, 'sealed-secret', {
       name: secretName,
-      namespace: ctx.namespace,
+      namespace: model.namespace,
       labels,
       scope: source.sealedSecret.scope,
-      items: entries.map(([name, i]) => ({ name, file: i.file, key: i.key, encrypted: i.encrypted ?? '' })),
+      items: items.map((i) => ({ name: i.name, file: i.file, key: i.key, encrypted: i.encrypted ?? '' })),
       dotenv,
     });
     version = ss.checksum;
@@ -61,11 +48,11 @@ export function buildSecrets(ctx: ServiceContext): void {
 
   const delivery: SecretDeliveryProps = {
     secretName,
-    items: entries.map(([name, i]) => ({ name, file: i.file, key: i.key, consumers: i.consumers })),
-    processes: [...names.web, ...names.workers, ...names.singletons, ...names.jobs],
+    items: items.map((i) => ({ name: i.name, file: i.file, key: i.key, consumers: i.consumers })),
+    processes: model.processes.map((p) => p.name),
     version,
     // Jobs and CronJobs start fresh pods on every run; Reloader would start extra runs instead.
-    reloadOnChange: [...names.web, ...names.workers, ...names.singletons],
+    reloadOnChange: model.processes.filter((p) => p.longRunning).map((p) => p.name),
   };
   let built: SecretFiles | SecretEnv | DotEnvFile;
   if (secrets.delivery === 'files') {
@@ -85,8 +72,8 @@ export function buildSecrets(ctx: ServiceContext): void {
 /** Two mounts on one path are rejected by the API server: catch it here, with the field to change. */
 function checkMountPath(ctx: ServiceContext, field: string, path: string): void {
   const taken = new Map<string, string>([
-    ...Object.entries(SCRATCH_PATHS).map(([name, p]): [string, string] => [p, `berth's ${name} scratch directory`]),
-    ...Object.entries(ctx.spec.volumes).map(([name, v]): [string, string] => [v.mountPath, `volume ${name}`]),
+    ...SCRATCH_DIRS.map(({ path: p, purpose }): [string, string] => [p, purpose]),
+    ...ctx.model.volumes.map((v): [string, string] => [v.mountPath, `volume ${v.name}`]),
   ]);
   const owner = taken.get(path);
   if (owner) throw new Error(`secrets.${field}: "${path}" is also the mount path of ${owner}; pick another path`);

@@ -7,7 +7,9 @@ import { Construct } from 'constructs';
 import { ServiceConfig } from '../constructs/config/service-config';
 import * as k8s from '../constructs/k8s';
 import { kube } from '../constructs/resource';
-import { serviceLabels } from '../constructs/workloads/labels';
+import { MANAGED_BY, MANAGED_BY_LABEL, PART_OF_LABEL, serviceLabels } from '../constructs/workloads/labels';
+import { resolveService, ServiceModel } from '../model/service-model';
+import { serviceObjectName } from '../util/names';
 import { Environment, ServiceSpec } from '../spec/schema';
 import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { buildAlerts } from './alerts';
@@ -22,6 +24,8 @@ export interface ServiceChartProps {
   readonly spec: ServiceSpec;
   readonly env: Environment;
   readonly envName: string;
+  /** The spec resolved in the environment (spec/load.ts builds it once per unit). @default - resolved here from spec and env */
+  readonly model?: ServiceModel;
   /** docs/alerts.md as a URL, where alerts' runbook links point (see runbookBase in src/alerts/plan.ts). @default - no runbook link unless the spec sets alerts.runbookUrl */
   readonly runbookBase?: string;
 }
@@ -30,8 +34,8 @@ export interface ServiceChartProps {
 export function namespaceLabels(namespace: string, service: string): Record<string, string> {
   return {
     'kubernetes.io/metadata.name': namespace,
-    'app.kubernetes.io/part-of': service,
-    'app.kubernetes.io/managed-by': 'berth',
+    [PART_OF_LABEL]: service,
+    [MANAGED_BY_LABEL]: MANAGED_BY,
     'pod-security.kubernetes.io/enforce': 'restricted',
     'pod-security.kubernetes.io/enforce-version': 'latest',
     'pod-security.kubernetes.io/audit': 'restricted',
@@ -44,17 +48,19 @@ export class ServiceChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ServiceChartProps) {
     const { spec } = props;
-    const namespace = spec.namespace ?? spec.name;
+    const model = props.model ?? resolveService(spec, props.env, props.envName);
+    const namespace = model.namespace;
     super(scope, id, { namespace, disableResourceNameHashes: true });
     const labels = serviceLabels(spec.name);
 
     this.context = {
       scope: this,
       spec,
+      model,
       env: props.env,
       envName: props.envName,
       namespace,
-      serviceAccountName: spec.name,
+      serviceAccountName: model.serviceAccountName,
       security: { ...spec.security },
       contributions: new Contributions(),
     };
@@ -69,10 +75,10 @@ export class ServiceChart extends Chart {
       metadata: { name: namespace, labels: namespaceLabels(namespace, spec.name), annotations: syncOptionsAnnotation(KEEP_IN_CLUSTER) },
     }, { clusterScoped: true });
     // One identity per service, with no API token: none of these apps talks to the Kubernetes API.
-    kube(this, 'service-account', k8s.KubeServiceAccount, { metadata: { name: spec.name, labels }, automountServiceAccountToken: false });
+    kube(this, 'service-account', k8s.KubeServiceAccount, { metadata: { name: model.serviceAccountName, labels }, automountServiceAccountToken: false });
 
     if (Object.keys(spec.env).length) {
-      const config = new ServiceConfig(this, 'config', { name: `${spec.name}-config`, labels, data: spec.env });
+      const config = new ServiceConfig(this, 'config', { name: serviceObjectName(spec.name, 'config'), labels, data: spec.env });
       this.context.contributions.add(config.contribution);
     }
     buildSecrets(this.context);

@@ -7,6 +7,7 @@
  * Env is evaluated as the container will see it: `envFrom` ConfigMaps (resolved from the same
  * manifest list) overridden by `env`. Every problem is reported at once, each with its fix.
  */
+import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION } from '../util/annotations';
 import { checkLeaks } from './leaks';
 import { PodContainer, PodTemplate, joinPath, podContainers, podTemplates } from './pod-security';
 import { Finding, Manifest, objectRef } from './types';
@@ -14,10 +15,8 @@ import { Finding, Manifest, objectRef } from './types';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
-/** Annotation on a route object: comma-separated paths that must never be routed publicly. */
-export const INTERNAL_PATHS_ANNOTATION = 'berth.dev/internal-paths';
-/** Annotation on a route object; `block` marks an object that exists to block the internal paths. */
-export const ROUTE_ROLE_ANNOTATION = 'berth.dev/route-role';
+// The keys the edge constructs write (their home is util/annotations.ts).
+export { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION };
 
 /** Options of {@link checkGuardrails}. */
 export interface GuardrailOptions {

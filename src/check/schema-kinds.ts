@@ -7,6 +7,7 @@
  * ESM-only and cannot be loaded by jest in CommonJS mode.
  */
 
+import type { KindKey } from '../util/kinds';
 import type { ExtraFields, FieldSchema } from './schema-strict';
 
 /** A model class: its prototype's `validate()` checks `this` and throws errors carrying `errors`. */
@@ -35,8 +36,8 @@ const integer: FieldSchema = { type: 'integer' };
 const strings: FieldSchema = { type: 'array', items: { type: 'string' } };
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-/** Every apiVersion/kind berth may write, keyed `apiVersion/kind` (`apps/v1/Deployment`). */
-export const KIND_MODELS: Readonly<Record<string, KindModel>> = {
+/** Every apiVersion/kind berth may write (util/kinds.ts, one model each), keyed `apiVersion/kind` (`apps/v1/Deployment`). */
+export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
   'v1/Namespace': { load: () => require('kubernetes-models/v1/Namespace').Namespace },
   'v1/ServiceAccount': { load: () => require('kubernetes-models/v1/ServiceAccount').ServiceAccount },
   'v1/ConfigMap': { load: () => require('kubernetes-models/v1/ConfigMap').ConfigMap },

@@ -8,6 +8,7 @@
  * Messages are short and name the value: `unknown field "imagePullPolicyy"`,
  * `must be integer (got "80")`, `missing required field "selector"`.
  */
+import type { KindKey } from '../util/kinds';
 import { KIND_MODELS, ModelClass } from './schema-kinds';
 import { PathSegments, SchemaError, StrictValidator } from './schema-strict';
 import { Finding, Manifest, objectRef } from './types';
@@ -93,7 +94,7 @@ const validators = new Map<string, KindValidator>();
 function strictValidator(key: string): KindValidator | undefined {
   let entry = validators.get(key);
   if (entry === undefined && Object.prototype.hasOwnProperty.call(KIND_MODELS, key)) {
-    const kind = KIND_MODELS[key];
+    const kind = KIND_MODELS[key as KindKey];
     const model = kind.load();
     const validate = runModel(model);
     // A model whose validate() finds nothing wrong with a plain `{}` did not run: it finds its

@@ -16,8 +16,9 @@ export type * from 'cdk8s-plus-28/lib/imports/k8s';
 
 /** A kind `kube()` can declare: its group/version/kind, and (as a type) its props. */
 export interface KubeKind<P> {
+  /** Its apiVersion and kind. */
   readonly GVK: GroupVersionKind;
-  /** Type only: the props of the kind. */
+  /** Type only: the props of the kind. @default - never set at run time */
   readonly props?: P;
 }
 

@@ -2,8 +2,8 @@
  * `berth explain`: who can talk to a service, and where its pods can go, read from the
  * synthesized objects of one service in one environment (never from the spec, so it explains
  * what Argo CD will apply). Only the probes come from outside the objects: the environment's
- * Prometheus and DNS, and the ingress controller of the service's own edge profile
- * (`edgeProfile`, chart/edge.ts), the one the edge objects were written for.
+ * Prometheus and DNS, and the ingress controller of the service's own edge profile, read from
+ * the service's model (src/model/), the one its edge objects and policies were written for.
  *
  * Probes (sources): a stranger pod in `default`, a client on the internet, the ingress
  * controller, Prometheus, and one pod per process of the service (Deployments, Jobs, CronJobs,
@@ -14,10 +14,12 @@
  * Every probe is evaluated against every destination with the NetworkPolicy semantics of
  * `reachability.ts`.
  */
+import { COMPONENT_LABEL, PART_OF_LABEL } from '../constructs/workloads/labels';
 import type { SynthOutput } from '../app';
-import { ingressControllerPods, PodsRef } from '../chart/network';
-import { EGRESS_TO_LABEL } from '../constructs/network/network-policies';
-import type { Edge, Environment } from '../spec/schema';
+import { ingressControllerPods, PodsRef } from '../model/edge';
+import type { ServiceModel } from '../model/service-model';
+import { EGRESS_TO_LABEL } from '../util/annotations';
+import type { Environment } from '../spec/schema';
 import { computeMatrix, Destination, formatMatrix, MatrixCell, Probe, ReachabilityMatrix } from './matrix';
 import { renderMermaid } from './mermaid';
 import { ContainerPort, Endpoint, NetworkPolicy, PodEndpoint, Protocol } from './reachability';
@@ -31,11 +33,11 @@ export interface ExplainOptions {
   /** The environment the objects were synthesized for: its ingress controller and Prometheus. */
   readonly env: Environment;
   /**
-   * The service's edge: its own profile (or Gateway) picks the ingress controller probe, as it
-   * picked the controller its policies admit.
-   * @default - the environment's profile and Gateway
+   * The model of the service in this environment: its ingress controller (of the service's own
+   * edge profile) is the probe, as it is the controller its policies admit.
+   * @default - the controller of the environment's own profile
    */
-  readonly edge?: ServiceEdge;
+  readonly model?: Pick<ServiceModel, 'ingressController'>;
   /** Shown in the heading. @default - the Namespace's `app.kubernetes.io/part-of` label */
   readonly service?: string;
   /** Shown in the heading. @default - none */
@@ -58,9 +60,6 @@ export interface Explanation {
   readonly mermaid: string;
 }
 
-/** What explain needs of a service's spec edge: the fields that pick its ingress controller. */
-export type ServiceEdge = Pick<Edge, 'profile' | 'gateway'>;
-
 /** The output formats of `berth explain`. */
 export type ExplainFormat = 'text' | 'mermaid' | 'json';
 
@@ -82,7 +81,7 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
   const workloads = workloadPods(objects, namespaceObject?.metadata?.labels ?? {});
   const namespace = namespaceObject?.metadata?.name ?? workloads[0]?.endpoint.namespace;
   if (namespace === undefined) throw new Error('explain: the objects hold neither a Namespace nor a workload; pass the objects of one synthesized service');
-  const service = opts.service ?? namespaceObject?.metadata?.labels?.['app.kubernetes.io/part-of'] ?? namespace;
+  const service = opts.service ?? namespaceObject?.metadata?.labels?.[PART_OF_LABEL] ?? namespace;
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as NetworkPolicy[];
 
   // Fixed endpoints take their plain name unless a process or dependency already has it.
@@ -91,7 +90,7 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
   const fixed = (name: string) => (taken.has(name) ? `${name}-probe` : name);
   const pod = (ns: string, name: string, labels: Readonly<Record<string, string>>, ip: string): PodEndpoint => ({ kind: 'pod', namespace: ns, name, labels, ip });
 
-  const controllerRef = ingressControllerPods(opts.env, opts.edge);
+  const controllerRef = opts.model ? opts.model.ingressController : ingressControllerPods(opts.env);
   const internet = fixed('internet');
   const outsiders: Probe[] = [
     { name: fixed('stranger'), endpoint: pod('default', STRANGER, { app: STRANGER }, '10.244.200.10') },
@@ -148,19 +147,17 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
 
 /**
  * What `berth explain <service> [--env <env>] [--format text|mermaid|json]` prints: the
- * explanation of the objects synthesized into `<outDir>/<envName>/<service>/`.
- * @param edge the service's spec edge in that environment @default - the environment's profile
+ * explanation of the objects synthesized for that service and environment.
+ * @param model the service's model in that environment @default - the environment's own ingress controller
  */
-export function explainCommand(output: SynthOutput, env: Environment, service: string, envName: string, format: ExplainFormat = 'text', edge?: ServiceEdge): string {
-  const mine = output.manifests.filter((m) => {
-    const parts = m.file.split('/');
-    return parts[parts.length - 3] === envName && parts[parts.length - 2] === service;
-  });
+export function explainCommand(output: SynthOutput, env: Environment, service: string, envName: string, format: ExplainFormat = 'text', model?: Pick<ServiceModel, 'ingressController'>): string {
+  const here = output.units.filter((u) => u.kind === 'manifests' && u.env === envName);
+  const mine = here.filter((u) => u.service === service).flatMap((u) => u.objects);
   if (mine.length === 0) {
-    const known = [...new Set(output.manifests.map((m) => m.file.split('/')).filter((p) => p[p.length - 3] === envName).map((p) => p[p.length - 2]))].sort();
+    const known = [...new Set(here.map((u) => u.service))].sort();
     throw new Error(`explain: no service "${service}" in environment "${envName}" (services there: ${known.join(', ') || 'none'})`);
   }
-  const explanation = explainService(mine.map((m) => m.object), { env, edge, service, envName });
+  const explanation = explainService(mine.map((m) => m.object), { env, model, service, envName });
   switch (format) {
     case 'text': return explanation.text;
     case 'mermaid': return explanation.mermaid;
@@ -179,7 +176,7 @@ function workloadPods(objects: readonly K8sObject[], namespaceLabels: Readonly<R
   return workloads.map((o, i) => {
     const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
     const labels: Record<string, string> = template?.metadata?.labels ?? {};
-    const name: string = labels['app.kubernetes.io/component'] ?? o.metadata?.name;
+    const name: string = labels[COMPONENT_LABEL] ?? o.metadata?.name;
     const ports: ContainerPort[] = (template?.spec?.containers ?? []).flatMap((c: K8sObject) =>
       (c.ports ?? []).map((p: K8sObject) => ({ name: p.name ?? String(p.containerPort), port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol })));
     const endpoint: PodEndpoint = { kind: 'pod', namespace: o.metadata?.namespace ?? 'default', namespaceLabels, name, labels, ip: `10.244.${i + 1}.10`, ports };

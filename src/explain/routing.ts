@@ -24,14 +24,15 @@
  * needs them does not match.
  */
 
+import type { EdgeProfile } from '../spec/schema';
 import { ipBlockContains } from './reachability';
 
 // Kubernetes objects are open-ended JSON; the model reads them defensively.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
-/** How a controller profile chooses between routes. */
-export type RoutingModel = 'nginx' | 'traefik' | 'gateway';
+/** How a controller profile chooses between routes: one model per edge profile. */
+export type RoutingModel = EdgeProfile;
 
 /** The client address the model assumes: a public address (TEST-NET-3, RFC 5737). */
 export const PUBLIC_CLIENT_IP = '203.0.113.10';
@@ -92,16 +93,14 @@ export function routeRequest(objects: readonly Obj[], request: RouteRequest, opt
   const clientIp = request.clientIp ?? PUBLIC_CLIENT_IP;
   const host = request.host.toLowerCase();
   const scheme = options.scheme ?? 'https';
-  switch (model) {
-    case 'nginx':
-      return routeNginx(objects, host, request.path, clientIp, scheme);
-    case 'traefik':
-      return routeTraefik(objects, host, request.path, clientIp, scheme, options.entryPoint ?? (scheme === 'https' ? 'websecure' : 'web'));
-    case 'gateway':
-      return routeGateway(objects, host, request.path);
-    default:
-      return { routed: 'none', reason: 'there is no Ingress or HTTPRoute among the objects' };
-  }
+  if (model === undefined) return { routed: 'none', reason: 'there is no Ingress or HTTPRoute among the objects' };
+  // One router per edge profile: a new profile does not compile until it has one.
+  const route: Record<RoutingModel, () => RouteDecision> = {
+    nginx: () => routeNginx(objects, host, request.path, clientIp, scheme),
+    traefik: () => routeTraefik(objects, host, request.path, clientIp, scheme, options.entryPoint ?? (scheme === 'https' ? 'websecure' : 'web')),
+    gateway: () => routeGateway(objects, host, request.path),
+  };
+  return route[model]();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import { importPm2 } from './pm2';
 import { inferDelivery, NewOptions, scaffold } from './scaffold';
 import { commandFromLine } from './shell-words';
 import { ArgSpec, parseArgs } from '../util/argv';
+import { namespaceOf } from '../util/names';
 
 /** What the command may touch. Paths are absolute (resolved against `cwd`). */
 export interface NewCommandIo {
@@ -296,7 +297,7 @@ function report(service: string, written: string[], existing: string[], draft: D
   const steps: string[] = [];
   if (result.imagePlaceholder) steps.push(`Set the image in charts/${service}/service.yaml: ${spec.image} is a placeholder.`);
   if (result.secretName) {
-    steps.push(`Create the Secret ${result.secretName} in namespace ${spec.namespace ?? service} with the keys ${result.secretKeys.join(', ')} (values from where they live today; never commit them).`);
+    steps.push(`Create the Secret ${result.secretName} in namespace ${namespaceOf({ name: service, namespace: spec.namespace })} with the keys ${result.secretKeys.join(', ')} (values from where they live today; never commit them).`);
   }
   if (notes.length) steps.push(`Work through the notes above; edit charts/${service}/ where they say.`);
   steps.push('npm run synth', 'node bin/berth.js check dist', `Commit charts/${service}/ and dist/ together.`);

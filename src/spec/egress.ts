@@ -21,6 +21,7 @@
  * run the app's code by default, since the built-in jobs never call an API.
  */
 import { IPV4_ADDRESS, ipv4InCidr } from '../util/ipv4';
+import { namespaceOf } from '../util/names';
 import { allProcesses, processNames } from './processes';
 import { Dependency, ServiceSpec } from './schema';
 import type { SemanticProblem } from './semantics';
@@ -101,7 +102,7 @@ function canonicalHost(host: string, namespace: string): string {
 
 /** The dependency an env value's host names, when exactly one does. */
 function dependencyNamed(ref: HostRef, spec: ServiceSpec): string | undefined {
-  const namespace = spec.namespace ?? spec.name;
+  const namespace = namespaceOf(spec);
   const deps = Object.entries(spec.dependencies);
   const byHost = deps.filter(([, d]) => d.host !== undefined && canonicalHost(d.host, namespace) === canonicalHost(ref.host, namespace));
   if (byHost.length) return byHost.length === 1 ? byHost[0][0] : undefined;

@@ -14,6 +14,7 @@ import { formatPath, issuesToProblems, parsePath, Problem, SpecError, valueAt } 
 import { UsageError } from '../util/argv';
 import { Environment, ProjectConfig, ServiceSpec } from './schema';
 import { checkSemantics } from './semantics';
+import { resolveService, ServiceModel } from '../model/service-model';
 
 /** A file handed in by main.ts: its repository-relative path and text. */
 export interface SourceFile {
@@ -26,6 +27,8 @@ export interface ServiceUnit {
   readonly name: string;
   readonly env: string;
   readonly spec: ServiceSpec;
+  /** The spec resolved in its environment, built once: what the charts, explain and alerts read. */
+  readonly model: ServiceModel;
   /** The files it was built from, base first. */
   readonly files: readonly string[];
   /** Their text, base first: where a problem found later (a guardrail) is placed. @default - none */
@@ -317,9 +320,10 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
         problems.push(...schemaProblems.filter((p) => !literals.has(`${p.file}\0${p.path}`)));
         continue;
       }
-      const semantic = checkSemantics(result.data, config.environments[env], env);
+      const model = resolveService(result.data, config.environments[env], env);
+      const semantic = checkSemantics(result.data, config.environments[env], env, model);
       for (const p of semantic) problems.push({ file: fileFor(p.path.split(/[.[]/).filter(Boolean)), ...p });
-      const ns = result.data.namespace ?? result.data.name;
+      const ns = model.namespace;
       const owner = namespaces.get(`${env}/${ns}`);
       if (owner && owner.service !== result.data.name) {
         problems.push({ file: fileFor(['namespace']), path: 'namespace', message: `Namespace "${ns}" is already the namespace of service "${owner.service}" (${owner.file})`, fix: 'give every service its own namespace' });
@@ -329,7 +333,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       const hostsFile = fileFor(['edge', 'hosts']);
       // One problem per host: the prefixes another service already routes there.
       const clashes = new Map<number, { host: string; service: string; file: string; paths: string[] }>();
-      for (const { host, index, path } of routesOf(result.data)) {
+      for (const { host, index, path } of routesOf(model)) {
         const key = `${env} ${host}${path}`;
         const other = routed.get(key);
         if (!other) routed.set(key, { service: result.data.name, file: hostsFile });
@@ -347,7 +351,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       }));
       problems.push(...claimed);
       if (semantic.length === 0) {
-        units.push({ name: result.data.name, env, spec: result.data, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path], sources: overlayFile ? [baseFile, overlayFile] : [baseFile] });
+        units.push({ name: result.data.name, env, spec: result.data, model, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path], sources: overlayFile ? [baseFile, overlayFile] : [baseFile] });
       }
     }
   }
@@ -373,10 +377,10 @@ export function withLines(problems: readonly Problem[], files: readonly SourceFi
 }
 
 /** Every host and path prefix a service routes at the edge: its hosts × the paths of its public web processes. */
-function routesOf(spec: ServiceSpec): Array<{ host: string; index: number; path: string }> {
-  if (!spec.edge) return [];
-  const paths = [...new Set(Object.values(spec.web).flatMap((p) => (p.public ? p.paths : [])))];
-  return spec.edge.hosts.flatMap((host, index) => paths.map((path) => ({ host, index, path })));
+function routesOf(model: ServiceModel): Array<{ host: string; index: number; path: string }> {
+  if (!model.edge) return [];
+  const paths = [...new Set(model.edge.routes.map((r) => r.path))];
+  return model.edge.hosts.flatMap((host, index) => paths.map((path) => ({ host, index, path })));
 }
 
 function dedupe(problems: Problem[]): Problem[] {

@@ -6,6 +6,7 @@
  * (with a "did you mean" hint, see errors.ts). The same schema is published as JSON Schema
  * (`schema/service.schema.json`) for editors.
  */
+import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../util/hsts';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { ALERT_NAMES } from '../alerts/kinds';
@@ -131,7 +132,7 @@ const ProcessFields = {
   args: z.array(z.string()).optional(),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, z.string()).default({}).describe('non-secret env for this process only'),
-  resources: Resources.default({ cpu: '100m', memory: '256Mi' }),
+  resources: Resources.default(() => Resources.parse({})),
   mounts: z.array(DnsLabel).default([]).describe('volumes (keys of `volumes`) mounted at their mountPath'),
 };
 
@@ -206,7 +207,7 @@ export const Migration = z.strictObject({
   command: z.array(z.string()).min(1),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, z.string()).default({}),
-  resources: Resources.default({ cpu: '100m', memory: '256Mi' }),
+  resources: Resources.default(() => Resources.parse({})),
   backoffLimit: z.number().int().min(0).max(10).default(2),
   activeDeadlineSeconds: z.number().int().min(30).max(86400).default(900),
 });
@@ -313,6 +314,11 @@ export const Cron = z.strictObject({
 // Edge, network, monitoring
 // ---------------------------------------------------------------------------------------------
 
+/** The ingress controller profiles berth writes edge objects for: one enum, every switch over it exhaustive. */
+export const EDGE_PROFILES = ['nginx', 'traefik', 'gateway'] as const;
+export const EdgeProfile = z.enum(EDGE_PROFILES);
+export type EdgeProfile = z.infer<typeof EdgeProfile>;
+
 export const Tls = z.union([
   z.strictObject({ clusterIssuer: DnsLabel }),
   z.strictObject({ issuer: DnsLabel }),
@@ -324,7 +330,7 @@ const EDGE_TIMEOUT_SECONDS = { http: 60, websockets: 3600 } as const;
 
 export const Edge = z.strictObject({
   hosts: z.array(Hostname).min(1),
-  profile: z.enum(['nginx', 'traefik', 'gateway']).optional().describe('defaults to the environment profile'),
+  profile: EdgeProfile.optional().describe('defaults to the environment profile'),
   className: ClassName('an IngressClass')
     .optional()
     .describe('ingressClassName; defaults to the environment'),
@@ -344,7 +350,7 @@ export const Edge = z.strictObject({
     .max(86400)
     .optional()
     .describe('ingress-nginx proxy-read/send-timeout: the longest silence on a request, socket or stream; 60, or 3600 with websockets'),
-  hstsMaxAgeSeconds: z.number().int().min(0).max(INT32_MAX).default(31536000),
+  hstsMaxAgeSeconds: z.number().int().min(0).max(INT32_MAX).default(DEFAULT_HSTS_MAX_AGE_SECONDS),
   internalPaths: z.array(HttpPath).default([]).describe('paths that must never answer the internet'),
   gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: SectionName.optional() }).optional(),
 }).transform((e) => ({ ...e, timeoutSeconds: e.timeoutSeconds ?? EDGE_TIMEOUT_SECONDS[e.websockets ? 'websockets' : 'http'] }));
@@ -436,7 +442,7 @@ export const ServiceSpec = z.strictObject({
   workingDir: WorkingDir.optional().describe(
     "working directory of every process and app-command job that runs the service image (each can set its own); the image's WORKDIR when omitted",
   ),
-  security: Security.default({ readOnlyRootFilesystem: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 }),
+  security: Security.default(() => Security.parse({})),
   env: z.record(EnvName, z.string()).default({}).describe('non-secret config shared by every process (a ConfigMap)'),
   secrets: Secrets.optional(),
   volumes: z.record(DnsLabel, Volume).default({}),
@@ -535,7 +541,7 @@ export type ArgoDelivery = z.infer<typeof ArgoDelivery>;
 // -------------------------------------------------------------------------------------------------
 
 export const Environment = z.strictObject({
-  edgeProfile: z.enum(['nginx', 'traefik', 'gateway']).default('traefik'),
+  edgeProfile: EdgeProfile.default('traefik'),
   ingressClassName: z.string().default('traefik'),
   clusterIssuer: DnsLabel.default('letsencrypt-prod'),
   gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: SectionName.optional() }).optional(),

@@ -1,10 +1,14 @@
 /**
  * Rules that span fields: references between parts of a spec, and what Kubernetes would
  * reject or silently get wrong (a ReadWriteOnce claim shared across nodes, two objects with
- * one name). Run after schema validation, per environment.
+ * one name). Run after schema validation, per environment, on the spec and its resolved model
+ * (src/model/): each rule is a small function, run in order, reporting against spec fields.
  */
+import { hasDotSegment } from '../util/paths';
 import { normalizePrefix } from '../constructs/edge/public-endpoint';
 import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy, INTERNET_HTTPS } from '../constructs/network/policy-names';
+import type { ServiceModel } from '../model/service-model';
+import { SCRATCH_DIRS } from '../util/scratch-paths';
 import { checkEgressNeeds } from './egress';
 import { processNames } from './processes';
 import { Environment, ServiceSpec } from './schema';
@@ -19,14 +23,24 @@ export interface SemanticProblem {
   readonly fix: string;
 }
 
-/** Checks one validated spec in one environment. */
-export function checkSemantics(spec: ServiceSpec, env: Environment, envName: string): SemanticProblem[] {
-  const out: SemanticProblem[] = [];
-  const names = processNames(spec);
-  const web = new Set(names.web);
-  const volumes = new Set(Object.keys(spec.volumes));
+/** What every rule reads, and where it reports. */
+interface RuleInput {
+  readonly spec: ServiceSpec;
+  readonly env: Environment;
+  readonly envName: string;
+  readonly model: ServiceModel;
+  readonly names: ReturnType<typeof processNames>;
+  /** The problems so far: a rule may leave a field alone that an earlier rule already reported. */
+  readonly out: SemanticProblem[];
+  /** Reports `ref` at `path` unless `pool` holds it. */
+  readonly refCheck: (path: string, ref: string, pool: Set<string>, what: string) => void;
+}
 
-  // One object name per process: web, workers, singletons and jobs share `<service>-<name>`.
+/** One cross-field rule. */
+type Rule = (r: RuleInput) => void;
+
+/** One object name per process: web, workers, singletons and jobs share `<service>-<name>`. */
+const uniqueProcessNames: Rule = ({ names, out }) => {
   const seen = new Map<string, string>();
   const groups: Array<[string, string[]]> = [['web', names.web], ['workers', names.workers], ['singletons', names.singletons], ['cron.jobs', names.jobs]];
   for (const [group, list] of groups) {
@@ -36,19 +50,23 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
       else seen.set(n, group);
     }
   }
+};
 
-  const refCheck = (path: string, ref: string, pool: Set<string>, what: string) => {
-    if (!pool.has(ref)) out.push({ path, message: `Unknown ${what} "${ref}"`, fix: pool.size ? `known: ${[...pool].sort().join(', ')}` : `define it first` });
-  };
-
-  const allProcs: Array<[string, string, { mounts: string[]; env: Record<string, string> }]> = [
+/** Mounts name volumes. */
+const mountReferences: Rule = ({ spec, refCheck }) => {
+  const volumes = new Set(Object.keys(spec.volumes));
+  const allProcs: Array<[string, string, { mounts: string[] }]> = [
     ...Object.entries(spec.web).map(([n, p]) => ['web', n, p] as [string, string, typeof p]),
     ...Object.entries(spec.workers).map(([n, p]) => ['workers', n, p] as [string, string, typeof p]),
     ...Object.entries(spec.singletons).map(([n, p]) => ['singletons', n, p] as [string, string, typeof p]),
     ...Object.entries(spec.cron.jobs).map(([n, p]) => ['cron.jobs', n, p] as [string, string, typeof p]),
   ];
   for (const [group, n, p] of allProcs) p.mounts.forEach((m, i) => refCheck(`${group}.${n}.mounts[${i}]`, m, volumes, 'volume'));
+};
 
+/** Web processes: who may call them, metrics ports; workers' and singletons' calls; singletons' commands. */
+const processRules: Rule = ({ spec, names, out, refCheck }) => {
+  const web = new Set(names.web);
   for (const [n, p] of Object.entries(spec.web)) {
     p.allowFrom.forEach((r, i) => refCheck(`web.${n}.allowFrom[${i}]`, r, new Set([...names.web, ...names.workers, ...names.singletons].filter((x) => x !== n)), 'process'));
     if (p.metrics?.port !== undefined && p.metrics.port === p.port) {
@@ -67,64 +85,70 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     if (s.like) refCheck(`singletons.${n}.like`, s.like, web, 'web process');
     else if (!s.command) out.push({ path: `singletons.${n}.command`, message: `Singleton "${n}" has neither a command nor \`like\``, fix: 'set command, or like: <web process> to reuse its command' });
   }
+};
 
-  // Secrets: references and source-specific fields.
-  if (spec.secrets) {
-    const consumers = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
-    const source = spec.secrets.source;
-    if (Object.keys(spec.secrets.items).length === 0) out.push({ path: 'secrets.items', message: 'secrets has no items, so it delivers nothing', fix: 'list the secrets the app reads under secrets.items, or remove the secrets section' });
-    // The Secret key and file of each item, defaulted as the secret constructs do: one item each.
-    const keys = new Map<string, string>();
-    const files = new Map<string, string>();
-    for (const [k, item] of Object.entries(spec.secrets.items)) {
-      (item.consumers ?? []).forEach((c, i) => refCheck(`secrets.items.${k}.consumers[${i}]`, c, consumers, 'process or job'));
-      const file = item.file ?? k.toLowerCase();
-      const key = item.key ?? file;
-      if (keys.has(key)) out.push({ path: `secrets.items.${k}.key`, message: `Secrets "${keys.get(key)}" and "${k}" both use the Secret key "${key}"`, fix: 'give each item its own key' });
-      if (files.has(file)) out.push({ path: `secrets.items.${k}.file`, message: `Secrets "${files.get(file)}" and "${k}" both use the file name "${file}"`, fix: 'give each item its own file' });
-      keys.set(key, k);
-      files.set(file, k);
-      if (spec.secrets.delivery === 'dotenv' && !('existingSecret' in source) && key === '.env') {
-        out.push({ path: `secrets.items.${k}.key`, message: `Secret key ".env" is taken: it holds the rendered .env file`, fix: 'give the item another key' });
-      }
-      if ('externalSecret' in source && !item.remoteKey) {
-        out.push({ path: `secrets.items.${k}.remoteKey`, message: `Secret "${k}" needs remoteKey for an ExternalSecret source`, fix: 'set remoteKey (and property, if the remote value is a JSON object)' });
-      }
-      if ('sealedSecret' in source && !item.encrypted) {
-        out.push({ path: `secrets.items.${k}.encrypted`, message: `Secret "${k}" needs its encrypted value for a SealedSecret source`, fix: 'run kubeseal --raw for the value and paste the output here' });
-      }
-      // A field the source never reads would be silently dropped: refused, so the spec says what is synthesized.
-      if (!('sealedSecret' in source) && item.encrypted !== undefined) {
-        out.push({ path: `secrets.items.${k}.encrypted`, message: `Secret "${k}" has an encrypted value, which only a sealedSecret source reads`, fix: 'remove encrypted, or set secrets.source to sealedSecret' });
-      }
-      for (const field of ['remoteKey', 'property'] as const) {
-        if (!('externalSecret' in source) && item[field] !== undefined) {
-          out.push({ path: `secrets.items.${k}.${field}`, message: `Secret "${k}" sets ${field}, which only an externalSecret source reads`, fix: `remove ${field}, or set secrets.source to externalSecret` });
-        }
-      }
+/** Secret items: references, one key and one file each (as the model resolved them), the fields each source reads. */
+const secretItemRules: Rule = ({ spec, model, names, out, refCheck }) => {
+  if (!spec.secrets || !model.secrets) return;
+  const consumers = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
+  const source = spec.secrets.source;
+  if (model.secrets.items.length === 0) out.push({ path: 'secrets.items', message: 'secrets has no items, so it delivers nothing', fix: 'list the secrets the app reads under secrets.items, or remove the secrets section' });
+  const keys = new Map<string, string>();
+  const files = new Map<string, string>();
+  for (const { name: k, key, file } of model.secrets.items) {
+    const item = spec.secrets.items[k];
+    (item.consumers ?? []).forEach((c, i) => refCheck(`secrets.items.${k}.consumers[${i}]`, c, consumers, 'process or job'));
+    if (keys.has(key)) out.push({ path: `secrets.items.${k}.key`, message: `Secrets "${keys.get(key)}" and "${k}" both use the Secret key "${key}"`, fix: 'give each item its own key' });
+    if (files.has(file)) out.push({ path: `secrets.items.${k}.file`, message: `Secrets "${files.get(file)}" and "${k}" both use the file name "${file}"`, fix: 'give each item its own file' });
+    keys.set(key, k);
+    files.set(file, k);
+    if (spec.secrets.delivery === 'dotenv' && !('existingSecret' in source) && key === '.env') {
+      out.push({ path: `secrets.items.${k}.key`, message: `Secret key ".env" is taken: it holds the rendered .env file`, fix: 'give the item another key' });
     }
-    if (spec.secrets.delivery === 'dotenv') {
-      // One .env file per pod: every item in it must go to the same processes.
-      const sets = new Set(Object.values(spec.secrets.items).map((i) => JSON.stringify([...(i.consumers ?? [])].sort())));
-      if (sets.size > 1) out.push({ path: 'secrets.items', message: 'With delivery "dotenv" every item goes into one .env file, but the items list different consumers', fix: 'give every item the same consumers (or none, for all processes), or use delivery files or env' });
+    if ('externalSecret' in source && !item.remoteKey) {
+      out.push({ path: `secrets.items.${k}.remoteKey`, message: `Secret "${k}" needs remoteKey for an ExternalSecret source`, fix: 'set remoteKey (and property, if the remote value is a JSON object)' });
     }
-    if (spec.secrets.delivery === 'files') {
-      const dir = spec.secrets.mountPath.replace(/\/+$/, '');
-      const taken = [...Object.entries(spec.volumes).map(([n, v]) => [`volumes.${n}.mountPath`, v.mountPath] as const), ['the /tmp scratch volume', '/tmp'] as const, ['the gunicorn scratch volume', '/run/gunicorn'] as const, ['the metrics scratch volume', '/run/prometheus-multiproc'] as const];
-      for (const [what, p] of taken) {
-        const other = p.replace(/\/+$/, '');
-        if (other === dir || other.startsWith(`${dir}/`) || dir.startsWith(`${other}/`)) out.push({ path: 'secrets.mountPath', message: `Secret directory ${dir} overlaps ${what} (${p})`, fix: 'mount secrets in a directory of their own, such as /run/secrets' });
+    if ('sealedSecret' in source && !item.encrypted) {
+      out.push({ path: `secrets.items.${k}.encrypted`, message: `Secret "${k}" needs its encrypted value for a SealedSecret source`, fix: 'run kubeseal --raw for the value and paste the output here' });
+    }
+    // A field the source never reads would be silently dropped: refused, so the spec says what is synthesized.
+    if (!('sealedSecret' in source) && item.encrypted !== undefined) {
+      out.push({ path: `secrets.items.${k}.encrypted`, message: `Secret "${k}" has an encrypted value, which only a sealedSecret source reads`, fix: 'remove encrypted, or set secrets.source to sealedSecret' });
+    }
+    for (const field of ['remoteKey', 'property'] as const) {
+      if (!('externalSecret' in source) && item[field] !== undefined) {
+        out.push({ path: `secrets.items.${k}.${field}`, message: `Secret "${k}" sets ${field}, which only an externalSecret source reads`, fix: `remove ${field}, or set secrets.source to externalSecret` });
       }
-    }
-    if (spec.secrets.delivery === 'dotenv' && !spec.secrets.dotenvPath) {
-      out.push({ path: 'secrets.dotenvPath', message: 'delivery "dotenv" needs dotenvPath', fix: 'set it to the .env the app loads, e.g. /app/.env in its working directory' });
-    }
-    if (spec.secrets.delivery !== 'dotenv' && spec.secrets.dotenvPath !== undefined) {
-      out.push({ path: 'secrets.dotenvPath', message: `dotenvPath is only read with delivery "dotenv" (delivery is "${spec.secrets.delivery}")`, fix: 'remove dotenvPath, or set delivery: dotenv' });
     }
   }
+};
 
-  // Dependencies: who uses them, and names that cannot be a process's (explain and policies name both).
+/** Secret delivery: one .env per pod, a directory of its own, dotenvPath exactly when it is read. */
+const secretDeliveryRules: Rule = ({ spec, out }) => {
+  if (!spec.secrets) return;
+  if (spec.secrets.delivery === 'dotenv') {
+    // One .env file per pod: every item in it must go to the same processes.
+    const sets = new Set(Object.values(spec.secrets.items).map((i) => JSON.stringify([...(i.consumers ?? [])].sort())));
+    if (sets.size > 1) out.push({ path: 'secrets.items', message: 'With delivery "dotenv" every item goes into one .env file, but the items list different consumers', fix: 'give every item the same consumers (or none, for all processes), or use delivery files or env' });
+  }
+  if (spec.secrets.delivery === 'files') {
+    const dir = spec.secrets.mountPath.replace(/\/+$/, '');
+    const taken = [...Object.entries(spec.volumes).map(([n, v]) => [`volumes.${n}.mountPath`, v.mountPath] as const), ...SCRATCH_DIRS.map((d) => [d.purpose, d.path] as const)];
+    for (const [what, p] of taken) {
+      const other = p.replace(/\/+$/, '');
+      if (other === dir || other.startsWith(`${dir}/`) || dir.startsWith(`${other}/`)) out.push({ path: 'secrets.mountPath', message: `Secret directory ${dir} overlaps ${what} (${p})`, fix: 'mount secrets in a directory of their own, such as /run/secrets' });
+    }
+  }
+  if (spec.secrets.delivery === 'dotenv' && !spec.secrets.dotenvPath) {
+    out.push({ path: 'secrets.dotenvPath', message: 'delivery "dotenv" needs dotenvPath', fix: 'set it to the .env the app loads, e.g. /app/.env in its working directory' });
+  }
+  if (spec.secrets.delivery !== 'dotenv' && spec.secrets.dotenvPath !== undefined) {
+    out.push({ path: 'secrets.dotenvPath', message: `dotenvPath is only read with delivery "dotenv" (delivery is "${spec.secrets.delivery}")`, fix: 'remove dotenvPath, or set delivery: dotenv' });
+  }
+};
+
+/** Dependencies: who uses them, and names that cannot be a process's (explain and policies name both). */
+const dependencyRules: Rule = ({ spec, names, out, refCheck }) => {
   const everyone = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
   for (const [d, dep] of Object.entries(spec.dependencies)) {
     (dep.usedBy ?? []).forEach((u, i) => refCheck(`dependencies.${d}.usedBy[${i}]`, u, everyone, 'process or job'));
@@ -133,10 +157,14 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     }
     if (everyone.has(d)) out.push({ path: `dependencies.${d}`, message: `Dependency "${d}" has the name of a process of this service`, fix: 'rename the dependency (e.g. postgres, redis), so its egress policy does not collide with the process' });
   }
+};
 
-  // Every NetworkPolicy the service gets, by the names the construct gives them: no two parts of
-  // the spec may claim one name (e.g. web process "to-db" and dependency "db-ingress" both make
-  // "<service>-to-db-ingress"). A web process claims its egress name whether or not it is called.
+/**
+ * Every NetworkPolicy the service gets, by the names the construct gives them: no two parts of
+ * the spec may claim one name (e.g. web process "to-db" and dependency "db-ingress" both make
+ * "<service>-to-db-ingress"). A web process claims its egress name whether or not it is called.
+ */
+const policyNameRules: Rule = ({ spec, names, out, refCheck }) => {
   const policies = new Map<string, string>();
   const claim = (name: string, path: string, what: string) => {
     const prev = policies.get(name);
@@ -152,38 +180,45 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
   if (spec.externalHttps.length) claim(egressPolicy(spec.name, INTERNET_HTTPS), 'externalHttps', 'egress to the internet on 443 (externalHttps)');
   for (const d of Object.keys(spec.dependencies)) claim(egressPolicy(spec.name, d), `dependencies.${d}`, `egress to dependency "${d}"`);
 
+  const everyone = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
   (spec.externalHttpsUsedBy ?? []).forEach((u, i) => refCheck(`externalHttpsUsedBy[${i}]`, u, everyone, 'process or job'));
   if (spec.externalHttpsUsedBy && spec.externalHttps.length === 0) out.push({ path: 'externalHttpsUsedBy', message: 'externalHttpsUsedBy is set but externalHttps lists no API', fix: 'list the external APIs in externalHttps, or remove externalHttpsUsedBy' });
+};
 
+/** Egress agrees with what each process is given (spec/egress.ts). */
+const egressNeeds: Rule = ({ spec, out }) => {
   out.push(...checkEgressNeeds(spec));
+};
 
-  // Jobs.
+/** Jobs: the retention job's secret, the tmp cleanup's volume and working directory. */
+const jobRules: Rule = ({ spec, model, out, refCheck }) => {
   const retention = spec.cron.retention;
   if (retention) {
-    // An own key only: a name such as "constructor" must not find Object.prototype's.
-    const item = spec.secrets && Object.hasOwn(spec.secrets.items, retention.databaseUrlSecret) ? spec.secrets.items[retention.databaseUrlSecret] : undefined;
+    const item = model.secrets?.items.find((i) => i.name === retention.databaseUrlSecret);
     if (!item) {
       out.push({ path: 'cron.retention.databaseUrlSecret', message: `Secret "${retention.databaseUrlSecret}" is not defined in secrets.items`, fix: 'declare the database URL secret under secrets.items' });
-    } else if (spec.secrets?.delivery === 'files' && item.consumers && !item.consumers.includes('retention')) {
+    } else if (model.secrets?.delivery === 'files' && !item.everyone && !item.consumers.includes('retention')) {
       // With files delivery the job reads <NAME>_FILE from the shared secret files, which only consumers get.
       out.push({ path: `secrets.items.${retention.databaseUrlSecret}.consumers`, message: `Secret "${retention.databaseUrlSecret}" is the retention job's database URL, but its consumers do not include "retention"`, fix: 'add retention to its consumers, or omit consumers so every process and job gets it' });
     }
   }
-  if (spec.cron.tmpCleanup) refCheck('cron.tmpCleanup.volume', spec.cron.tmpCleanup.volume, volumes, 'volume');
+  if (spec.cron.tmpCleanup) refCheck('cron.tmpCleanup.volume', spec.cron.tmpCleanup.volume, new Set(Object.keys(spec.volumes)), 'volume');
   if (spec.cron.tmpCleanup?.workingDir !== undefined && !spec.cron.tmpCleanup.command) {
     out.push({ path: 'cron.tmpCleanup.workingDir', message: "workingDir is only used with the app's own cleanup command; the built-in script runs in its own image", fix: 'remove workingDir, or set cron.tmpCleanup.command' });
   }
+};
 
-  // ReadWriteOnce claims: one workload, one replica.
-  for (const [vol, v] of Object.entries(spec.volumes)) {
+/** ReadWriteOnce claims: one workload, one replica. */
+const claimRules: Rule = ({ spec, model, out }) => {
+  for (const v of model.volumes) {
     if (v.accessMode === 'ReadWriteMany') continue;
-    const users: string[] = [];
+    const vol = v.name;
+    const users = [...v.users];
     let scaled: string | undefined;
-    for (const [, n, p] of allProcs) if (p.mounts.includes(vol)) users.push(n);
     if (spec.cron.tmpCleanup?.volume === vol) {
       // The cleanup job runs on the node of the claim's one long-running user (pod affinity, see
       // chart/jobs.ts), where a ReadWriteOnce claim can be mounted twice; ReadWriteOncePod cannot.
-      const longRunning = new Set([...names.web, ...names.workers, ...names.singletons]);
+      const longRunning = new Set(model.processes.filter((p) => p.longRunning).map((p) => p.name));
       const colocated = v.accessMode === 'ReadWriteOnce' && users.length === 1 && longRunning.has(users[0]);
       if (!colocated) users.push('tmp-cleanup');
     }
@@ -197,12 +232,14 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
       out.push({ path: `volumes.${vol}.accessMode`, message: `${v.accessMode} claim "${vol}" is mounted by ${scaled}`, fix: 'use accessMode: ReadWriteMany, or run that workload as a single replica' });
     }
   }
+};
 
-  // Edge.
-  if (spec.edge) {
+/** The edge: something public to route to, nothing internal routed, a Gateway for the gateway profile. */
+const edgeRules: Rule = ({ spec, model, envName, out }) => {
+  if (spec.edge && model.edge) {
     const publicWeb = Object.entries(spec.web).filter(([, p]) => p.public);
     if (publicWeb.length === 0) out.push({ path: 'edge', message: 'An edge is defined but no web process is public', fix: 'set public: true on the process the edge should route to, or remove edge' });
-    const routed = new Set(publicWeb.flatMap(([, p]) => p.paths));
+    const routed = new Set(model.edge.routes.map((r) => r.path));
     for (const [n, p] of publicWeb) {
       if (p.metrics && p.metrics.port === undefined && (routed.has(p.metrics.path) || p.metrics.path === '/')) {
         out.push({ path: `web.${n}.metrics.path`, message: `Metrics path "${p.metrics.path}" is served on the public port and is also a routed prefix, so it cannot be blocked at the edge`, fix: 'serve metrics on a separate metrics.port, or on a path that is not routed' });
@@ -211,8 +248,7 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
     spec.edge.internalPaths.forEach((ip, i) => {
       if (routed.has(ip) || ip === '/') out.push({ path: `edge.internalPaths[${i}]`, message: `Internal path "${ip}" is also a routed prefix: blocking it would block the app`, fix: 'list only the internal endpoints, such as /metrics' });
     });
-    const profile = spec.edge.profile ?? env.edgeProfile;
-    if (profile === 'gateway' && !spec.edge.gateway && !env.gateway) {
+    if (model.edge.profile === 'gateway' && !model.edge.gateway) {
       out.push({ path: 'edge.gateway', message: `Profile "gateway" needs a Gateway to attach to`, fix: `set edge.gateway { name, namespace } or environments.${envName}.gateway in berth.yaml` });
     }
   } else {
@@ -222,56 +258,62 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
       }
     }
   }
+};
 
-  // Object names the API server accepts: `<service>-<process>` is a Service/Deployment/Job name
-  // (at most 63 characters); a CronJob name is at most 52 (its Jobs get a suffix).
-  for (const [group, list] of [['web', names.web], ['workers', names.workers], ['singletons', names.singletons]] as const) {
-    for (const n of list) {
-      const name = `${spec.name}-${n}`;
-      if (name.length > 63) out.push({ path: `${group}.${n}`, message: `Object name "${name}" is longer than 63 characters`, fix: 'shorten the service or process name' });
+/**
+ * Object names the API server accepts: `<service>-<process>` is a Service/Deployment/Job name
+ * (at most 63 characters); a CronJob name is at most 52 (its Jobs get a suffix).
+ */
+const objectNameRules: Rule = ({ model, out }) => {
+  const groups: Readonly<Record<'web' | 'worker' | 'singleton', string>> = { web: 'web', worker: 'workers', singleton: 'singletons' };
+  for (const p of model.processes) {
+    if (p.kind === 'web' || p.kind === 'worker' || p.kind === 'singleton') {
+      if (p.objectName.length > 63) out.push({ path: `${groups[p.kind]}.${p.name}`, message: `Object name "${p.objectName}" is longer than 63 characters`, fix: 'shorten the service or process name' });
     }
   }
-  const cronPaths: Array<[string, string]> = [
-    ...(spec.cron.tmpCleanup ? [['tmp-cleanup', 'cron.tmpCleanup'] as [string, string]] : []),
-    ...(spec.cron.retention ? [['retention', 'cron.retention'] as [string, string]] : []),
-    ...Object.keys(spec.cron.jobs).map((j) => [j, `cron.jobs.${j}`] as [string, string]),
-  ];
-  for (const [n, path] of cronPaths) {
-    const name = `${spec.name}-${n}`;
-    if (name.length > 52) out.push({ path, message: `CronJob name "${name}" is longer than 52 characters`, fix: 'shorten the service or job name' });
+  for (const p of model.processes) {
+    if (p.kind === 'cronjob' && p.objectName.length > 52) out.push({ path: p.field, message: `CronJob name "${p.objectName}" is longer than 52 characters`, fix: 'shorten the service or job name' });
   }
+};
 
-  // A namespace of its own: berth labels it restricted and fills it with default-deny policies.
-  const namespace = spec.namespace ?? spec.name;
-  if (['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(namespace)) {
-    out.push({ path: 'namespace', message: `Namespace "${namespace}" belongs to the cluster; a service needs a namespace of its own`, fix: 'set namespace to a name of the service’s own' });
+/** Namespaces the cluster's own components live in. */
+const CLUSTER_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** A namespace of its own: berth labels it restricted and fills it with default-deny policies. */
+const namespaceRule: Rule = ({ model, out }) => {
+  if (CLUSTER_NAMESPACES.includes(model.namespace)) {
+    out.push({ path: 'namespace', message: `Namespace "${model.namespace}" belongs to the cluster; a service needs a namespace of its own`, fix: 'set namespace to a name of the service’s own' });
   }
+};
 
-  // Limits at or above requests, as the API server demands.
-  const resources: Array<[string, { cpu: string; memory: string; cpuLimit?: string; memoryLimit?: string }]> = [
-    ...Object.entries(spec.web).map(([n, p]) => [`web.${n}.resources`, p.resources] as [string, typeof p.resources]),
-    ...Object.entries(spec.workers).map(([n, p]) => [`workers.${n}.resources`, p.resources] as [string, typeof p.resources]),
-    ...Object.entries(spec.singletons).map(([n, p]) => [`singletons.${n}.resources`, p.resources] as [string, typeof p.resources]),
-    ...Object.entries(spec.cron.jobs).map(([n, p]) => [`cron.jobs.${n}.resources`, p.resources] as [string, typeof p.resources]),
-    ...(spec.migration ? [['migration.resources', spec.migration.resources] as [string, typeof spec.migration.resources]] : []),
-  ];
-  for (const [path, r] of resources) {
+/** Limits at or above requests, as the API server demands. */
+const resourceRules: Rule = ({ model, out }) => {
+  // The built-in jobs' resources are berth's to size; the migration is reported last, as before.
+  const own = model.processes.filter((p) => p.kind !== 'migration' && p.cron !== 'tmp-cleanup' && p.cron !== 'retention');
+  for (const p of [...own, ...model.processes.filter((q) => q.kind === 'migration')]) {
+    const r = p.resources;
+    if (!r) continue;
+    const path = `${p.field}.resources`;
     if (r.cpuLimit !== undefined && quantity(r.cpuLimit) < quantity(r.cpu)) out.push({ path: `${path}.cpuLimit`, message: `cpuLimit ${r.cpuLimit} is below the cpu request ${r.cpu}`, fix: 'raise the limit or lower the request' });
     if (r.memoryLimit !== undefined && quantity(r.memoryLimit) < quantity(r.memory)) out.push({ path: `${path}.memoryLimit`, message: `memoryLimit ${r.memoryLimit} is below the memory request ${r.memory}`, fix: 'raise the limit or lower the request' });
   }
+};
 
-  // Mount paths: one volume per directory, and never over berth's own scratch directories.
-  const scratch: Record<string, string> = { '/tmp': 'the /tmp scratch volume', '/run/gunicorn': "gunicorn's heartbeat directory", '/run/prometheus-multiproc': 'the metrics scratch volume' };
+/** Mount paths: one volume per directory, and never over berth's own scratch directories. */
+const mountPathRules: Rule = ({ spec, out }) => {
+  const scratch = new Map(SCRATCH_DIRS.map((d) => [d.path, d.purpose]));
   const mountedAt = new Map<string, string>();
   for (const [n, v] of Object.entries(spec.volumes)) {
     const at = v.mountPath.replace(/\/+$/, '') || '/';
     const other = mountedAt.get(at);
     if (other) out.push({ path: `volumes.${n}.mountPath`, message: `Volumes "${other}" and "${n}" are both mounted at ${at}`, fix: 'give each volume its own mountPath' });
-    else if (scratch[at]) out.push({ path: `volumes.${n}.mountPath`, message: `Volume "${n}" is mounted at ${at}, where berth mounts ${scratch[at]}`, fix: 'mount the volume somewhere else, e.g. /var/lib/<service>' });
+    else if (scratch.has(at)) out.push({ path: `volumes.${n}.mountPath`, message: `Volume "${n}" is mounted at ${at}, where berth mounts ${scratch.get(at)}`, fix: 'mount the volume somewhere else, e.g. /var/lib/<service>' });
     mountedAt.set(at, n);
   }
+};
 
-  // One process per routed prefix at the edge.
+/** One process per routed prefix at the edge. */
+const routeRules: Rule = ({ spec, out }) => {
   const routedBy = new Map<string, string>();
   for (const [n, p] of Object.entries(spec.web)) {
     if (!p.public || !spec.edge) continue;
@@ -281,17 +323,41 @@ export function checkSemantics(spec: ServiceSpec, env: Environment, envName: str
       else routedBy.set(path, n);
     });
   }
+};
 
-  // Alerts: HTTP alerts read the metrics of web processes, so at least one must serve them.
+/** Alerts: HTTP alerts read the metrics of web processes, so at least one must serve them. */
+const alertRules: Rule = ({ spec, out }) => {
   if (spec.alerts.http && !Object.values(spec.web).some((p) => p.metrics)) {
     out.push({ path: 'alerts.http', message: 'alerts.http is set, but no web process serves metrics, so there is no HTTP histogram to alert on', fix: 'add metrics: { path: /metrics } to the web processes that export it, or remove alerts.http' });
   }
+};
 
-  // Loosened security in production needs a reason that lands in an annotation.
+/** Loosened security in production needs a reason that lands in an annotation. */
+const securityRule: Rule = ({ spec, env, envName, out }) => {
   if (env.production && !spec.security.readOnlyRootFilesystem && !spec.security.reason) {
     out.push({ path: 'security.reason', message: `readOnlyRootFilesystem is turned off in ${envName} without a reason`, fix: 'say why in security.reason (it is recorded on the pods), or keep the root filesystem read-only' });
   }
+};
+
+/** What the constructs would refuse (see {@link checkConstructInputs}). */
+const constructInputs: Rule = ({ spec, out }) => {
   out.push(...checkConstructInputs(spec));
+};
+
+/** Every rule, in the order its problems are reported. */
+const RULES: readonly Rule[] = [
+  uniqueProcessNames, mountReferences, processRules, secretItemRules, secretDeliveryRules, dependencyRules, policyNameRules, egressNeeds,
+  jobRules, claimRules, edgeRules, objectNameRules, namespaceRule, resourceRules, mountPathRules, routeRules, alertRules, securityRule, constructInputs,
+];
+
+/** Checks one validated spec in one environment, with its resolved model. */
+export function checkSemantics(spec: ServiceSpec, env: Environment, envName: string, model: ServiceModel): SemanticProblem[] {
+  const out: SemanticProblem[] = [];
+  const refCheck = (path: string, ref: string, pool: Set<string>, what: string) => {
+    if (!pool.has(ref)) out.push({ path, message: `Unknown ${what} "${ref}"`, fix: pool.size ? `known: ${[...pool].sort().join(', ')}` : `define it first` });
+  };
+  const input: RuleInput = { spec, env, envName, model, names: processNames(spec), out, refCheck };
+  for (const rule of RULES) rule(input);
   return out;
 }
 
@@ -303,8 +369,6 @@ export function quantity(q: string): number {
   return m ? Number(m[1]) * (UNITS[m[2]] ?? 1) : NaN;
 }
 
-/** Does a path have a "." or ".." segment (which the constructs refuse, and a mount must not have)? */
-const hasDotSegment = (path: string): boolean => path.split('/').some((seg) => seg === '.' || seg === '..');
 
 /**
  * What the constructs would refuse, refused here first, at the field that holds it: a construct's

@@ -3,6 +3,7 @@
  * and the plan (thresholds, silences, off per environment, severities, labels, runbook links).
  * promtool runs the rules themselves in test/integration/alerts-promtool.test.ts.
  */
+import { resolveService } from '../../src/model/service-model';
 import { longestGapSeconds } from '../../src/alerts/cron-gap';
 import { alertPlan, runbookBase } from '../../src/alerts/plan';
 import { quoteLabelValue, regexLiteral, seriesSelector } from '../../src/alerts/promql';
@@ -63,8 +64,12 @@ describe('longestGapSeconds', () => {
 });
 
 describe('alertPlan', () => {
-  const plan = (input: Parameters<typeof specInput>[0], production = true, envOverrides = {}) =>
-    alertPlan({ spec: ServiceSpec.parse(specInput(input)), env: environment({ production, ...envOverrides }), envName: production ? 'prod' : 'staging', namespace: 'demo', runbookBase: 'https://git.example.com/p/blob/main/docs/alerts.md' });
+  const plan = (input: Parameters<typeof specInput>[0], production = true, envOverrides = {}) => {
+    const spec = ServiceSpec.parse(specInput(input));
+    const env = environment({ production, ...envOverrides });
+    const envName = production ? 'prod' : 'staging';
+    return alertPlan({ spec, env, envName, model: resolveService(spec, env, envName), runbookBase: 'https://git.example.com/p/blob/main/docs/alerts.md' });
+  };
   const cron = { tmpCleanup: { volume: 'tmp', maxAgeHours: 24 } };
   const volumes = { tmp: { size: '1Gi', mountPath: '/tmp/demo', accessMode: 'ReadWriteMany' as const } };
 

@@ -5,6 +5,7 @@
  * hand-made Secret inside one is ever deleted, while the stateless objects of what was removed
  * do go away (the service Applications keep their cascading finalizer on purpose).
  */
+import { resolveService } from '../../src/model/service-model';
 import * as yaml from 'js-yaml';
 import { buildOutput } from '../../src/app';
 import { LoadedProject, loadProject, ServiceUnit } from '../../src/spec/load';
@@ -61,7 +62,8 @@ function withoutVolume(unit: ServiceUnit, volume: string, renameTo?: string): Se
     if (renameTo) spec.cron.tmpCleanup.volume = renameTo;
     else delete spec.cron.tmpCleanup;
   }
-  return { ...unit, spec };
+  // The charts read the model: resolved again from the changed spec.
+  return { ...unit, spec, model: resolveService(spec, project.config.environments[unit.env], unit.env) };
 }
 
 describe('the model over the reference systems', () => {

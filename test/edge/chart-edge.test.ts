@@ -1,5 +1,5 @@
 /** Spec → edge objects: profile and class per environment, TLS source, internal paths, ServiceMonitors. */
-import { edgeProfile, internalPaths } from '../../src/chart/edge';
+import { edgeProfile, internalPaths } from '../../src/model/edge';
 import { ServiceSpec } from '../../src/spec/schema';
 import { environment, find, specInput, synthSpec } from '../helpers';
 

@@ -1,10 +1,12 @@
 /**
  * `berth explain` probes the ingress controller of the service's own edge profile, the one its
- * policies admit (chart/edge.ts `edgeProfile`), not the environment's.
+ * policies admit (the service's model, src/model/), not the environment's.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { explainService } from '../../src/explain/explain';
+import { resolveService } from '../../src/model/service-model';
+import { ServiceSpec } from '../../src/spec/schema';
 import { berth, environment, specInput, synthSpec, tempRepo } from '../helpers';
 
 const traefikEnv = environment({ edgeProfile: 'traefik', ingressClassName: 'traefik' });
@@ -14,13 +16,14 @@ const row = (text: string, source: string) => text.split('\n').find((l) => l.sta
 describe('explain and a service whose edge profile differs from the environment', () => {
   test('the ingress-controller probe is the controller of the service profile, and it is allowed in', () => {
     const objects = synthSpec(nginxEdge, traefikEnv);
-    const { text, inbound } = explainService(objects, { env: traefikEnv, edge: { profile: 'nginx' } });
+    const model = resolveService(ServiceSpec.parse(nginxEdge), traefikEnv, 'staging');
+    const { text, inbound } = explainService(objects, { env: traefikEnv, model });
     expect(text).toContain('  ingress-controller  pods app.kubernetes.io/name=ingress-nginx in namespace ingress-nginx\n');
     expect(inbound.cells.filter((c) => c.source === 'ingress-controller').map((c) => c.allowed)).toEqual([true]);
     expect(row(text, 'ingress-controller')).toEqual(['allowed']);
   });
 
-  test('without the edge, the environment profile: the same policies deny the Traefik probe', () => {
+  test('without the model, the environment profile: the same policies deny the Traefik probe', () => {
     const objects = synthSpec(nginxEdge, traefikEnv);
     const { text } = explainService(objects, { env: traefikEnv });
     expect(text).toContain('  ingress-controller  pods app.kubernetes.io/name=traefik in namespace traefik\n');

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { buildOutput, checkOutput, SynthOutput } from '../../src/app';
-import { ingressControllerPods } from '../../src/chart/network';
+import { ingressControllerPods } from '../../src/model/edge';
 import { validateSchema } from '../../src/check/schema';
 import { Endpoint, evaluate, ExternalEndpoint, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';
 import { LoadedProject, loadProject, ServiceUnit } from '../../src/spec/load';

@@ -2,7 +2,8 @@
  * Spec → NetworkPolicies (src/chart/network.ts): what each spec field opens, checked by
  * evaluating the synthesized policies.
  */
-import { callersOf, ingressControllerPods } from '../../src/chart/network';
+import { ingressControllerPods } from '../../src/model/edge';
+import { callersOf } from '../../src/model/service-model';
 import { internetCallers } from '../../src/spec/egress';
 import { allProcesses } from '../../src/spec/processes';
 import { Endpoint, evaluate, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';

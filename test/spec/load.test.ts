@@ -1,3 +1,4 @@
+import { resolveService } from '../../src/model/service-model';
 import { buildOutput } from '../../src/app';
 import { formatProblems, SpecError } from '../../src/spec/errors';
 import { deepMerge, loadProject, loadProjectConfig, SourceFile } from '../../src/spec/load';
@@ -212,10 +213,12 @@ describe('what a construct refuses past the spec checks', () => {
     ]);
     // Past the spec checks: a dependency whose egress policy takes the name of to-db's ingress policy.
     for (const u of project.units) (u.spec.dependencies as Record<string, Dependency>)['db-ingress'] = Dependency.parse({ port: 5432, cidr: '10.0.0.5/32' });
+    // The charts read each unit's model, resolved at load: resolved again from the changed spec.
+    const changed = { ...project, units: project.units.map((u) => ({ ...u, model: resolveService(u.spec, project.config.environments[u.env], u.env) })) };
 
     let error: unknown;
     try {
-      buildOutput(project);
+      buildOutput(changed);
     } catch (e) {
       error = e;
     }

@@ -2,6 +2,7 @@
  * Non-secret configuration as a ConfigMap, loaded with `envFrom`, plus a content checksum on
  * every pod template that uses it: a config change changes the template, so the pods roll.
  */
+import { CONFIG_CHECKSUM_ANNOTATION } from '../../util/annotations';
 import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -9,14 +10,18 @@ import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { PodContribution } from '../workloads/pod';
 
+/** Props of {@link ServiceConfig}. */
 export interface ServiceConfigProps {
+  /** The ConfigMap's name, e.g. `rag-config`. */
   readonly name: string;
+  /** Labels of the ConfigMap. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The env vars every consuming process gets (`envFrom`). */
   readonly data: Readonly<Record<string, string>>;
 }
 
 /** Annotation carrying the checksum of the config a pod was started with. */
-export const CONFIG_CHECKSUM_ANNOTATION = 'berth.dev/config-checksum';
+export { CONFIG_CHECKSUM_ANNOTATION };
 
 /** A ConfigMap and the pod contribution that loads it. */
 export class ServiceConfig extends Construct {

@@ -3,24 +3,30 @@
  * `dist/`, and a root Application per environment (app of apps) pointing at the folder that
  * holds them.
  */
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../workloads/labels';
 import { Construct } from 'constructs';
 import { Application } from '../../../imports/argoproj.io';
 import { RESOURCES_FINALIZER } from '../../util/sync-options';
 
 /** Where the manifests live in Git. */
 export interface GitSource {
+  /** The Git repository, as Argo CD clones it. */
   readonly repoURL: string;
+  /** The branch, tag or commit Argo CD syncs. */
   readonly targetRevision: string;
   /** Folder inside the repository, e.g. `dist/prod/rag`. */
   readonly path: string;
 }
 
+/** Props of {@link ArgoApplication}. */
 export interface ArgoApplicationProps {
   /** Application name, e.g. `rag-prod`. */
   readonly name: string;
   /** Namespace Argo CD runs in. @default 'argocd' */
   readonly argocdNamespace?: string;
+  /** The AppProject the Application belongs to. */
   readonly project: string;
+  /** Where the manifests live in Git. */
   readonly source: GitSource;
   /** The namespace the manifests go to. */
   readonly destinationNamespace: string;
@@ -30,6 +36,7 @@ export interface ArgoApplicationProps {
   readonly prune?: boolean;
   /** Revert changes made in the cluster by hand. @default true */
   readonly selfHeal?: boolean;
+  /** Labels of the Application. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
   /** What the service is, shown on the Application's page in the Argo CD UI (`spec.info`). @default - none */
   readonly description?: string;
@@ -55,7 +62,7 @@ export class ArgoApplication extends Construct {
       metadata: {
         name: props.name,
         namespace: props.argocdNamespace ?? 'argocd',
-        labels: { 'app.kubernetes.io/managed-by': 'berth', ...props.labels },
+        labels: { [MANAGED_BY_LABEL]: MANAGED_BY, ...props.labels },
         annotations: props.annotations && Object.keys(props.annotations).length ? { ...props.annotations } : undefined,
         // Deleting the Application deletes what it deployed (cascading), instead of orphaning it:
         // a removed service's Deployments and CronJobs must not go on running with nothing in Git

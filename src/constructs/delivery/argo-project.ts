@@ -3,12 +3,16 @@
  * may only sync from the project's `sourceRepos`, into its `destinations`, objects of the kinds
  * its allowlists name; Argo CD's `default` project allows everything, anywhere.
  */
+import { MANAGED_BY, MANAGED_BY_LABEL } from '../workloads/labels';
+import { syncWaveAnnotation } from '../../util/sync-waves';
 import { Construct } from 'constructs';
 import { AppProject } from '../../../imports/appproject-argoproj.io';
 
 /** A group and kind an AppProject allows (`group` is '' for the core API). */
 export interface ResourceKind {
+  /** The API group, '' for the core API. */
   readonly group: string;
+  /** The kind, e.g. `Deployment`. */
   readonly kind: string;
   /** For a cluster-scoped kind only: the object names allowed (a Go `filepath.Match` glob). @default - every name */
   readonly name?: string;
@@ -18,11 +22,13 @@ export interface ResourceKind {
 export interface ProjectDestination {
   /** The cluster API server. */
   readonly server: string;
+  /** The namespace on that cluster. */
   readonly namespace: string;
 }
 
 /** An Argo CD sync window of a project: when automated syncs may (allow) or may not (deny) run. */
 export interface SyncWindow {
+  /** Whether syncs may run (allow) or may not (deny) while the window is open. */
   readonly kind: 'allow' | 'deny';
   /** Five-field cron: when the window opens. */
   readonly schedule: string;
@@ -44,6 +50,7 @@ export interface ArgoProjectProps {
   readonly description?: string;
   /** Git repositories the Applications may sync from. */
   readonly sourceRepos: readonly string[];
+  /** Where its Applications may deploy. */
   readonly destinations: readonly ProjectDestination[];
   /** Cluster-scoped kinds allowed. @default - none: every cluster-scoped object is refused */
   readonly clusterResources?: readonly ResourceKind[];
@@ -68,8 +75,8 @@ export class ArgoProject extends Construct {
       metadata: {
         name: props.name,
         namespace: props.argocdNamespace ?? 'argocd',
-        labels: { 'app.kubernetes.io/managed-by': 'berth', ...props.labels },
-        annotations: props.syncWave === undefined ? undefined : { 'argocd.argoproj.io/sync-wave': String(props.syncWave) },
+        labels: { [MANAGED_BY_LABEL]: MANAGED_BY, ...props.labels },
+        annotations: props.syncWave === undefined ? undefined : syncWaveAnnotation(props.syncWave),
       },
       spec: {
         description: props.description,

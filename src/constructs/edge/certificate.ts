@@ -7,7 +7,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as cm from '../../../imports/cert-manager.io';
-import { syncAnnotations } from './public-endpoint';
+import { EdgeTls, ResolvedEndpoint, syncAnnotations } from './public-endpoint';
 
 /** Props of {@link EdgeCertificate}. */
 export interface EdgeCertificateProps {
@@ -25,6 +25,7 @@ export interface EdgeCertificateProps {
 
 /** A `cert-manager.io/v1` Certificate for the edge hosts. */
 export class EdgeCertificate extends Construct {
+  /** The Certificate object. */
   readonly certificate: ApiObject;
 
   constructor(scope: Construct, id: string, props: EdgeCertificateProps) {
@@ -43,4 +44,19 @@ export class EdgeCertificate extends Construct {
       },
     });
   }
+}
+
+/**
+ * The endpoint's Certificate when its TLS asks for an explicit one (every profile writes it the
+ * same way), else undefined: ingress-shim or the platform's listener provides the certificate.
+ */
+export function endpointCertificate(scope: Construct, ep: ResolvedEndpoint, tls: EdgeTls | undefined): EdgeCertificate | undefined {
+  if (!tls?.certificateIssuer) return undefined;
+  return new EdgeCertificate(scope, 'Certificate', {
+    secretName: ep.tlsSecretName,
+    dnsNames: ep.hosts,
+    issuer: tls.certificateIssuer.name,
+    issuerKind: tls.certificateIssuer.kind,
+    labels: ep.labels,
+  });
 }

@@ -12,15 +12,18 @@
  * provides the HTTPS listener (its certificate, and the HTTP → HTTPS redirect on the plain
  * listener); see docs/edge.md.
  */
+import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../../util/hsts';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as gw from '../../../imports/gateway.networking.k8s.io';
-import { EdgeCertificate } from './certificate';
+import { EdgeCertificate, endpointCertificate } from './certificate';
 import { EdgeBackend, EdgeTls, normalizePrefix, PublicEndpointProps, resolveEndpoint, routeAnnotations, syncAnnotations } from './public-endpoint';
 
 /** The Gateway (and listener) the routes attach to. */
 export interface GatewayParent {
+  /** The Gateway's name. */
   readonly name: string;
+  /** The Gateway's namespace. */
   readonly namespace: string;
   /** The HTTPS listener. @default - every listener of the Gateway, plain HTTP included */
   readonly sectionName?: string;
@@ -28,11 +31,12 @@ export interface GatewayParent {
 
 /** Props of {@link GatewayRoute}. */
 export interface GatewayRouteProps extends PublicEndpointProps {
+  /** The Gateway (and listener) the routes attach to. */
   readonly gateway: GatewayParent;
   /**
    * HSTS `max-age`, sent through a `ResponseHeaderModifier` filter (Extended support); 0 adds no
    * filter.
-   * @default 31536000
+   * @default DEFAULT_HSTS_MAX_AGE_SECONDS (a year)
    */
   readonly hstsMaxAgeSeconds?: number;
   /**
@@ -58,7 +62,7 @@ export class GatewayRoute extends Construct {
     if (!props.gateway.name || !props.gateway.namespace) {
       throw new Error('GatewayRoute: gateway needs name and namespace; name the Gateway the platform runs, e.g. { name: public, namespace: gateway }');
     }
-    const hsts = props.hstsMaxAgeSeconds ?? 31536000;
+    const hsts = props.hstsMaxAgeSeconds ?? DEFAULT_HSTS_MAX_AGE_SECONDS;
     if (!Number.isInteger(hsts) || hsts < 0) throw new Error(`GatewayRoute: hstsMaxAgeSeconds is ${hsts}; use a whole number of seconds (0 turns HSTS off)`);
 
     const parentRefs: gw.HttpRouteSpecParentRefs[] = [
@@ -109,14 +113,6 @@ export class GatewayRoute extends Construct {
       });
     }
 
-    if (props.tls?.certificateIssuer) {
-      this.certificate = new EdgeCertificate(this, 'Certificate', {
-        secretName: ep.tlsSecretName,
-        dnsNames: ep.hosts,
-        issuer: props.tls.certificateIssuer.name,
-        issuerKind: props.tls.certificateIssuer.kind,
-        labels: ep.labels,
-      });
-    }
+    this.certificate = endpointCertificate(this, ep, props.tls);
   }
 }

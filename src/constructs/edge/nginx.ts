@@ -10,11 +10,9 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as k8s from '../k8s';
-import { kube } from '../resource';
-import { EdgeCertificate } from './certificate';
-import { blockRoutes, ingressRules } from './ingress-rules';
-import { EdgeTls, PublicEndpointProps, resolveEndpoint, routeAnnotations, syncAnnotations } from './public-endpoint';
+import { EdgeCertificate, endpointCertificate } from './certificate';
+import { ingressPair } from './ingress-rules';
+import { EdgeTls, PublicEndpointProps, resolveEndpoint } from './public-endpoint';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
 
@@ -63,51 +61,17 @@ export class NginxIngress extends Construct {
     if (!Number.isInteger(maxBodyMiB) || maxBodyMiB < 1) throw new Error(`NginxIngress: maxBodyMiB is ${maxBodyMiB}; use a whole number of MiB, at least 1`);
     if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw new Error(`NginxIngress: timeoutSeconds is ${timeoutSeconds}; use a whole number of seconds, at least 1`);
 
-    const tlsSpec = [{ hosts: [...ep.hosts], secretName: ep.tlsSecretName }];
-    this.ingress = kube(this, 'Public', k8s.KubeIngress, {
-      metadata: {
-        name: ep.name,
-        labels: { ...ep.labels },
-        annotations: {
-          ...syncAnnotations(false),
-          ...routeAnnotations('public', ep.internalPaths),
-          // Only the public Ingress carries the issuer: ingress-shim makes one Certificate per
-          // secretName, and two annotated Ingresses would fight over it.
-          ...(props.tls?.shimAnnotations ?? {}),
-          [`${NGINX}/ssl-redirect`]: 'true',
-          [`${NGINX}/proxy-body-size`]: `${maxBodyMiB}m`,
-          [`${NGINX}/proxy-read-timeout`]: String(timeoutSeconds),
-          [`${NGINX}/proxy-send-timeout`]: String(timeoutSeconds),
-          ...(props.streaming ? { [`${NGINX}/proxy-buffering`]: 'off' } : {}),
-        },
+    ({ ingress: this.ingress, internalIngress: this.internalIngress } = ingressPair(this, ep, props.className, props.tls, {
+      public: {
+        [`${NGINX}/ssl-redirect`]: 'true',
+        [`${NGINX}/proxy-body-size`]: `${maxBodyMiB}m`,
+        [`${NGINX}/proxy-read-timeout`]: String(timeoutSeconds),
+        [`${NGINX}/proxy-send-timeout`]: String(timeoutSeconds),
+        ...(props.streaming ? { [`${NGINX}/proxy-buffering`]: 'off' } : {}),
       },
-      spec: { ingressClassName: props.className, tls: tlsSpec, rules: ingressRules(ep.hosts, ep.routes) },
-    });
+      block: { [`${NGINX}/ssl-redirect`]: 'true', ...NGINX_BLOCK_ANNOTATIONS },
+    }));
 
-    if (ep.internalPaths.length) {
-      this.internalIngress = kube(this, 'Internal', k8s.KubeIngress, {
-        metadata: {
-          name: `${ep.name}-internal`,
-          labels: { ...ep.labels },
-          annotations: {
-            ...syncAnnotations(false),
-            ...routeAnnotations('block', ep.internalPaths),
-            [`${NGINX}/ssl-redirect`]: 'true',
-            ...NGINX_BLOCK_ANNOTATIONS,
-          },
-        },
-        spec: { ingressClassName: props.className, tls: tlsSpec, rules: ingressRules(ep.hosts, blockRoutes(ep)) },
-      });
-    }
-
-    if (props.tls?.certificateIssuer) {
-      this.certificate = new EdgeCertificate(this, 'Certificate', {
-        secretName: ep.tlsSecretName,
-        dnsNames: ep.hosts,
-        issuer: props.tls.certificateIssuer.name,
-        issuerKind: props.tls.certificateIssuer.kind,
-        labels: ep.labels,
-      });
-    }
+    this.certificate = endpointCertificate(this, ep, props.tls);
   }
 }

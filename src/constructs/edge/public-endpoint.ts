@@ -4,6 +4,8 @@
  * the annotations that order, mark and explain the objects. The profiles (nginx.ts, traefik.ts,
  * gateway.ts) turn one PublicEndpointProps into their controller's objects.
  */
+import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION } from '../../util/annotations';
+import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
 import { serviceLabels } from '../workloads/labels';
 
@@ -21,6 +23,7 @@ export interface EdgeBackend {
 export interface EdgeRoute {
   /** A path prefix starting with `/`, matched element by element (`/api` matches `/api/x`, not `/apix`). */
   readonly path: string;
+  /** The Service port that serves the prefix. */
   readonly backend: EdgeBackend;
 }
 
@@ -80,17 +83,13 @@ function requireName(where: string, name: string): string {
 // Annotations shared by every profile
 // ---------------------------------------------------------------------------------------------
 
-/** Annotation on route objects: the comma-separated internal paths of the service (read by the guardrail check). */
-export const INTERNAL_PATHS_ANNOTATION = 'berth.dev/internal-paths';
-/** Annotation on route objects: `public`, `block` (exists only to deny the internal paths) or `redirect` (HTTP → HTTPS). */
-export const ROUTE_ROLE_ANNOTATION = 'berth.dev/route-role';
+// The keys' home is util/annotations.ts, where the guardrail check reads them too.
+export { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION };
 /** The roles a route object can play. */
 export type RouteRole = 'public' | 'block' | 'redirect';
 
-const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-
 /** The Argo CD sync wave of edge objects: after the workloads (wave 0) they route to. */
-export const EDGE_SYNC_WAVE = 1;
+export const EDGE_SYNC_WAVE = SYNC_WAVES.Ingress;
 
 /**
  * Argo CD annotations of an edge object. CRD-backed objects skip the dry run while the CRD is
@@ -99,7 +98,7 @@ export const EDGE_SYNC_WAVE = 1;
  */
 export function syncAnnotations(customResource: boolean, wave: number = EDGE_SYNC_WAVE): Record<string, string> {
   return {
-    [SYNC_WAVE]: String(wave),
+    ...syncWaveAnnotation(wave),
     ...(customResource ? syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]) : {}),
   };
 }
@@ -142,11 +141,15 @@ export function shadowedBackend(path: string, routes: readonly EdgeRoute[]): Edg
 
 /** The resolved, validated common props of a profile construct. */
 export interface ResolvedEndpoint {
+  /** Names every object of the endpoint (`<name>`, `<name>-block`, `<name>-tls`). */
   readonly name: string;
+  /** The public host names. */
   readonly hosts: readonly string[];
+  /** The public path prefixes and their backends. */
   readonly routes: readonly EdgeRoute[];
   /** Normalized, de-duplicated, in the order given. */
   readonly internalPaths: readonly string[];
+  /** Labels of every object. */
   readonly labels: Readonly<Record<string, string>>;
   /** `<name>-tls`. */
   readonly tlsSecretName: string;

@@ -14,13 +14,15 @@
  * (`transport.respondingTimeouts`), which docs/edge.md says how to set for WebSockets, SSE and
  * uploads.
  */
+import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../../util/hsts';
+import { SYNC_WAVES } from '../../util/sync-waves';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as traefik from '../../../imports/traefik.io';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
-import { EdgeCertificate } from './certificate';
-import { blockRoutes, ingressRules } from './ingress-rules';
+import { EdgeCertificate, endpointCertificate } from './certificate';
+import { ingressPair, ingressRules } from './ingress-rules';
 import { EdgeTls, PublicEndpointProps, resolveEndpoint, routeAnnotations, syncAnnotations } from './public-endpoint';
 
 const ROUTER = 'traefik.ingress.kubernetes.io/router';
@@ -40,7 +42,7 @@ export const TRAEFIK_BLOCK_SOURCE_RANGE: readonly string[] = ['127.0.0.1/32'];
  * disables a router whose Middleware does not exist yet; for the blocking router that would let
  * the internal path fall through to the public `/` router.
  */
-export const TRAEFIK_MIDDLEWARE_SYNC_WAVE = 0;
+export const TRAEFIK_MIDDLEWARE_SYNC_WAVE = SYNC_WAVES.Middleware;
 
 /** Props of {@link TraefikIngress}. */
 export interface TraefikIngressProps extends PublicEndpointProps {
@@ -59,7 +61,7 @@ export interface TraefikIngressProps extends PublicEndpointProps {
    * @default false
    */
   readonly streaming?: boolean;
-  /** HSTS `max-age`; 0 sends no Strict-Transport-Security header. @default 31536000 */
+  /** HSTS `max-age`; 0 sends no Strict-Transport-Security header. @default DEFAULT_HSTS_MAX_AGE_SECONDS (a year) */
   readonly hstsMaxAgeSeconds?: number;
   /** The HTTPS entry point. @default 'websecure' */
   readonly entryPoint?: string;
@@ -86,7 +88,7 @@ export class TraefikIngress extends Construct {
     if (!props.className) throw new Error('TraefikIngress: className is empty; name the IngressClass of the Traefik controller, e.g. traefik');
     if (!props.namespace) throw new Error('TraefikIngress: namespace is empty; Middleware references need the namespace of the Ingress');
     const maxBodyMiB = props.maxBodyMiB ?? 1;
-    const hsts = props.hstsMaxAgeSeconds ?? 31536000;
+    const hsts = props.hstsMaxAgeSeconds ?? DEFAULT_HSTS_MAX_AGE_SECONDS;
     if (!Number.isInteger(maxBodyMiB) || maxBodyMiB < 1) throw new Error(`TraefikIngress: maxBodyMiB is ${maxBodyMiB}; use a whole number of MiB, at least 1`);
     if (!Number.isInteger(hsts) || hsts < 0) throw new Error(`TraefikIngress: hstsMaxAgeSeconds is ${hsts}; use a whole number of seconds (0 turns HSTS off)`);
     const entryPoint = props.entryPoint ?? 'websecure';
@@ -110,44 +112,16 @@ export class TraefikIngress extends Construct {
     const internalOnly = ep.internalPaths.length ? [middleware('internal-only', { ipAllowList: { sourceRange: [...TRAEFIK_BLOCK_SOURCE_RANGE] } })] : [];
     this.middlewares = middlewares;
 
-    const tlsSpec = [{ hosts: [...ep.hosts], secretName: ep.tlsSecretName }];
     const https = (chain: readonly string[]) => ({
       [`${ROUTER}.entrypoints`]: entryPoint,
       [`${ROUTER}.tls`]: 'true',
       ...(chain.length ? { [`${ROUTER}.middlewares`]: chain.join(',') } : {}),
     });
 
-    this.ingress = kube(this, 'Public', k8s.KubeIngress, {
-      metadata: {
-        name: ep.name,
-        labels: { ...ep.labels },
-        annotations: {
-          ...syncAnnotations(false),
-          ...routeAnnotations('public', ep.internalPaths),
-          // Only the public Ingress carries the issuer: ingress-shim makes one Certificate per
-          // secretName, and two annotated Ingresses would fight over it.
-          ...(props.tls?.shimAnnotations ?? {}),
-          ...https([...headers, ...bodyLimit]),
-        },
-      },
-      spec: { ingressClassName: props.className, tls: tlsSpec, rules: ingressRules(ep.hosts, ep.routes) },
-    });
-
-    if (ep.internalPaths.length) {
-      this.internalIngress = kube(this, 'Internal', k8s.KubeIngress, {
-        metadata: {
-          name: `${ep.name}-internal`,
-          labels: { ...ep.labels },
-          annotations: {
-            ...syncAnnotations(false),
-            ...routeAnnotations('block', ep.internalPaths),
-            ...https([...internalOnly, ...headers]),
-            [`${ROUTER}.priority`]: String(TRAEFIK_BLOCK_PRIORITY),
-          },
-        },
-        spec: { ingressClassName: props.className, tls: tlsSpec, rules: ingressRules(ep.hosts, blockRoutes(ep)) },
-      });
-    }
+    ({ ingress: this.ingress, internalIngress: this.internalIngress } = ingressPair(this, ep, props.className, props.tls, {
+      public: https([...headers, ...bodyLimit]),
+      block: { ...https([...internalOnly, ...headers]), [`${ROUTER}.priority`]: String(TRAEFIK_BLOCK_PRIORITY) },
+    }));
 
     // Every plain-HTTP request is redirected, whatever its path; the backend is never reached.
     this.redirectIngress = kube(this, 'Redirect', k8s.KubeIngress, {
@@ -164,14 +138,6 @@ export class TraefikIngress extends Construct {
       spec: { ingressClassName: props.className, rules: ingressRules(ep.hosts, [{ path: '/', backend: ep.routes[0].backend }]) },
     });
 
-    if (props.tls?.certificateIssuer) {
-      this.certificate = new EdgeCertificate(this, 'Certificate', {
-        secretName: ep.tlsSecretName,
-        dnsNames: ep.hosts,
-        issuer: props.tls.certificateIssuer.name,
-        issuerKind: props.tls.certificateIssuer.kind,
-        labels: ep.labels,
-      });
-    }
+    this.certificate = endpointCertificate(this, ep, props.tls);
   }
 }

@@ -11,7 +11,7 @@ import * as k8s from '../k8s';
 import { CRON_MACRO_LIST, isCronMacro } from '../../util/cron';
 import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
-import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate, ResourceProps, ScratchProps } from '../workloads/pod';
+import { ProcessContainerProps, ProcessPodProps, renderProcessPod, ResourceProps, ScratchProps } from '../workloads/pod';
 
 /** When a CronJob's runs start, how long they may take and how many are kept. */
 export interface JobScheduleProps {
@@ -38,23 +38,13 @@ export interface JobScheduleProps {
 }
 
 /** Who a scheduled job's pod runs as, and what other constructs add to it. */
-export interface JobPodProps {
-  /** Names the CronJob `<service>-<component>` and labels its pods. */
-  readonly identity: WorkloadIdentity;
-  /** The service's ServiceAccount; its token is not mounted. */
-  readonly serviceAccountName: string;
-  /** The same identity as the app's pods, so the job can read and delete what the app wrote. */
-  readonly security: PodSecurityProps;
-  /** Secret files, claims and config from other constructs. @default - none */
-  readonly contributions?: readonly PodContribution[];
+export interface JobPodProps extends Omit<ProcessPodProps, 'container'> {
   /**
    * Run on a node where a pod of this workload runs: a ReadWriteOnce claim that workload has
    * mounted can only be attached to that node.
    * @default - any node
    */
   readonly colocateWith?: WorkloadIdentity;
-  /** Pod template annotations. @default - none */
-  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A CronJob running one container on a schedule. */
@@ -62,7 +52,7 @@ export interface ScheduledJobProps extends JobScheduleProps, JobPodProps {
   /** Cron schedule with five fields (minute hour day month weekday) or a macro such as `@daily`, read in `timeZone`. */
   readonly schedule: string;
   /** Image, command, env and resources; the container is named after the component. */
-  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+  readonly container: ProcessContainerProps;
   /** @default - an emptyDir at /tmp */
   readonly scratch?: ScratchProps;
 }
@@ -82,16 +72,7 @@ export class ScheduledJob extends Construct {
     checkSchedule(this.name, props.schedule);
     const labels = workloadLabels(props.identity);
 
-    const template = renderPodTemplate({
-      labels,
-      annotations: props.annotations,
-      serviceAccountName: props.serviceAccountName,
-      security: props.security,
-      scratch: props.scratch,
-      contributions: props.contributions,
-      restartPolicy: props.restartPolicy ?? 'OnFailure',
-      container: { ...props.container, name: props.identity.component },
-    });
+    const template = renderProcessPod(props, { scratch: props.scratch, restartPolicy: props.restartPolicy ?? 'OnFailure' });
     const affinity: k8s.Affinity | undefined = props.colocateWith && {
       podAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(props.colocateWith) } }],

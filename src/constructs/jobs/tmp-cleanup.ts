@@ -7,6 +7,7 @@
  * told where and how old through `TMP_DIR` and `TMP_MAX_AGE_HOURS`) or berth's built-in script
  * (`TMP_CLEANUP_SCRIPT`) in a small pinned BusyBox image, with the same two env vars.
  */
+import { hasDotSegment } from '../../util/paths';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { objectName } from '../workloads/labels';
@@ -22,6 +23,7 @@ export const BUSYBOX_IMAGE = 'busybox:1.37.0@sha256:9db7b59979c38555a39def84a31f
 
 /** The app's own cleanup command, run in the app image. */
 export interface AppCleanupCommand {
+  /** The app's image, with a tag or digest. */
   readonly image: string;
   /** e.g. `['python', '-m', 'scripts.cleanup_tmp']` */
   readonly command: readonly string[];
@@ -66,7 +68,6 @@ export class TmpCleanup extends Construct {
   constructor(scope: Construct, id: string, props: TmpCleanupProps) {
     super(scope, id);
     const where = `TmpCleanup ${objectName(props.identity)}`;
-    const hasDotSegment = (path: string) => path.split('/').some((s) => s === '.' || s === '..');
     if (!/^\/[^/]/.test(props.mountPath) || hasDotSegment(props.mountPath)) {
       throw new Error(`${where}: mountPath "${props.mountPath}" must be an absolute path below / with no "." or ".." segments, such as /tmp/rag_uploads`);
     }

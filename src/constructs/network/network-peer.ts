@@ -3,6 +3,7 @@
  * port (NetworkPort). Static factories say the intent; the Kubernetes shape is rendered
  * internally, so the generated `k8s.*` types never appear in our props.
  */
+import { COMPONENT_LABEL, NAME_LABEL } from '../workloads/labels';
 import { IPV4_CIDR } from '../../util/ipv4';
 import * as k8s from '../k8s';
 import { selectorLabels } from '../workloads/labels';
@@ -24,10 +25,6 @@ export const NON_PUBLIC_RANGES: readonly string[] = [
   '100.64.0.0/10',
   '127.0.0.0/8',
 ];
-
-// The keys of selectorLabels (workloads/labels.ts), for selectors over several processes.
-const SERVICE_LABEL = 'app.kubernetes.io/name';
-const COMPONENT_LABEL = 'app.kubernetes.io/component';
 
 /** The other end of a rule: pods somewhere, pods of this service, or an address range. */
 export class NetworkPeer {
@@ -110,7 +107,7 @@ export class NetworkPort {
  * workload labels: one process by matchLabels, several by `component In (...)`, sorted.
  */
 export function processSelector(service: string, processes?: readonly string[]): k8s.LabelSelector {
-  const byService = { [SERVICE_LABEL]: service };
+  const byService = { [NAME_LABEL]: service };
   if (processes === undefined) return { matchLabels: byService };
   const unique = [...new Set(processes)].sort();
   if (unique.length === 0) throw new Error(`no processes of service "${service}" to select; list at least one`);

@@ -17,6 +17,7 @@
  * NetworkPolicy is layer 4: it opens ports, never paths. An endpoint such as `/metrics` on the
  * public port is kept off the internet by the edge, not here.
  */
+import { EGRESS_HOST_ANNOTATION, EGRESS_SECRETS_ANNOTATION, EGRESS_TO_LABEL } from '../../util/annotations';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
@@ -26,21 +27,23 @@ import { NetworkPeer, NetworkPort, processSelector } from './network-peer';
 import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy } from './policy-names';
 
 /** The label naming the destination of an egress policy. */
-export const EGRESS_TO_LABEL = 'berth.dev/egress-to';
+export { EGRESS_TO_LABEL };
 
 /**
  * The annotation naming the hosts an egress policy opens the way to (`db.databases.svc`, or
  * `api.openai.com,api.example.com`): a NetworkPolicy matches pods and addresses, never names, so
  * a reader of the policy learns them here.
  */
-export const EGRESS_HOST_ANNOTATION = 'berth.dev/egress-host';
+export { EGRESS_HOST_ANNOTATION };
 
 /** The annotation naming the secret items that carry the address or credentials of an egress destination. */
-export const EGRESS_SECRETS_ANNOTATION = 'berth.dev/egress-secrets';
+export { EGRESS_SECRETS_ANNOTATION };
 
 /** One allowed path: any of these peers, on any of these ports. */
 export interface TrafficRule {
+  /** Who may connect. */
   readonly peers: readonly NetworkPeer[];
+  /** On which ports. */
   readonly ports: readonly NetworkPort[];
 }
 
@@ -50,7 +53,9 @@ export interface EgressGrant {
   readonly name: string;
   /** The processes (component labels) that may connect. */
   readonly processes: readonly string[];
+  /** Where the processes may connect. */
   readonly to: readonly NetworkPeer[];
+  /** On which ports. */
   readonly ports: readonly NetworkPort[];
   /** The host names the processes connect to (comma-separated), written as the `berth.dev/egress-host` annotation. @default - none */
   readonly host?: string;

@@ -4,6 +4,7 @@
  * matches (`release: kube-prometheus-stack` for the kube-prometheus-stack chart); an alert that
  * was deliberately left out is recorded in an annotation with its reason.
  */
+import { SILENCED_ANNOTATION_PREFIX } from '../../util/annotations';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as prom from '../../../imports/monitoring.coreos.com';
@@ -11,11 +12,15 @@ import { kube } from '../resource';
 
 /** One alerting rule, as Prometheus reads it. */
 export interface AlertRule {
+  /** The alert name, e.g. `BerthJobFailed`. */
   readonly alert: string;
+  /** The PromQL expression: it fires for every series it returns. */
   readonly expr: string;
   /** @default - fires as soon as the expression returns a series */
   readonly for?: string;
+  /** Labels of the alert (severity, routing). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Summary, description and runbook link. */
   readonly annotations: Readonly<Record<string, string>>;
 }
 
@@ -27,13 +32,14 @@ export interface AlertRulesProps {
   readonly groupName: string;
   /** Labels on the object: its own and what the Prometheus `ruleSelector` expects. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The alerting rules of the group. */
   readonly rules: readonly AlertRule[];
   /** Alerts left out on purpose, by name, with the reason (written as `silenced.berth.dev/<name>` annotations). @default - none */
   readonly silenced?: Readonly<Record<string, string>>;
 }
 
 /** Annotation prefix recording an alert left out, and why. */
-export const SILENCED_ANNOTATION_PREFIX = 'silenced.berth.dev/';
+export { SILENCED_ANNOTATION_PREFIX };
 
 /** A service's alerting rules. */
 export class AlertRules extends Construct {

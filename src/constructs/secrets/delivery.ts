@@ -16,19 +16,21 @@
  *   template is enough. It goes on long-running processes only: for a CronJob or Job Reloader
  *   *runs a new Job* on every change, and those pods read fresh values on each run anyway.
  */
+import { RELOADER_SECRET_ANNOTATION, SECRET_VERSION_ANNOTATION } from '../../util/annotations';
 import { PodContribution } from '../workloads/pod';
 import { consumersOf, ResolvedSecretItem, resolveSecretItems, SecretItem } from './secret-item';
 
 /** Pod template annotation: checksum of the Secret's definition, so a change in Git rolls the pods. */
-export const SECRET_VERSION_ANNOTATION = 'berth.dev/secret-version';
+export { SECRET_VERSION_ANNOTATION };
 
 /** Stakater Reloader: roll the workload when the named Secret's data changes. */
-export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
+export { RELOADER_SECRET_ANNOTATION };
 
 /** Props every delivery takes. */
 export interface SecretDeliveryProps {
   /** The Secret that holds the values, e.g. `rag-secrets`. */
   readonly secretName: string;
+  /** The secret values and who gets each. */
   readonly items: readonly SecretItem[];
   /** Every process of the service: consumers must be among them, and default to all of them. */
   readonly processes: readonly string[];
@@ -47,6 +49,7 @@ export interface SecretDeliveryProps {
 
 /** The resolved items and, per consuming process, what its pods get. */
 export interface Delivery {
+  /** The items with their defaults applied. */
   readonly items: readonly ResolvedSecretItem[];
   /** Pod contributions keyed by process, in the order of `processes`. */
   readonly contributions: ReadonlyMap<string, PodContribution>;

@@ -8,6 +8,7 @@
  * and mounting a volume there would hide the app. It also means the file never sees an update,
  * so the pods must be restarted instead: set `version` and `reloadOnChange`.
  */
+import { CLEAN_ABSOLUTE_PATH } from '../../util/paths';
 import { Construct } from 'constructs';
 import { PodContribution } from '../workloads/pod';
 import { deliver, SecretDeliveryProps } from './delivery';
@@ -15,6 +16,7 @@ import { DOTENV_KEY } from './dotenv-template';
 import { SECRET_FILE_MODE } from './secret-files';
 import { ResolvedSecretItem } from './secret-item';
 
+/** Props of {@link DotEnvFile}. */
 export interface DotEnvFileProps extends SecretDeliveryProps {
   /** Absolute path of the file the app loads, e.g. `/app/.env` in its working directory. */
   readonly path: string;
@@ -23,8 +25,6 @@ export interface DotEnvFileProps extends SecretDeliveryProps {
 /** Name of the pod volume holding the `.env`. */
 export const DOTENV_VOLUME = 'dotenv';
 
-// An absolute path to a file: segments of non-"/" characters, none of them "." or "..".
-const FILE_PATH = /^(\/(?!\.\.?(\/|$))[^/\0]+)+$/;
 
 /** A secret-backed `.env` file mounted into every consuming process. */
 export class DotEnvFile extends Construct {
@@ -38,7 +38,7 @@ export class DotEnvFile extends Construct {
     super(scope, id);
     this.path = props.path;
     // A path that ends in "/" (or is a bare directory) would mount the file over a directory.
-    if (!FILE_PATH.test(props.path)) {
+    if (!CLEAN_ABSOLUTE_PATH.test(props.path)) {
       throw new Error(`DotEnvFile: path "${props.path}" must be the absolute path of a file, such as /app/.env; the .env is mounted as that one file, never over a directory`);
     }
     const delivery = deliver('DotEnvFile', props, () => ({

@@ -18,8 +18,8 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../../../imports/external-secrets.io';
 import { DOTENV_KEY, dotenvTemplate } from './dotenv-template';
-import { resolveSecretKeys, SecretItem } from './secret-item';
-import { requireItems, SECRET_SYNC_WAVE, sourceAnnotations, specChecksum } from './source';
+import { SecretItem } from './secret-item';
+import { resolveSourceItems, SECRET_SYNC_WAVE, sourceAnnotations, specChecksum } from './source';
 
 /** An item and where its value lives in the store. */
 export interface ExternalSecretItem extends SecretItem {
@@ -31,18 +31,23 @@ export interface ExternalSecretItem extends SecretItem {
 
 /** The SecretStore or ClusterSecretStore to read from. */
 export interface SecretStoreRef {
+  /** The store's name. */
   readonly name: string;
+  /** A namespaced SecretStore or a ClusterSecretStore. */
   readonly kind: 'SecretStore' | 'ClusterSecretStore';
 }
 
+/** Props of {@link ExternalSecretSource}. */
 export interface ExternalSecretSourceProps {
   /** Name of the ExternalSecret and of the Secret it creates, e.g. `rag-secrets`. */
   readonly name: string;
   /** @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
+  /** The store the values are read from. */
   readonly secretStoreRef: SecretStoreRef;
   /** How often values are read again from the store, e.g. `1h`. @default - the operator's default (1h) */
   readonly refreshInterval?: string;
+  /** The values, each with its remote key. */
   readonly items: readonly ExternalSecretItem[];
   /**
    * Render the items into one `.env` key (`NAME='value'` lines) instead of one key per item,
@@ -63,13 +68,10 @@ export class ExternalSecretSource extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalSecretSourceProps) {
     super(scope, id);
-    requireItems('ExternalSecretSource', props.items.length);
     this.secretName = props.name;
-    const items = resolveSecretKeys('ExternalSecretSource', props.items).map((resolved, i) => ({ ...props.items[i], ...resolved }));
-    for (const item of items) {
+    const items = resolveSourceItems('ExternalSecretSource', props.items, props.dotenv, (item) => {
       if (!item.remoteKey) throw new Error(`ExternalSecretSource: item ${item.name} has no remoteKey; set the key of its value in the store`);
-      if (props.dotenv && item.key === DOTENV_KEY) throw new Error(`ExternalSecretSource: item ${item.name} uses the key "${DOTENV_KEY}", which holds the rendered .env; give it another key`);
-    }
+    });
 
     const spec: ExternalSecretSpec = {
       secretStoreRef: { name: props.secretStoreRef.name, kind: props.secretStoreRef.kind as ExternalSecretSpecSecretStoreRefKind },

@@ -13,8 +13,8 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SealedSecret, SealedSecretSpec } from '../../../imports/bitnami.com';
 import { DOTENV_KEY, dotenvTemplate } from './dotenv-template';
-import { resolveSecretKeys, SecretItem } from './secret-item';
-import { requireItems, SECRET_SYNC_WAVE, sourceAnnotations, specChecksum } from './source';
+import { SecretItem } from './secret-item';
+import { resolveSourceItems, SECRET_SYNC_WAVE, sourceAnnotations, specChecksum } from './source';
 
 /** An item and its sealed value. */
 export interface SealedSecretItem extends SecretItem {
@@ -25,6 +25,7 @@ export interface SealedSecretItem extends SecretItem {
 /** Where a sealed value may be unsealed. */
 export type SealingScope = 'strict' | 'namespace-wide' | 'cluster-wide';
 
+/** Props of {@link SealedSecretSource}. */
 export interface SealedSecretSourceProps {
   /** Name of the SealedSecret and of the Secret it creates, e.g. `rag-secrets`. */
   readonly name: string;
@@ -34,6 +35,7 @@ export interface SealedSecretSourceProps {
   readonly labels?: Readonly<Record<string, string>>;
   /** @default 'strict' - bound to this name and namespace (no annotation: the controller's default) */
   readonly scope?: SealingScope;
+  /** The values, each encrypted with kubeseal. */
   readonly items: readonly SealedSecretItem[];
   /**
    * Also render the items into a `.env` key (`NAME='value'` lines, through the controller's
@@ -60,13 +62,10 @@ export class SealedSecretSource extends Construct {
 
   constructor(scope: Construct, id: string, props: SealedSecretSourceProps) {
     super(scope, id);
-    requireItems('SealedSecretSource', props.items.length);
     this.secretName = props.name;
-    const items = resolveSecretKeys('SealedSecretSource', props.items).map((resolved, i) => ({ ...props.items[i], ...resolved }));
-    for (const item of items) {
+    const items = resolveSourceItems('SealedSecretSource', props.items, props.dotenv, (item) => {
       if (!item.encrypted) throw new Error(`SealedSecretSource: item ${item.name} has no encrypted value; seal it with kubeseal --raw --name ${props.name} --namespace ${props.namespace}`);
-      if (props.dotenv && item.key === DOTENV_KEY) throw new Error(`SealedSecretSource: item ${item.name} uses the key "${DOTENV_KEY}", which holds the rendered .env; give it another key`);
-    }
+    });
     const scopeAnnotations = SCOPE_ANNOTATIONS[props.scope ?? 'strict'];
     const labels = props.labels && { ...props.labels };
 

@@ -7,11 +7,13 @@
  * volume in place when the Secret changes, but a `subPath` mount is a bind mount of one file
  * and keeps the old value forever.
  */
+import { CLEAN_ABSOLUTE_PATH } from '../../util/paths';
 import { Construct } from 'constructs';
 import { PodContribution } from '../workloads/pod';
 import { deliver, SecretDeliveryProps } from './delivery';
 import { ResolvedSecretItem } from './secret-item';
 
+/** Props of {@link SecretFiles}. */
 export interface SecretFilesProps extends SecretDeliveryProps {
   /** The directory the files appear in. @default '/run/secrets' */
   readonly mountPath?: string;
@@ -28,8 +30,6 @@ export const SECRET_FILES_VOLUME = 'secrets';
  */
 export const SECRET_FILE_MODE = 0o440;
 
-// An absolute directory: no trailing slash, no empty, "." or ".." segments, and not "/" itself.
-const DIRECTORY = /^(\/(?!\.\.?(\/|$))[^/\0]+)+$/;
 
 /** One secret volume and `NAME_FILE` env vars per consuming process. */
 export class SecretFiles extends Construct {
@@ -42,7 +42,7 @@ export class SecretFiles extends Construct {
   constructor(scope: Construct, id: string, props: SecretFilesProps) {
     super(scope, id);
     this.mountPath = props.mountPath ?? '/run/secrets';
-    if (!DIRECTORY.test(this.mountPath)) {
+    if (!CLEAN_ABSOLUTE_PATH.test(this.mountPath)) {
       throw new Error(`SecretFiles: mountPath "${this.mountPath}" must be an absolute directory other than "/", without a trailing slash or "." / ".." segments, e.g. /run/secrets`);
     }
     const delivery = deliver('SecretFiles', props, (items) => ({

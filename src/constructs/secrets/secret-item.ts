@@ -18,10 +18,19 @@ export interface SecretItem {
 
 /** An item with its defaults applied and checked. */
 export interface ResolvedSecretItem {
+  /** The env var name the app knows the value by. */
   readonly name: string;
+  /** File name in the secrets directory. */
   readonly file: string;
+  /** Key in the Secret. */
   readonly key: string;
+  /** The processes (and jobs) that get the value. */
   readonly consumers: readonly string[];
+}
+
+/** The file name of an item that sets none: its name lower-cased (`JWT_SECRET` → `jwt_secret`). */
+export function defaultSecretFile(name: string): string {
+  return name.toLowerCase();
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -44,7 +53,7 @@ export function resolveSecretKeys(owner: string, items: readonly SecretItem[]): 
   const byKey = new Map<string, string>();
   const byFile = new Map<string, string>();
   return items.map((item) => {
-    const file = item.file ?? item.name.toLowerCase();
+    const file = item.file ?? defaultSecretFile(item.name);
     const key = item.key ?? file;
     if (!ENV_NAME.test(item.name)) {
       throw new Error(`${owner}: item name "${item.name}" is not an environment variable name; use letters, digits and "_", not starting with a digit`);

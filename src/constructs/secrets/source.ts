@@ -8,17 +8,20 @@
  */
 import { createHash } from 'crypto';
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
+import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
+import { DOTENV_KEY } from './dotenv-template';
+import { resolveSecretKeys, SecretItem, SecretItemKeys } from './secret-item';
 
 /**
  * The Argo CD sync wave of secret sources: before the migration hook (-1), which reads the
  * database URL, and before the workloads (0).
  */
-export const SECRET_SYNC_WAVE = -2;
+export const SECRET_SYNC_WAVE = SYNC_WAVES.ExternalSecret;
 
 /** Annotations every source object carries. */
 export function sourceAnnotations(syncWave: number): Record<string, string> {
   return {
-    'argocd.argoproj.io/sync-wave': String(syncWave),
+    ...syncWaveAnnotation(syncWave),
     // CRD-backed: on a first sync the CRD may not be served yet, and the dry run would fail.
     ...syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]),
   };
@@ -27,6 +30,22 @@ export function sourceAnnotations(syncWave: number): Record<string, string> {
 /** A short, stable checksum of a source's spec, for `berth.dev/secret-version`. */
 export function specChecksum(spec: unknown): string {
   return createHash('sha256').update(JSON.stringify(spec)).digest('hex').slice(0, 16);
+}
+
+/**
+ * A source's items with their keys resolved and checked: at least one, each passing the source's
+ * own check (its remote key, its sealed value), and none on the `.env` key when the source
+ * renders one.
+ * @param owner the construct, named in error messages
+ */
+export function resolveSourceItems<T extends SecretItem>(owner: string, items: readonly T[], dotenv: boolean | undefined, check: (item: T & SecretItemKeys) => void): Array<T & SecretItemKeys> {
+  requireItems(owner, items.length);
+  const resolved = resolveSecretKeys(owner, items).map((keys, i) => ({ ...items[i], ...keys }));
+  for (const item of resolved) {
+    check(item);
+    if (dotenv && item.key === DOTENV_KEY) throw new Error(`${owner}: item ${item.name} uses the key "${DOTENV_KEY}", which holds the rendered .env; give it another key`);
+  }
+  return resolved;
 }
 
 /** Rejects an empty item list: a source without items would create an empty Secret. */

@@ -6,34 +6,31 @@
  * negative sync wave instead, with a fixed name and `BeforeHookCreation`, so the previous run's
  * Job is replaced rather than piling up or blocking on an immutable template.
  */
+import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION } from '../../util/annotations';
+import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
-import { objectName, workloadLabels, WorkloadIdentity } from './labels';
-import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate } from './pod';
+import { objectName, workloadLabels } from './labels';
+import { ProcessPodProps, renderProcessPod } from './pod';
 
-export interface MigrationJobProps {
-  readonly identity: WorkloadIdentity;
-  readonly serviceAccountName: string;
-  readonly security: PodSecurityProps;
-  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+/** Props of {@link MigrationJob}. */
+export interface MigrationJobProps extends ProcessPodProps {
   /** @default 2 */
   readonly backoffLimit?: number;
   /** @default 900 */
   readonly activeDeadlineSeconds?: number;
   /** The Argo CD sync wave; must be after config and secrets and before workloads. @default -1 */
   readonly syncWave?: number;
-  readonly contributions?: readonly PodContribution[];
-  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Argo CD hook annotations that order the migration inside a sync. */
 export function migrationHookAnnotations(syncWave: number): Record<string, string> {
   return {
-    'argocd.argoproj.io/hook': 'Sync',
-    'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
-    'argocd.argoproj.io/sync-wave': String(syncWave),
+    [HOOK_ANNOTATION]: 'Sync',
+    [HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation',
+    ...syncWaveAnnotation(syncWave),
   };
 }
 
@@ -47,19 +44,11 @@ export class MigrationJob extends Construct {
     this.name = objectName(props.identity);
     const labels = workloadLabels(props.identity);
     this.job = kube(this, 'Job', k8s.KubeJob, {
-      metadata: { name: this.name, labels, annotations: migrationHookAnnotations(props.syncWave ?? -1) },
+      metadata: { name: this.name, labels, annotations: migrationHookAnnotations(props.syncWave ?? SYNC_WAVES.Job) },
       spec: {
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds ?? 900,
-        template: renderPodTemplate({
-          labels,
-          annotations: props.annotations,
-          serviceAccountName: props.serviceAccountName,
-          security: props.security,
-          contributions: props.contributions,
-          restartPolicy: 'Never',
-          container: { ...props.container, name: props.identity.component },
-        }),
+        template: renderProcessPod(props, { restartPolicy: 'Never' }),
       },
     });
   }

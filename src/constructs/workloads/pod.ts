@@ -7,7 +7,10 @@
  * Props here are berth's own small types, not the generated `k8s.*` ones, so the public API does
  * not change with the Kubernetes schema version.
  */
+import { SECURITY_EXCEPTION_ANNOTATION } from '../../util/annotations';
+import { SCRATCH_PATHS } from '../../util/scratch-paths';
 import * as k8s from '../k8s';
+import { workloadLabels, WorkloadIdentity } from './labels';
 
 /** An env var: a literal, or a reference to a Secret or ConfigMap key. */
 export type EnvVar =
@@ -17,35 +20,49 @@ export type EnvVar =
 
 /** A pod volume. Exactly one source is set. */
 export interface VolumeSource {
+  /** The volume's name in the pod. */
   readonly name: string;
+  /** A scratch directory. @default - not an emptyDir */
   readonly emptyDir?: { readonly medium?: 'Memory'; readonly sizeLimit?: string };
+  /** Keys of a Secret as files. @default - not a Secret volume */
   readonly secret?: { readonly secretName: string; readonly defaultMode: number; readonly items?: ReadonlyArray<{ key: string; path: string }> };
+  /** A claim. @default - not a claim */
   readonly persistentVolumeClaim?: { readonly claimName: string; readonly readOnly?: boolean };
+  /** Keys of a ConfigMap as files. @default - not a ConfigMap volume */
   readonly configMap?: { readonly name: string };
 }
 
 /** Where a volume appears in a container. */
 export interface Mount {
+  /** The volume mounted. */
   readonly name: string;
+  /** The directory (or file, with subPath) in the container. */
   readonly mountPath: string;
+  /** @default false */
   readonly readOnly?: boolean;
-  /** Only for files that must sit in a directory the app owns (a `.env`); subPath mounts never see updates. */
+  /** Only for files that must sit in a directory the app owns (a `.env`); subPath mounts never see updates. @default - the whole volume */
   readonly subPath?: string;
 }
 
 /** Something a construct adds to the pods of the processes that use it. */
 export interface PodContribution {
+  /** @default - none */
   readonly volumes?: readonly VolumeSource[];
+  /** @default - none */
   readonly mounts?: readonly Mount[];
+  /** @default - none */
   readonly env?: readonly EnvVar[];
+  /** ConfigMaps whose keys become env vars (`envFrom`). @default - none */
   readonly envFromConfigMaps?: readonly string[];
-  /** Pod template annotations, e.g. a checksum that rolls the pods when content changes. */
+  /** Pod template annotations, e.g. a checksum that rolls the pods when content changes. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Requests and limits, always explicit. */
 export interface ResourceProps {
+  /** CPU request, e.g. `100m`. */
   readonly cpu: string;
+  /** Memory request, e.g. `256Mi`. */
   readonly memory: string;
   /** @default - the memory request */
   readonly memoryLimit?: string;
@@ -55,12 +72,15 @@ export interface ResourceProps {
 
 /** The identity and hardening every pod gets. */
 export interface PodSecurityProps {
+  /** The non-root uid the containers run as. */
   readonly runAsUser: number;
+  /** Their primary gid. */
   readonly runAsGroup: number;
+  /** The gid that owns mounted volumes. */
   readonly fsGroup: number;
   /** @default true */
   readonly readOnlyRootFilesystem?: boolean;
-  /** Why a default was loosened; recorded as the `berth.dev/security-exception` annotation. */
+  /** Why a default was loosened; recorded as the `berth.dev/security-exception` annotation. @default - none */
   readonly reason?: string;
 }
 
@@ -74,44 +94,97 @@ export interface ScratchProps {
   readonly prometheusMultiproc?: boolean;
 }
 
+/** A container probe: an HTTP GET on a named port, or a command. Set exactly one of `httpGet` and `exec`. */
+export interface ProbeProps {
+  /** GET `path` on the container port named `port`. @default - not an HTTP probe */
+  readonly httpGet?: { readonly path: string; readonly port: string };
+  /** A command run in the container; exit 0 is healthy. @default - not a command probe */
+  readonly exec?: readonly string[];
+  /** How often to probe. */
+  readonly periodSeconds: number;
+  /** How long one probe may take. */
+  readonly timeoutSeconds: number;
+  /** Failures in a row before the probe fails. */
+  readonly failureThreshold: number;
+}
+
 /** One container of a pod. */
 export interface ContainerProps {
+  /** The container's name (berth names it after the process). */
   readonly name: string;
+  /** The image reference, with a tag or digest. */
   readonly image: string;
+  /** The entrypoint. @default - the image's ENTRYPOINT */
   readonly command?: readonly string[];
+  /** Arguments to the entrypoint. @default - the image's CMD */
   readonly args?: readonly string[];
+  /** @default - the image's WORKDIR */
   readonly workingDir?: string;
+  /** Env vars, before the contributions' (a later one of the same name wins). @default - none */
   readonly env?: readonly EnvVar[];
+  /** Named TCP ports the container listens on. @default - none */
   readonly ports?: ReadonlyArray<{ readonly name: string; readonly containerPort: number }>;
+  /** Requests and limits, always explicit. */
   readonly resources: ResourceProps;
-  readonly livenessProbe?: k8s.Probe;
-  readonly readinessProbe?: k8s.Probe;
-  readonly startupProbe?: k8s.Probe;
+  /** @default - no liveness probe */
+  readonly livenessProbe?: ProbeProps;
+  /** @default - no readiness probe */
+  readonly readinessProbe?: ProbeProps;
+  /** @default - no startup probe */
+  readonly startupProbe?: ProbeProps;
 }
 
 /** Everything needed to render a pod template. */
 export interface PodProps {
+  /** Labels of the pods (the selector's and more). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Pod template annotations, beside the contributions'. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** The service account the pods run as. */
   readonly serviceAccountName: string;
+  /** Identity and hardening. */
   readonly security: PodSecurityProps;
+  /** berth's writable scratch directories. @default - /tmp only */
   readonly scratch?: ScratchProps;
+  /** The one container. */
   readonly container: ContainerProps;
+  /** Volumes, mounts, env and annotations other constructs add. @default - none */
   readonly contributions?: readonly PodContribution[];
+  /** @default - Kubernetes' default for the workload (Always for a Deployment) */
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   /** @default 30 */
   readonly terminationGracePeriodSeconds?: number;
-  readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
+  /**
+   * Spread the pods across zones and nodes (best effort: ScheduleAnyway), counting the pods
+   * these labels select. @default - no spread constraints
+   */
+  readonly spreadSelector?: Readonly<Record<string, string>>;
 }
 
 /** Annotation recording why a security default was loosened. */
-export const SECURITY_EXCEPTION_ANNOTATION = 'berth.dev/security-exception';
+export { SECURITY_EXCEPTION_ANNOTATION };
 
-export const SCRATCH_PATHS = {
-  tmp: '/tmp',
-  gunicornTmp: '/run/gunicorn',
-  prometheusMultiproc: '/run/prometheus-multiproc',
-} as const;
+/** The container of a process: everything but what its construct sets itself (name, ports, probes). */
+export type ProcessContainerProps = Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+
+/** What the pods of every process take: who they are, how they run, and what other constructs add. */
+export interface ProcessPodProps {
+  /** Names the workload `<service>-<component>` and labels its pods. */
+  readonly identity: WorkloadIdentity;
+  /** The service's ServiceAccount; its token is not mounted. */
+  readonly serviceAccountName: string;
+  /** Identity and hardening of the pods. */
+  readonly security: PodSecurityProps;
+  /** Image, command, env and resources; the container is named after the component. */
+  readonly container: ProcessContainerProps;
+  /** Secret files, claims and config from other constructs. @default - none */
+  readonly contributions?: readonly PodContribution[];
+  /** Pod template annotations. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** berth's scratch directories (their home is util/scratch-paths.ts), part of this module's API. */
+export { SCRATCH_PATHS };
 
 function toEnv(e: EnvVar): k8s.EnvVar {
   if ('value' in e) return { name: e.name, value: e.value };
@@ -195,9 +268,9 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
     envFrom: envFrom.length ? envFrom.map((name) => ({ configMapRef: { name } })) : undefined,
     env: envByName.size ? [...envByName.values()].map(toEnv) : undefined,
     resources: toResources(c.resources),
-    livenessProbe: c.livenessProbe,
-    readinessProbe: c.readinessProbe,
-    startupProbe: c.startupProbe,
+    livenessProbe: c.livenessProbe && toProbe(c.livenessProbe),
+    readinessProbe: c.readinessProbe && toProbe(c.readinessProbe),
+    startupProbe: c.startupProbe && toProbe(c.startupProbe),
     securityContext: {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: readOnlyRoot,
@@ -225,21 +298,64 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      topologySpreadConstraints: props.topologySpreadConstraints,
+      topologySpreadConstraints: props.spreadSelector && (['topology.kubernetes.io/zone', 'kubernetes.io/hostname'] as const).map((topologyKey) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { ...props.spreadSelector } },
+      })),
       containers: [container],
       volumes: volumes.size ? [...volumes.values()].map(toVolume) : undefined,
     },
   };
 }
 
+/** What a process's construct adds to its {@link ProcessPodProps} to render the pods. */
+export interface ProcessPodOptions extends Pick<PodProps, 'restartPolicy' | 'terminationGracePeriodSeconds' | 'spreadSelector'> {
+  /** berth's writable scratch directories. @default - an emptyDir at /tmp */
+  readonly scratch?: ScratchProps;
+  /** Container fields the construct sets itself. @default - none */
+  readonly container?: Pick<ContainerProps, 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+}
+
+/** The pod template of a process: labelled by its identity, its container named after its component. */
+export function renderProcessPod(props: ProcessPodProps, options: ProcessPodOptions = {}): k8s.PodTemplateSpec {
+  return renderPodTemplate({
+    labels: workloadLabels(props.identity),
+    annotations: props.annotations,
+    serviceAccountName: props.serviceAccountName,
+    security: props.security,
+    scratch: options.scratch,
+    contributions: props.contributions,
+    restartPolicy: options.restartPolicy,
+    terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
+    spreadSelector: options.spreadSelector,
+    container: { ...props.container, name: props.identity.component, ...options.container },
+  });
+}
+
 function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** An HTTP GET probe on a named port. */
-export function httpProbe(path: string, port: string, opts: { periodSeconds?: number; failureThreshold?: number; timeoutSeconds?: number } = {}): k8s.Probe {
+/** The Kubernetes probe of berth's. */
+function toProbe(p: ProbeProps): k8s.Probe {
   return {
-    httpGet: { path, port: k8s.IntOrString.fromString(port) },
+    ...(p.exec && { exec: { command: [...p.exec] } }),
+    ...(p.httpGet && { httpGet: { path: p.httpGet.path, port: k8s.IntOrString.fromString(p.httpGet.port) } }),
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+}
+
+/**
+ * An HTTP GET probe on a named port.
+ * @param opts @default - every 10 s, 3 s to answer, failing after 3 failures
+ */
+export function httpProbe(path: string, port: string, opts: { periodSeconds?: number; failureThreshold?: number; timeoutSeconds?: number } = {}): ProbeProps {
+  return {
+    httpGet: { path, port },
     periodSeconds: opts.periodSeconds ?? 10,
     timeoutSeconds: opts.timeoutSeconds ?? 3,
     failureThreshold: opts.failureThreshold ?? 3,

@@ -5,23 +5,19 @@
  * same flag to "0" on every other process of the service.
  */
 import { Construct } from 'constructs';
-import { WorkloadIdentity } from './labels';
-import { ContainerProps, PodContribution, PodSecurityProps, ScratchProps } from './pod';
+import { ProcessPodProps, ScratchProps } from './pod';
 import { Worker } from './worker';
 
-export interface SingletonProps {
-  readonly identity: WorkloadIdentity;
-  readonly serviceAccountName: string;
-  readonly security: PodSecurityProps;
-  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+/** Props of {@link Singleton}. */
+export interface SingletonProps extends ProcessPodProps {
   /** The env var that makes this process the leader, e.g. `RUN_SCHEDULER`. */
   readonly flag: string;
+  /** An exec liveness probe. @default - none */
   readonly probe?: { readonly exec: readonly string[]; readonly periodSeconds?: number };
   /** @default 60 */
   readonly terminationGracePeriodSeconds?: number;
+  /** berth's writable scratch directories. @default - an emptyDir at /tmp */
   readonly scratch?: ScratchProps;
-  readonly contributions?: readonly PodContribution[];
-  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** Values of the leader flag. */

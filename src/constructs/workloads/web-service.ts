@@ -8,11 +8,12 @@ import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { addDisruptionBudget } from './disruption-budget';
-import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
-import { ContainerProps, httpProbe, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
+import { objectName, selectorLabels, workloadLabels } from './labels';
+import { httpProbe, ProcessPodProps, renderProcessPod, ScratchProps } from './pod';
 
 /** Probe paths on the web port. */
 export interface WebProbes {
+  /** The path that answers while the process is alive. */
   readonly liveness: string;
   /** @default - the liveness path */
   readonly readiness?: string;
@@ -22,11 +23,9 @@ export interface WebProbes {
   readonly startupTimeoutSeconds?: number;
 }
 
-export interface WebServiceProps {
-  readonly identity: WorkloadIdentity;
-  readonly serviceAccountName: string;
-  readonly security: PodSecurityProps;
-  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+/** Props of {@link WebService}. */
+export interface WebServiceProps extends ProcessPodProps {
+  /** The port the app listens on, named `http` on the container and the Service. */
   readonly port: number;
   /** A separate metrics port, never routed at the edge. @default - metrics on the web port */
   readonly metricsPort?: number;
@@ -36,6 +35,7 @@ export interface WebServiceProps {
    * @default 'http'
    */
   readonly appProtocol?: 'http' | 'kubernetes.io/ws';
+  /** The HTTP paths the kubelet probes on the web port. */
   readonly probes: WebProbes;
   /** @default 2 */
   readonly replicas?: number;
@@ -47,9 +47,9 @@ export interface WebServiceProps {
   readonly spreadAcrossZones?: boolean;
   /** Recreate instead of RollingUpdate (a ReadWriteOnce claim, a single writer). @default false */
   readonly recreate?: boolean;
+  /** berth's writable scratch directories. @default - an emptyDir at /tmp */
   readonly scratch?: ScratchProps;
-  readonly contributions?: readonly PodContribution[];
-  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations of the Deployment and Service themselves (not the pods). @default - none */
   readonly objectAnnotations?: Readonly<Record<string, string>>;
 }
 
@@ -83,23 +83,11 @@ export class WebService extends Construct {
     const ports = [{ name: 'http', containerPort: props.port }];
     if (props.metricsPort) ports.push({ name: 'metrics', containerPort: props.metricsPort });
 
-    const template = renderPodTemplate({
-      labels,
-      annotations: props.annotations,
-      serviceAccountName: props.serviceAccountName,
-      security: props.security,
+    const template = renderProcessPod(props, {
       scratch: props.scratch,
-      contributions: props.contributions,
       terminationGracePeriodSeconds: graceful + PRESTOP_SLEEP_SECONDS + 5,
-      topologySpreadConstraints: props.spreadAcrossZones
-        ? [
-            { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
-            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
-          ]
-        : undefined,
+      spreadSelector: props.spreadAcrossZones ? selector : undefined,
       container: {
-        ...props.container,
-        name: props.identity.component,
         ports,
         startupProbe: { ...httpProbe(startup, 'http', { periodSeconds: 5 }), failureThreshold: Math.ceil(startupTimeout / 5) },
         readinessProbe: httpProbe(readiness, 'http', { periodSeconds: 5, failureThreshold: 2 }),

@@ -8,14 +8,11 @@ import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { addDisruptionBudget } from './disruption-budget';
-import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
-import { ContainerProps, PodContribution, PodSecurityProps, renderPodTemplate, ScratchProps } from './pod';
+import { objectName, selectorLabels, workloadLabels } from './labels';
+import { ProbeProps, ProcessPodProps, renderProcessPod, ScratchProps } from './pod';
 
-export interface WorkerProps {
-  readonly identity: WorkloadIdentity;
-  readonly serviceAccountName: string;
-  readonly security: PodSecurityProps;
-  readonly container: Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+/** Props of {@link Worker}. */
+export interface WorkerProps extends ProcessPodProps {
   /** @default 1 */
   readonly replicas?: number;
   /** An exec liveness probe (a worker has no port to probe). @default - none */
@@ -24,9 +21,8 @@ export interface WorkerProps {
   readonly terminationGracePeriodSeconds?: number;
   /** Recreate instead of RollingUpdate (exactly-once processes, ReadWriteOnce claims). @default false */
   readonly recreate?: boolean;
+  /** berth's writable scratch directories. @default - an emptyDir at /tmp */
   readonly scratch?: ScratchProps;
-  readonly contributions?: readonly PodContribution[];
-  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A Deployment that serves nothing. */
@@ -38,8 +34,8 @@ export class Worker extends Construct {
     super(scope, id);
     this.name = objectName(props.identity);
     const labels = workloadLabels(props.identity);
-    const probe: k8s.Probe | undefined = props.probe
-      ? { exec: { command: [...props.probe.exec] }, periodSeconds: props.probe.periodSeconds ?? 30, timeoutSeconds: 10, failureThreshold: 3 }
+    const probe: ProbeProps | undefined = props.probe
+      ? { exec: [...props.probe.exec], periodSeconds: props.probe.periodSeconds ?? 30, timeoutSeconds: 10, failureThreshold: 3 }
       : undefined;
     this.deployment = kube(this, 'Deployment', k8s.KubeDeployment, {
       metadata: { name: this.name, labels },
@@ -48,15 +44,10 @@ export class Worker extends Construct {
         revisionHistoryLimit: 5,
         selector: { matchLabels: selectorLabels(props.identity) },
         strategy: props.recreate ? { type: 'Recreate' } : { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: renderPodTemplate({
-          labels,
-          annotations: props.annotations,
-          serviceAccountName: props.serviceAccountName,
-          security: props.security,
+        template: renderProcessPod(props, {
           scratch: props.scratch,
-          contributions: props.contributions,
           terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 120,
-          container: { ...props.container, name: props.identity.component, livenessProbe: probe },
+          container: { livenessProbe: probe },
         }),
       },
     });

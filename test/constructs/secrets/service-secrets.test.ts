@@ -170,7 +170,7 @@ describe('buildSecrets: each source through the whole chart', () => {
     const spec = { ...secrets({ existingSecret: 'x' }, { A: {} }, { mountPath: '/var/lib/demo' }), volumes: { data: { size: '1Gi', mountPath: '/var/lib/demo' } } };
     expect(() => synthSpec(spec)).toThrow('secrets.mountPath: "/var/lib/demo" is also the mount path of volume data; pick another path');
     expect(() => synthSpec(secrets({ existingSecret: 'x' }, { A: {} }, { mountPath: '/tmp' }))).toThrow(
-      `secrets.mountPath: "/tmp" is also the mount path of berth's tmp scratch directory; pick another path`,
+      `secrets.mountPath: "/tmp" is also the mount path of the /tmp scratch volume; pick another path`,
     );
   });
 

@@ -1,0 +1,43 @@
+/**
+ * Every apiVersion/kind berth knows, in one list, in apply order: identity and config, then
+ * workloads, then the edge, then Argo CD's own objects. The output's object order (app.ts
+ * `sortObjects`) follows it, and the strict schema check (check/schema-kinds.ts) must have a
+ * model for each, which the compiler holds it to.
+ */
+export const KIND_KEYS = [
+  'v1/Namespace',
+  'v1/ServiceAccount',
+  'v1/ConfigMap',
+  'bitnami.com/v1alpha1/SealedSecret',
+  'external-secrets.io/v1/ExternalSecret',
+  'v1/PersistentVolumeClaim',
+  'networking.k8s.io/v1/NetworkPolicy',
+  'batch/v1/Job',
+  'v1/Service',
+  'apps/v1/Deployment',
+  'policy/v1/PodDisruptionBudget',
+  'autoscaling/v2/HorizontalPodAutoscaler',
+  'batch/v1/CronJob',
+  'cert-manager.io/v1/Certificate',
+  'traefik.io/v1alpha1/Middleware',
+  'networking.k8s.io/v1/Ingress',
+  'gateway.networking.k8s.io/v1/HTTPRoute',
+  'monitoring.coreos.com/v1/ServiceMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule',
+  'argoproj.io/v1alpha1/AppProject',
+  'argoproj.io/v1alpha1/Application',
+  // Never written (a Secret in Git is a secret value in Git); the schema check knows it for the
+  // folders `berth check` reads, and AppProjects leave it out.
+  'v1/Secret',
+] as const;
+
+/** `apiVersion/kind`, e.g. `apps/v1/Deployment`. */
+export type KindKey = (typeof KIND_KEYS)[number];
+
+/** The kind of a key: `apps/v1/Deployment` → `Deployment`. */
+export function kindOf(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** The kinds in apply order. */
+export const KIND_ORDER: readonly string[] = KIND_KEYS.map(kindOf);
