@@ -10,11 +10,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as readline from 'readline';
 import { formatProblems, SpecError } from './spec/errors';
-import { CheckError, placeOf } from './app';
+import { buildOutput, CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { alertsCommand, AlertsFormat } from './alerts/table';
 import { explainCommand } from './explain/explain';
-import { checkFolder, diffRepo, editImages, ImageChange, loadRepo, sarifLog, synthAndWrite, synthRepo, synthUnchecked, writeSchemas } from './main';
+import { checkFolder, diffRepo, editImages, ImageChange, loadService, sarifLog, synthAndWrite, synthUnchecked, writeSchemas } from './main';
 import { overlayFile, promotionEdits, runningImage, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
@@ -277,13 +277,13 @@ function check(args: ParsedArgs, _argv: readonly string[], io: Io): number {
 function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service] = args.positionals;
   if (!service) throw new UsageError('name the service, e.g. berth explain rag --env prod');
-  const root = io.cwd;
-  const project = loadRepo(root);
+  // Only the service's own files, and only its units synthesized: one service costs one service.
+  const project = loadService(io.cwd, service);
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   const env = environmentNamed(project.config, envName);
   const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
   const edge = project.units.find((u) => u.name === service && u.env === envName)?.spec.edge;
-  const out = explainCommand(synthRepo({ root }), env, service, envName, format, edge);
+  const out = explainCommand(buildOutput(project), env, service, envName, format, edge);
   print(io, out.endsWith('\n') ? out : `${out}\n`);
   return 0;
 }
@@ -291,7 +291,7 @@ function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
 function alerts(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service] = args.positionals;
   if (!service) throw new UsageError('name the service, e.g. berth alerts rag --env prod');
-  const project = loadRepo(io.cwd);
+  const project = loadService(io.cwd, service);
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   environmentNamed(project.config, envName);
   io.stdout(alertsCommand(project, service, envName, (single(args, '--format') ?? 'text') as AlertsFormat));
