@@ -4,6 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/integration/'],
+  // jest's default is one worker per core but one (a single worker on a 2-core machine). Most
+  // suites are CPU-bound and a few wait on a child process: a worker per core keeps both busy.
+  maxWorkers: '100%',
   // ts-jest transpiles each file on its own (isolatedModules in tsconfig.json): fast; types are
   // checked once by `tsc --noEmit`.
   transform: { '^.+\\.ts$': ['ts-jest', {}] },

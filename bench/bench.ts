@@ -4,7 +4,9 @@
  * For N synthetic services (every feature on: web with metrics, worker, migration, two CronJobs,
  * secret files, dependencies, TLS ingress with an internal path, ServiceMonitor; two
  * environments) it runs the real synth (`node bin/berth.js synth`, a fresh process each run) and
- * reports median wall time, CPU time and peak RSS. The floor is measured in the same run: the
+ * reports median wall time, CPU time and peak RSS; then, on the dist/ it wrote, the commands that
+ * read it or one service: `check dist`, `diff --env prod` and `explain <one service> --env prod`.
+ * The floor is measured in the same run: the
  * same objects, read back from the synthesized output, written by a plain js-yaml dump in a
  * fresh process. Usage:
  *
@@ -96,7 +98,18 @@ interface Row {
   readonly full: Usage;
   readonly noChecks: Usage;
   readonly floor: Usage;
+  /** `berth check dist`, `berth diff --env prod` and `berth explain svc-0000 --env prod` on the synth's dist/. */
+  readonly check: Usage;
+  readonly diff: Usage;
+  readonly explain: Usage;
 }
+
+/** The commands measured beside the synth, on the dist/ it wrote. */
+const READERS = {
+  check: ['check', 'dist'],
+  diff: ['diff', '--env', 'prod'],
+  explain: ['explain', serviceName(0), '--env', 'prod'],
+} as const;
 
 function benchN(n: number, runs: number): Row {
   const dir = makeProject(n);
@@ -114,9 +127,11 @@ function benchN(n: number, runs: number): Row {
   const full: Usage[] = [];
   const noChecks: Usage[] = [];
   const floor: Usage[] = [];
+  const readers: Record<keyof typeof READERS, Usage[]> = { check: [], diff: [], explain: [] };
   // One of each per round, so a slower stretch of the machine hits the synth and its floor alike.
   for (let i = 0; i < runs; i++) {
     full.push(run(['synth']));
+    for (const [name, args] of Object.entries(READERS) as Array<[keyof typeof READERS, readonly string[]]>) readers[name].push(measure(process.execPath, [BERTH, ...args], dir));
     // Unchecked output is printed, never written to dist/: to a file here, so both runs write it.
     noChecks.push(run(['synth', '--no-checks'], path.join(dir, 'no-checks.yaml')));
     fs.rmSync(out, { recursive: true, force: true });
@@ -129,7 +144,7 @@ function benchN(n: number, runs: number): Row {
     rssMiB: Math.max(...us.map((u) => u.rssMiB)),
     faults: median(us.map((u) => u.faults)),
   });
-  return { n, objects, full: med(full), noChecks: med(noChecks), floor: med(floor) };
+  return { n, objects, full: med(full), noChecks: med(noChecks), floor: med(floor), check: med(readers.check), diff: med(readers.diff), explain: med(readers.explain) };
 }
 
 interface Embedded {
@@ -210,6 +225,12 @@ function main(argv: string[]): void {
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.n} | ${r.objects} | ${f(r.full.wallMs)} | ${f(r.full.cpuMs)} | ${r.full.rssMiB.toFixed(0)} | ${f(r.noChecks.wallMs)} | ${f(r.floor.wallMs)} | ${(r.full.wallMs / r.floor.wallMs).toFixed(2)} | ${(r.noChecks.wallMs / r.floor.wallMs).toFixed(2)} |`),
     '',
+    `The commands that read dist/ or one service, on the dist/ of the synth above (wall time in s, peak RSS in MiB): \`check dist\`, \`diff --env prod\` (nothing changed), \`explain ${serviceName(0)} --env prod\`.`,
+    '',
+    '| N services | synth (s) | check (s) | check RSS | diff (s) | diff RSS | explain (s) | explain RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.n} | ${f(r.full.wallMs)} | ${f(r.check.wallMs)} | ${r.check.rssMiB.toFixed(0)} | ${f(r.diff.wallMs)} | ${r.diff.rssMiB.toFixed(0)} | ${f(r.explain.wallMs)} | ${r.explain.rssMiB.toFixed(0)} |`),
+    '',
   ];
   const r100 = rows.find((r) => r.n === 100);
   const r1000 = rows.find((r) => r.n === 1000);
@@ -223,6 +244,9 @@ function main(argv: string[]): void {
     targets.push(['N=1000, all checks ≤ 3× floor', r1000.full.wallMs <= 3 * r1000.floor.wallMs]);
     targets.push(['N=1000, checks off ≤ 2× floor', r1000.noChecks.wallMs <= 2 * r1000.floor.wallMs]);
     targets.push(['N=1000, peak RSS ≤ 400 MB', r1000.full.rssMiB * 1.048576 <= 400]);
+    targets.push(['N=1000, check dist and diff no slower than the synth', r1000.check.wallMs <= r1000.full.wallMs && r1000.diff.wallMs <= r1000.full.wallMs]);
+    targets.push(['N=1000, explain of one service ≤ 1 s', r1000.explain.wallMs <= 1000]);
+    targets.push(['N=1000, check, diff and explain peak RSS ≤ 400 MB', Math.max(r1000.check.rssMiB, r1000.diff.rssMiB, r1000.explain.rssMiB) * 1.048576 <= 400]);
   }
   lines.push(
     `Embedded default (five systems, two environments, all checks): \`npm run synth\` ${f(emb.npm)} s; \`npx cdk8s synth\` ${f(emb.cdk8s)} s with \`CDK8S_CHECK_UPGRADE=false\` (${f(emb.cdk8sWithUpgradeCheck)} s with the CLI's upgrade check); \`node bin/berth.js synth\` ${f(emb.direct)} s.`,

@@ -58,7 +58,13 @@ function build(files) {
       platform: 'node',
       target: 'node20',
       // re2-wasm reads a .wasm file beside its module at load time: see src/check/re2-regexp.ts.
-      alias: { 're2-wasm': path.join(root, 'src/check/re2-regexp.ts') },
+      alias: {
+        're2-wasm': path.join(root, 'src/check/re2-regexp.ts'),
+        // js-yaml's package.json sends `import` to its ESM build, which parses about 3 times slower
+        // than its CommonJS build (measured on the dist/ of 1000 services: 16.8 s against 4.2 s);
+        // `berth check` and `berth diff` spend most of their time parsing.
+        'js-yaml': path.join(root, 'node_modules/js-yaml/dist/js-yaml.cjs.js'),
+      },
       // bin/berth.js reads the bundle as latin1, which is only right for ASCII (esbuild's default).
       charset: 'ascii',
       // Minified, without esbuild's keepNames: a third less to read and 4,500 fewer property

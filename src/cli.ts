@@ -10,11 +10,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as readline from 'readline';
 import { formatProblems, SpecError } from './spec/errors';
-import { CheckError, placeOf } from './app';
+import { buildOutput, CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { alertsCommand, AlertsFormat } from './alerts/table';
 import { explainCommand } from './explain/explain';
-import { checkFolder, diffRepo, editImages, ImageChange, loadRepo, sarifLog, synthAndWrite, synthRepo, synthUnchecked, writeSchemas } from './main';
+import { checkFolder, diffRepo, editImages, ImageChange, loadService, sarifLog, synthAndWrite, synthUnchecked, writeSchemas } from './main';
 import { overlayFile, promotionEdits, runningImage, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
 import { environmentNamed } from './spec/load';
@@ -23,11 +23,36 @@ import { NEW_ARGS, newCommand } from './onboard/command';
 import { redact } from './util/redact';
 
 /**
- * Everything berth prints goes through these two: the last net for secret values, whatever
- * built the message (formatters redact too; see util/redact.ts).
+ * Where a command runs and where it prints. `berth` runs with the process's own
+ * ({@link processIo}); tests run commands in process with theirs, without a process per case.
  */
-const print = (text: string) => process.stdout.write(redact(text));
-const printErr = (text: string) => process.stderr.write(redact(text));
+export interface Io {
+  /** The folder the command runs in (the repository root). */
+  readonly cwd: string;
+  /** Writes to standard output, as it is. */
+  readonly stdout: (text: string) => void;
+  /** Writes to standard error, as it is. */
+  readonly stderr: (text: string) => void;
+  /** A person at a terminal, whom `berth new` may ask questions on the process's stdin. @default false */
+  readonly terminal?: boolean;
+}
+
+/** The running process's folder, stdout and stderr. */
+export function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+  };
+}
+
+/**
+ * Everything berth prints for a person goes through these two: the last net for secret values,
+ * whatever built the message (formatters redact too; see util/redact.ts).
+ */
+const print = (io: Io, text: string) => io.stdout(redact(text));
+const printErr = (io: Io, text: string) => io.stderr(redact(text));
 
 /** A command of `berth help`: what it accepts, what it does, how it runs. */
 interface Command {
@@ -39,7 +64,7 @@ interface Command {
   readonly synopsis?: string;
   /** Runs with the raw arguments: the command parses them and reports its own usage (`berth new`). @default false */
   readonly ownParser?: boolean;
-  run(args: ParsedArgs, argv: readonly string[]): number | Promise<number>;
+  run(args: ParsedArgs, argv: readonly string[], io: Io): number | Promise<number>;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
@@ -108,23 +133,23 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     synopsis: 'SERVICE [--from-env F] [--from-pm2 F] [--from-compose F] [--image REF] [--force] …',
     help: ['write charts/SERVICE/ from flags, questions (at a terminal) and what the', 'service runs under today; berth new --help lists every option'],
     ownParser: true,
-    run: (_args, argv) => newService(argv),
+    run: (_args, argv, io) => newService(argv, io),
   },
   schema: {
     args: { flags: {} },
     help: ['write the editor JSON Schemas to schema/'],
-    run: () => {
-      for (const f of writeSchemas(process.cwd())) print(`wrote ${f}\n`);
+    run: (_args, _argv, io) => {
+      for (const f of writeSchemas(io.cwd)) print(io, `wrote ${f}\n`);
       return 0;
     },
   },
   help: {
     args: { flags: {}, positionals: ['[COMMAND]'] },
     help: ['show this help, or the usage of one command'],
-    run: (args) => {
+    run: (args, _argv, io) => {
       const [name] = args.positionals;
-      if (name === undefined) print(USAGE);
-      else if (Object.hasOwn(COMMANDS, name)) print(commandUsage(name));
+      if (name === undefined) print(io, USAGE);
+      else if (Object.hasOwn(COMMANDS, name)) print(io, commandUsage(name));
       else throw new UsageError(`no command "${name}"; the commands are ${Object.keys(COMMANDS).join(', ')}`);
       return 0;
     },
@@ -156,61 +181,61 @@ ${Object.keys(COMMANDS)
 `;
 
 /** Runs a command and returns the exit code. */
-export async function run(argv: readonly string[]): Promise<number> {
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   // The benchmark reads the CPU time and peak RSS of each run from here.
   const usageFile = process.env.BERTH_USAGE_FILE;
   if (usageFile) process.on('exit', () => fs.writeFileSync(usageFile, JSON.stringify(process.resourceUsage())));
   if (command === undefined || command === '--help' || command === '-h') {
-    print(USAGE);
+    print(io, USAGE);
     return command === undefined ? 2 : 0;
   }
   if (!Object.hasOwn(COMMANDS, command)) {
-    printErr(`berth: unknown command "${command}"\n\n${USAGE}`);
+    printErr(io, `berth: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   const cmd = COMMANDS[command];
   try {
     const args = cmd.ownParser ? { positionals: [], values: new Map(), switches: new Set<string>() } : parseArgs(rest, withHelp(cmd.args));
     if (args.switches.has('--help')) {
-      print(commandUsage(command));
+      print(io, commandUsage(command));
       return 0;
     }
-    return await cmd.run(args, rest);
+    return await cmd.run(args, rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      printErr(`berth ${command}: ${e.message}\n${e.showUsage ? `\n${commandUsage(command)}` : ''}`);
+      printErr(io, `berth ${command}: ${e.message}\n${e.showUsage ? `\n${commandUsage(command)}` : ''}`);
       return 2;
     }
-    return report(e);
+    return report(e, io);
   }
 }
 
 /** Prints an error for a person: spec problems grouped by file, anything else one line. */
-export function report(e: unknown): number {
+export function report(e: unknown, io: Io = processIo()): number {
   if (e instanceof CheckError) {
     const placed = e.problems.length ? `${formatProblems(e.problems)}\n${e.findings.length ? '\n' : ''}` : '';
-    printErr(`berth: the synthesized manifests fail their checks; dist/ was not changed.\n\n${placed}${e.findings.length ? formatFindings(e.findings, 'text') : ''}`);
+    printErr(io, `berth: the synthesized manifests fail their checks; dist/ was not changed.\n\n${placed}${e.findings.length ? formatFindings(e.findings, 'text') : ''}`);
     return 1;
   }
   if (e instanceof SpecError) {
-    printErr(`berth: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; dist/ was not changed.\n\n${formatProblems(e.problems)}\n`);
+    printErr(io, `berth: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found; dist/ was not changed.\n\n${formatProblems(e.problems)}\n`);
     return 1;
   }
   const err = e as Error;
-  printErr(`berth: ${err?.message ?? String(e)}\n`);
-  if (process.env.BERTH_DEBUG) printErr(`${err?.stack}\n`);
+  printErr(io, `berth: ${err?.message ?? String(e)}\n`);
+  if (process.env.BERTH_DEBUG) printErr(io, `${err?.stack}\n`);
   return 1;
 }
 
-function synth(args: ParsedArgs): number {
-  const root = process.cwd();
+function synth(args: ParsedArgs, _argv: readonly string[], io: Io): number {
+  const root = io.cwd;
   const t0 = process.hrtime.bigint();
   if (args.switches.has('--no-checks')) {
     // Unchecked output is for reading only: it goes to stdout, never to dist/ (Argo CD syncs dist/).
     const { stream, output } = synthUnchecked({ root });
-    process.stdout.write(stream);
-    process.stderr.write(`berth: ${output.objects} objects synthesized without checks and printed; dist/ was not changed\n`);
+    io.stdout(stream);
+    io.stderr(`berth: ${output.objects} objects synthesized without checks and printed; dist/ was not changed\n`);
     return 0;
   }
   const { output, changed } = synthAndWrite({ root });
@@ -226,56 +251,56 @@ function synth(args: ParsedArgs): number {
     }
   }
   const units = output.units.filter((u) => u.kind === 'manifests').length;
-  print(`berth: ${output.objects} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
+  print(io, `berth: ${output.objects} objects for ${units} service environments ${changed ? 'written to' : 'unchanged in'} dist/ (${ms.toFixed(0)} ms)\n`);
   return 0;
 }
 
-function diff(args: ParsedArgs): number {
-  const result = diffRepo({ root: process.cwd() }, single(args, '--env'));
-  print(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
+function diff(args: ParsedArgs, _argv: readonly string[], io: Io): number {
+  const result = diffRepo({ root: io.cwd }, single(args, '--env'));
+  print(io, formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
   return result.changes.length && args.switches.has('--exit-code') ? 3 : 0;
 }
 
-function check(args: ParsedArgs): number {
+function check(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const format = (single(args, '--format') ?? 'text') as 'text' | 'json' | 'sarif';
   const dir = args.positionals[0] ?? 'dist';
-  const { findings, objects } = checkFolder(process.cwd(), dir, { guardrails: args.switches.has('--no-guardrails') ? false : undefined });
+  const { findings, objects } = checkFolder(io.cwd, dir, { guardrails: args.switches.has('--no-guardrails') ? false : undefined });
   if (format === 'sarif') {
-    process.stdout.write(sarifLog(process.cwd(), findings));
+    io.stdout(sarifLog(io.cwd, findings));
     return findings.length ? 1 : 0;
   }
   const out = formatFindings(findings, format);
-  print(format === 'text' && findings.length === 0 ? `berth check: ${objects} objects in ${dir}: no problems\n` : out.endsWith('\n') ? out : `${out}\n`);
+  print(io, format === 'text' && findings.length === 0 ? `berth check: ${objects} objects in ${dir}: no problems\n` : out.endsWith('\n') ? out : `${out}\n`);
   return findings.length ? 1 : 0;
 }
 
-function explain(args: ParsedArgs): number {
+function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service] = args.positionals;
   if (!service) throw new UsageError('name the service, e.g. berth explain rag --env prod');
-  const root = process.cwd();
-  const project = loadRepo(root);
+  // Only the service's own files, and only its units synthesized: one service costs one service.
+  const project = loadService(io.cwd, service);
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   const env = environmentNamed(project.config, envName);
   const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
   const model = project.units.find((u) => u.name === service && u.env === envName)?.model;
-  const out = explainCommand(synthRepo({ root }), env, service, envName, format, model);
-  print(out.endsWith('\n') ? out : `${out}\n`);
+  const out = explainCommand(buildOutput(project), env, service, envName, format, model);
+  print(io, out.endsWith('\n') ? out : `${out}\n`);
   return 0;
 }
 
-function alerts(args: ParsedArgs): number {
+function alerts(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service] = args.positionals;
   if (!service) throw new UsageError('name the service, e.g. berth alerts rag --env prod');
-  const project = loadRepo(process.cwd());
+  const project = loadService(io.cwd, service);
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   environmentNamed(project.config, envName);
-  process.stdout.write(alertsCommand(project, service, envName, (single(args, '--format') ?? 'text') as AlertsFormat));
+  io.stdout(alertsCommand(project, service, envName, (single(args, '--format') ?? 'text') as AlertsFormat));
   return 0;
 }
 
 /** `berth new`: the onboarding command, with the real file system and terminal. */
-async function newService(args: readonly string[]): Promise<number> {
-  const isTTY = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+async function newService(args: readonly string[], io: Io): Promise<number> {
+  const isTTY = io.terminal ?? false;
   let rl: readline.Interface | undefined;
   const prompt = (question: string, def: string) =>
     new Promise<string>((resolve) => {
@@ -286,7 +311,7 @@ async function newService(args: readonly string[]): Promise<number> {
     });
   try {
     const result = await newCommand(args, {
-      cwd: process.cwd(),
+      cwd: io.cwd,
       isTTY,
       prompt,
       exists: (p) => fs.existsSync(p),
@@ -296,8 +321,8 @@ async function newService(args: readonly string[]): Promise<number> {
         fs.writeFileSync(p, text);
       },
     });
-    print(result.stdout);
-    printErr(result.stderr);
+    print(io, result.stdout);
+    printErr(io, result.stderr);
     return result.code;
   } finally {
     rl?.close();
@@ -307,41 +332,41 @@ async function newService(args: readonly string[]): Promise<number> {
 // --- image promotion (issue 23) ---
 
 /** Prints what an image command changed, then the diff a synth would make of it. */
-function printImageChange(command: string, change: ImageChange, env: string | undefined, nothing: string, notes: readonly string[] = []): number {
+function printImageChange(io: Io, command: string, change: ImageChange, env: string | undefined, nothing: string, notes: readonly string[] = []): number {
   if (change.edits.length === 0) {
-    process.stdout.write(`berth ${command}: ${nothing}; nothing changed.\n`);
+    io.stdout(`berth ${command}: ${nothing}; nothing changed.\n`);
     return 0;
   }
-  for (const e of change.edits) process.stdout.write(`${e.file}: ${e.keys.join('.')}: ${e.from} → ${e.to}\n`);
-  for (const note of notes) process.stdout.write(`note: ${note}\n`);
-  process.stdout.write(`\n$ berth diff${env === undefined ? '' : ` --env ${env}`}\n`);
-  const result = diffRepo({ root: process.cwd() }, env);
-  process.stdout.write(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
+  for (const e of change.edits) io.stdout(`${e.file}: ${e.keys.join('.')}: ${e.from} → ${e.to}\n`);
+  for (const note of notes) io.stdout(`note: ${note}\n`);
+  io.stdout(`\n$ berth diff${env === undefined ? '' : ` --env ${env}`}\n`);
+  const result = diffRepo({ root: io.cwd }, env);
+  io.stdout(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
   return 0;
 }
 
-function promote(args: ParsedArgs): number {
+function promote(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service] = args.positionals;
   const from = single(args, '--from');
   const to = single(args, '--to');
   if (!service || from === undefined || to === undefined) throw new UsageError('name the service and both environments, e.g. berth promote rag --from staging --to prod');
   if (from === to) throw new UsageError(`--from and --to are both "${from}"; promote from one environment to another`, false);
-  const change = editImages(process.cwd(), (project) => {
+  const change = editImages(io.cwd, (project) => {
     const source = unitOf(project, service, from, '--from');
     return promotionEdits(source, unitOf(project, service, to, '--to'));
   });
-  return printImageChange('promote', change, to, `${to} already runs the images ${from} runs for ${service}`);
+  return printImageChange(io, 'promote', change, to, `${to} already runs the images ${from} runs for ${service}`);
 }
 
-function setImage(args: ParsedArgs): number {
+function setImage(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service, image] = args.positionals;
   if (!service || !image) throw new UsageError('name the service and the image, e.g. berth set-image rag registry.example.com/rag:1.5.0');
   const opts = { process: single(args, '--process'), env: single(args, '--env') };
-  const change = editImages(process.cwd(), (project) => setImageEdits(project, service, image, opts));
+  const change = editImages(io.cwd, (project) => setImageEdits(project, service, image, opts));
   const what = opts.process === undefined ? service : `${service} ${opts.process}`;
   // The base spec changed, but an overlay that sets the same key still wins in its environment.
   const notes = change.project.units
     .filter((u) => u.name === service && (opts.env === undefined || u.env === opts.env) && runningImage(u, opts.process) !== image)
     .map((u) => `${u.env} still runs ${runningImage(u, opts.process)}: ${overlayFile(u)} sets it (add --env ${u.env} to change it there)`);
-  return printImageChange('set-image', change, opts.env, `${what} already runs ${image}${opts.env === undefined ? '' : ` in ${opts.env}`}`, notes);
+  return printImageChange(io, 'set-image', change, opts.env, `${what} already runs ${image}${opts.env === undefined ? '' : ` in ${opts.env}`}`, notes);
 }

@@ -6,12 +6,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { buildOutput, CheckError, envFolderOf, placeOf, SynthOutput, unitChecker } from './app';
 import { checkLeaks, runChecks } from './check/index';
+import { compareFindings } from './check/format';
 import { findingLines, formatSarif } from './check/sarif';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
 import { Problem, SpecError, valueAt } from './spec/errors';
 import { environmentNamed, loadProject, loadProjectConfig, LoadedProject, SourceFile } from './spec/load';
-import { readTree, replaceTreeAtomically } from './output/atomic-write';
+import { readTree, replaceTreeAtomically, walkFiles } from './output/atomic-write';
 import { diffTrees, TreeDiff } from './output/diff';
 import { jsonSchemas } from './spec/json-schema';
 import { ImageEdit } from './ops/images';
@@ -24,8 +25,11 @@ export interface RepoPaths {
   readonly outDir?: string;
 }
 
-/** Reads berth.yaml and every file under charts/, refusing anything that resolves outside the repo. */
-export function readSources(root: string): { config: SourceFile; charts: SourceFile[] } {
+/**
+ * Reads berth.yaml and every file under charts/ (or, with `only`, under charts/<only>/ alone),
+ * refusing anything that resolves outside the repo.
+ */
+export function readSources(root: string, only?: string): { config: SourceFile; charts: SourceFile[] } {
   const realRoot = fs.realpathSync(root);
   const read = (rel: string): SourceFile => {
     const abs = path.join(root, rel);
@@ -44,7 +48,7 @@ export function readSources(root: string): { config: SourceFile; charts: SourceF
   const chartsDir = path.join(root, 'charts');
   const dirs = fs.existsSync(chartsDir) ? fs.readdirSync(chartsDir, { withFileTypes: true }) : [];
   for (const d of dirs.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    if (d.name.startsWith('.')) continue;
+    if (d.name.startsWith('.') || (only !== undefined && d.name !== only)) continue;
     const rel = `charts/${d.name}`;
     if (!d.isDirectory()) {
       if (d.isSymbolicLink()) read(rel);
@@ -68,6 +72,23 @@ export function readSources(root: string): { config: SourceFile; charts: SourceF
 export function loadRepo(root: string): LoadedProject {
   const { config, charts } = readSources(root);
   return loadProject(config, charts);
+}
+
+/**
+ * The project as one service sees it: berth.yaml and that service's own files (its folder is
+ * named after it, as `berth new` writes it), so a command about one service costs one service
+ * however many the repository holds. The rules between services (unique names, namespaces and
+ * routes) are the synth's business. When the folder does not hold that service, the whole repo
+ * is loaded, and the caller's errors list every service as before.
+ */
+export function loadService(root: string, service: string): LoadedProject {
+  // A name that could leave charts/ is not a folder name: it is looked up in the whole repo.
+  if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service) && fs.existsSync(path.join(root, 'charts', service, 'service.yaml'))) {
+    const { config, charts } = readSources(root, service);
+    const project = loadProject(config, charts);
+    if (project.units.some((u) => u.name === service)) return project;
+  }
+  return loadRepo(root);
 }
 
 /** Synthesizes the repo in memory: nothing is written. */
@@ -137,34 +158,83 @@ export interface RepoDiff extends TreeDiff {
  */
 export function diffRepo(paths: RepoPaths, env?: string): RepoDiff {
   const outDir = paths.outDir ?? 'dist';
-  const project = loadRepo(paths.root);
-  if (env !== undefined) environmentNamed(project.config, env);
+  const loaded = loadRepo(paths.root);
+  if (env !== undefined) environmentNamed(loaded.config, env);
   const place = (f: string) => placeOf(f, outDir);
   const inScope = (f: string) => env === undefined || place(f)?.env === env;
+  // One environment's diff synthesizes that environment's services only.
+  const project = env === undefined ? loaded : { ...loaded, units: loaded.units.filter((u) => u.env === env) };
   const fresh = new Map([...buildOutput(project, { outDir, keepManifests: false }).files].filter(([f]) => inScope(f)));
-  const current = new Map([...readTree(path.join(paths.root, outDir))].map(([f, t]) => [`${outDir}/${f}`, t] as [string, string]).filter(([f]) => inScope(f)));
+  // A file of dist/ the synth would write unchanged is kept as the synth's own text: one copy of
+  // it in memory, and diffTrees skips it by comparing the two.
+  const current = new Map<string, string>();
+  const dist = path.join(paths.root, outDir);
+  walkFiles(dist, (rel) => {
+    const file = `${outDir}/${rel}`;
+    if (!inScope(file)) return;
+    const text = fs.readFileSync(path.join(dist, rel), 'utf8');
+    const same = fresh.get(file);
+    current.set(file, same === text ? same : text);
+  });
   // An environment removed from berth.yaml is still in dist/ until the synth: it is compared too.
   const environments = env === undefined ? [...new Set([...Object.keys(project.config.environments), ...[...current.keys()].flatMap((f) => place(f)?.env ?? [])])].sort() : [env];
   return { ...diffTrees(current, fresh, place), environments };
 }
 
-/** Reads every YAML document under a folder (any manifests, not only berth's). */
-export function readManifests(root: string, dir: string): Manifest[] {
+/** The objects of one YAML file under a folder; a file that does not parse is a problem of that file. */
+function parseManifests(file: string, text: string): Manifest[] {
+  let docs: unknown[];
+  try {
+    docs = yaml.loadAll(text, { filename: file, maxAliases: 64 });
+  } catch (e) {
+    throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}`, fix: 'fix the YAML syntax (indentation, quoting, a missing colon), or move the file out of this folder' }]);
+  }
+  const out: Manifest[] = [];
+  for (const object of docs) if (object && typeof object === 'object' && !Array.isArray(object)) out.push({ file, object: object as Record<string, unknown> });
+  return out;
+}
+
+/** The folder a command reads, refused when it does not exist. */
+function existingFolder(root: string, dir: string): string {
   const abs = path.resolve(root, dir);
   if (!fs.existsSync(abs)) throw new Error(`${dir}: no such folder`);
+  return abs;
+}
+
+/** Reads every YAML document under a folder (any manifests, not only berth's). */
+export function readManifests(root: string, dir: string): Manifest[] {
+  const abs = existingFolder(root, dir);
   const manifests: Manifest[] = [];
   for (const [rel, text] of readTree(abs)) {
-    if (!/\.ya?ml$/.test(rel)) continue;
-    const file = path.relative(root, path.join(abs, rel)) || rel;
-    let docs: unknown[];
-    try {
-      docs = yaml.loadAll(text, { filename: file, maxAliases: 64 });
-    } catch (e) {
-      throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}`, fix: 'fix the YAML syntax (indentation, quoting, a missing colon), or move the file out of this folder' }]);
-    }
-    for (const object of docs) if (object && typeof object === 'object' && !Array.isArray(object)) manifests.push({ file, object: object as Record<string, unknown> });
+    if (/\.ya?ml$/.test(rel)) manifests.push(...parseManifests(path.relative(root, path.join(abs, rel)) || rel, text));
   }
   return manifests;
+}
+
+/**
+ * Reads the YAML documents under a folder one folder at a time: `visit` gets the objects of the
+ * files directly in each folder once its walk is over, so only the folders being walked are held
+ * in memory. Files are read and parsed in the order readTree reads them (the first file that does
+ * not parse is the one reported).
+ */
+function walkManifests(root: string, dir: string, visit: (folder: string, manifests: Manifest[]) => void): void {
+  const abs = existingFolder(root, dir);
+  const walk = (rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(abs, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const here: Manifest[] = [];
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else if (e.isFile() && /\.ya?ml$/.test(r)) here.push(...parseManifests(path.relative(root, path.join(abs, r)) || r, fs.readFileSync(path.join(abs, r), 'utf8')));
+    }
+    if (here.length) visit(rel, here);
+  };
+  walk('');
 }
 
 /** Options of {@link checkFolder}. */
@@ -175,11 +245,12 @@ export interface CheckFolderOptions {
 
 /**
  * `berth check DIR`: every check on any folder of YAML. Files under `<DIR>/<env>/` of an
- * environment in berth.yaml use that environment's settings; anything else is held to
- * production rules.
+ * environment in berth.yaml use that environment's settings, and are checked folder by folder
+ * (the objects of one folder together, as the synth checks each service's folder: an envFrom
+ * ConfigMap is looked for in the pod's folder), so memory stays flat however many services
+ * there are. Anything else is held to production rules, and checked all together.
  */
 export function checkFolder(root: string, dir: string, opts: CheckFolderOptions = {}): { findings: Finding[]; objects: number } {
-  const manifests = readManifests(root, dir);
   let envs: Record<string, { production: boolean; guardrails: boolean }> = {};
   if (fs.existsSync(path.join(root, 'berth.yaml'))) {
     try {
@@ -188,19 +259,23 @@ export function checkFolder(root: string, dir: string, opts: CheckFolderOptions 
       envs = {};
     }
   }
-  const groups = new Map<string, Manifest[]>();
-  const prefix = path.relative(root, path.resolve(root, dir));
-  for (const m of manifests) {
-    const env = envFolderOf(m.file, prefix) ?? '';
-    const key = env in envs ? env : '';
-    groups.set(key, [...(groups.get(key) ?? []), m]);
-  }
-  const findings: Finding[] = [];
-  for (const [env, list] of groups) {
+  const schema = schemaValidator();
+  const check = (env: string, list: readonly Manifest[]) => {
     const settings = envs[env] ?? { production: true, guardrails: true };
-    findings.push(...runChecks(list, { production: settings.production, guardrails: opts.guardrails ?? settings.guardrails, schema: schemaValidator() }));
-  }
-  return { findings, objects: manifests.length };
+    return runChecks(list, { production: settings.production, guardrails: opts.guardrails ?? settings.guardrails, schema });
+  };
+  const findings: Finding[] = [];
+  const rest: Manifest[] = [];
+  let objects = 0;
+  walkManifests(root, dir, (folder, manifests) => {
+    objects += manifests.length;
+    const env = envFolderOf(folder) ?? '';
+    if (env in envs) findings.push(...check(env, manifests));
+    else rest.push(...manifests);
+  });
+  if (rest.length) findings.push(...check('', rest));
+  // One order whatever order the file system lists folders in (the formatters sort too).
+  return { findings: findings.sort(compareFindings), objects };
 }
 
 // --- berth promote / set-image: edit image references in the specs --------------------------------

@@ -12,9 +12,8 @@ import * as path from 'path';
 const NEW_SUFFIX = '.berth-new';
 const OLD_SUFFIX = '.berth-old';
 
-/** Reads every file under `dir` into a map of paths relative to `dir`. */
-export function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
+/** Calls `visit` with every file under `dir` (its path relative to `dir`), in the order the file system lists them. */
+export function walkFiles(dir: string, visit: (rel: string) => void): void {
   const walk = (rel: string) => {
     let entries: fs.Dirent[];
     try {
@@ -25,17 +24,33 @@ export function readTree(dir: string): Map<string, string> {
     for (const e of entries) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(r);
-      else if (e.isFile()) out.set(r, fs.readFileSync(path.join(dir, r), 'utf8'));
+      else if (e.isFile()) visit(r);
     }
   };
   walk('');
+}
+
+/**
+ * Reads every file under `dir` into a map of paths relative to `dir`.
+ * @param keep which files to read @default - every file
+ */
+export function readTree(dir: string, keep: (rel: string) => boolean = () => true): Map<string, string> {
+  const out = new Map<string, string>();
+  walkFiles(dir, (rel) => {
+    if (keep(rel)) out.set(rel, fs.readFileSync(path.join(dir, rel), 'utf8'));
+  });
   return out;
 }
 
-function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
+/** Whether `dir` holds exactly `files`, read one file at a time (a large tree is never held twice). */
+function sameTree(dir: string, files: ReadonlyMap<string, string>): boolean {
+  let count = 0;
+  let same = true;
+  walkFiles(dir, (rel) => {
+    count++;
+    same &&= files.get(rel) === fs.readFileSync(path.join(dir, rel), 'utf8');
+  });
+  return same && count === files.size;
 }
 
 /** Restores `dir` from a previous interrupted swap, if one left it missing. */
@@ -52,7 +67,7 @@ export function recoverInterruptedSwap(dir: string): void {
  */
 export function replaceTreeAtomically(dir: string, files: ReadonlyMap<string, string>): boolean {
   recoverInterruptedSwap(dir);
-  if (sameTree(readTree(dir), files)) return false;
+  if (sameTree(dir, files)) return false;
   const staging = dir + NEW_SUFFIX;
   const old = dir + OLD_SUFFIX;
   const made = new Set<string>();

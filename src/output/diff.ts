@@ -63,9 +63,11 @@ function keyOf(o: any): string {
   return `${o?.kind ?? '?'} ${md.namespace ? `${md.namespace}/` : ''}${md.name ?? '?'}`;
 }
 
-function parse(files: ReadonlyMap<string, string>): Map<string, Located> {
+/** The objects of each file, by file and identity; files `skip` says are unchanged are left unparsed. */
+function parse(files: ReadonlyMap<string, string>, skip: (file: string) => boolean = () => false): Map<string, Located> {
   const out = new Map<string, Located>();
   for (const [file, text] of files) {
+    if (skip(file)) continue;
     for (const object of yaml.loadAll(text)) {
       if (!object || typeof object !== 'object') continue;
       const identity = `${(object as any).apiVersion} ${keyOf(object)}`;
@@ -124,8 +126,11 @@ const byFileThenObject = (a: ObjectChange, b: ObjectChange) => (a.file < b.file 
 
 /** Compares the files in dist/ with the files a synth would write. */
 export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, placeOf: PlaceOf): TreeDiff {
-  const old = parse(before);
-  const fresh = parse(after);
+  // A file with the same text on both sides holds the same objects on both sides: nothing in it
+  // is added, removed, changed or moved, so it is not parsed (most files, in most diffs).
+  const unchanged = (file: string) => before.get(file) === after.get(file);
+  const old = parse(before, unchanged);
+  const fresh = parse(after, unchanged);
   const changes: ObjectChange[] = [];
   const added: Located[] = [];
   for (const [k, n] of fresh) {
@@ -151,7 +156,7 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
     changes.push({ change: 'moved', file: n.file, from: o.file, object: keyOf(n.object), fields: diffValues(o.object, n.object) });
   }
   for (const o of removed) changes.push({ change: 'removed', file: o.file, object: keyOf(o.object), fields: [] });
-  return { changes: changes.sort(byFileThenObject), warnings: removalWarnings(removed, old, after, placeOf) };
+  return { changes: changes.sort(byFileThenObject), warnings: removalWarnings(removed, old, () => parse(before), after, placeOf) };
 }
 
 const DOCS = 'docs/operations.md#removing-or-renaming-a-service';
@@ -178,7 +183,13 @@ function andList(xs: readonly string[]): string {
  * service's Application, and its resources finalizer deletes every object it tracks unless the
  * object carries `Delete=false`. Each warning says what stays and how to delete it on purpose.
  */
-function removalWarnings(removed: readonly Located[], old: ReadonlyMap<string, Located>, after: ReadonlyMap<string, string>, placeOf: PlaceOf): RemovalWarning[] {
+function removalWarnings(
+  removed: readonly Located[],
+  old: ReadonlyMap<string, Located>,
+  allOld: () => ReadonlyMap<string, Located>,
+  after: ReadonlyMap<string, string>,
+  placeOf: PlaceOf,
+): RemovalWarning[] {
   const warnings: RemovalWarning[] = [];
   const folderOf = (file: string) => file.slice(0, file.lastIndexOf('/'));
   const remaining = new Set([...after.keys()].filter((f) => placeOf(f)?.service !== undefined).map(folderOf));
@@ -189,9 +200,12 @@ function removalWarnings(removed: readonly Located[], old: ReadonlyMap<string, L
     if (place?.service === undefined || remaining.has(folderOf(o.file))) continue;
     gone.set(folderOf(o.file), [...(gone.get(folderOf(o.file)) ?? []), o]);
   }
+  // The Application of a removed folder may sit in a file that did not change: every old object, parsed only when a folder is gone.
+  let every: ReadonlyMap<string, Located> | undefined;
   for (const [folder, objects] of gone) {
     const { env, service } = placeOf(objects[0].file)!;
-    const app = [...old.values()].find((o) => o.object.kind === 'Application' && o.object.spec?.source?.path === folder)?.object;
+    every ??= allOld();
+    const app = [...every.values()].find((o) => o.object.kind === 'Application' && o.object.spec?.source?.path === folder)?.object;
     // Without the Application at hand, assume the worst: it cascades.
     const cascades = !app || (app.metadata?.finalizers ?? []).includes(RESOURCES_FINALIZER);
     const data = stateful.filter((o) => folderOf(o.file) === folder);

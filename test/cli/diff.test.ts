@@ -1,11 +1,12 @@
 /**
  * `berth diff` as CI runs it on a pull request: every environment and the Argo CD Applications
  * are compared, --exit-code fails on any difference, and a removal that leaves data in the
- * cluster (or deletes it) is said where the reviewer reads the change.
+ * cluster (or deletes it) is said where the reviewer reads the change. One run goes through the
+ * real CLI (exit code 3 as CI sees it); the others run the CLI's `run` in this process.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { berth, tempRepo } from '../helpers';
+import { berth, berthInProcess, tempRepo } from '../helpers';
 
 const edit = (repo: string, file: string, from: string | RegExp, to: string) => {
   const abs = path.join(repo, file);
@@ -16,15 +17,15 @@ const edit = (repo: string, file: string, from: string | RegExp, to: string) => 
 };
 
 describe('berth diff', () => {
-  test('an unchanged repo: no changes, exit 0, naming every environment compared', () => {
-    expect(berth(tempRepo(), 'diff', '--exit-code')).toEqual({
+  test('an unchanged repo: no changes, exit 0, naming every environment compared', async () => {
+    expect(await berthInProcess(tempRepo(), 'diff', '--exit-code')).toEqual({
       code: 0,
       stdout: 'berth diff: no changes (environments prod, staging, with their Argo CD Applications); dist/ is what a synth writes.\n',
       stderr: '',
     });
   });
 
-  test('a change to prod only is shown without --env, grouped under prod, and --exit-code exits 3', () => {
+  test('a change to prod only is shown without --env, grouped under prod, and --exit-code exits 3', async () => {
     // staging and prod share namespaces and names: staging's unchanged copy used to hide this change.
     const repo = tempRepo();
     edit(repo, 'charts/rag/prod.yaml', 'worker: { replicas: 2 }', 'worker: { replicas: 3 }');
@@ -35,36 +36,36 @@ describe('berth diff', () => {
       '### berth diff: 0 added, 1 changed, 0 removed (environments prod, staging, with their Argo CD Applications)\n\n' +
         '#### prod · rag: 0 added, 1 changed, 0 removed\n\n**dist/prod/rag/manifests.yaml**\n\n- ~ Deployment rag/rag-worker\n  - `spec.replicas`: `2` → `3`\n',
     );
-    expect(berth(repo, 'diff', '--env', 'staging', '--exit-code')).toEqual({
+    expect(await berthInProcess(repo, 'diff', '--env', 'staging', '--exit-code')).toEqual({
       code: 0,
       stdout: 'berth diff: no changes (environment staging, with its Argo CD Applications); dist/ is what a synth writes.\n',
       stderr: '',
     });
   });
 
-  test('a change in dist/argocd/ alone exits 3, with --env of its environment too', () => {
+  test('a change in dist/argocd/ alone exits 3, with --env of its environment too', async () => {
     const repo = tempRepo();
     edit(repo, 'dist/argocd/prod/rag-prod.yaml', 'targetRevision: main', 'targetRevision: release');
-    const r = berth(repo, 'diff', '--exit-code');
+    const r = await berthInProcess(repo, 'diff', '--exit-code');
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(
       '#### Argo CD Applications: 0 added, 1 changed, 0 removed\n\n**dist/argocd/prod/rag-prod.yaml**\n\n- ~ Application argocd/rag-prod\n  - `spec.source.targetRevision`: `release` → `main`\n',
     );
-    expect(berth(repo, 'diff', '--env', 'prod', '--exit-code').code).toBe(3);
-    expect(berth(repo, 'diff', '--env', 'staging', '--exit-code').code).toBe(0);
+    expect((await berthInProcess(repo, 'diff', '--env', 'prod', '--exit-code')).code).toBe(3);
+    expect((await berthInProcess(repo, 'diff', '--env', 'staging', '--exit-code')).code).toBe(0);
   });
 
-  test('fails when --env names an environment berth.yaml does not define, listing those it does', () => {
+  test('fails when --env names an environment berth.yaml does not define, listing those it does', async () => {
     for (const args of [['diff', '--env', 'production'], ['explain', 'rag', '--env', 'production']]) {
-      const r = berth(tempRepo(), ...args);
+      const r = await berthInProcess(tempRepo(), ...args);
       expect(r).toEqual({ code: 2, stdout: '', stderr: `berth ${args[0]}: --env production: berth.yaml has no environment "production"; use one of: prod, staging\n` });
     }
   });
 
-  test('a service removed from charts/ is marked in each environment: its Namespace and PVC, and where to read more', () => {
+  test('a service removed from charts/ is marked in each environment: its Namespace and PVC, and where to read more', async () => {
     const repo = tempRepo();
     fs.rmSync(path.join(repo, 'charts/rag'), { recursive: true });
-    const r = berth(repo, 'diff', '--exit-code');
+    const r = await berthInProcess(repo, 'diff', '--exit-code');
     expect(r.code).toBe(3);
     for (const env of ['prod', 'staging']) {
       const warning = new RegExp(`#### ${env} · rag: 0 added, 0 changed, \\d+ removed\\n\\n> (⚠️ Service rag is removed from ${env}: the root Application deletes its Application rag-${env}, .*)\\n`).exec(r.stdout);
@@ -79,11 +80,11 @@ describe('berth diff', () => {
     expect(r.stdout).toContain('**dist/argocd/prod/rag-prod.yaml**\n\n- - AppProject argocd/rag-prod\n- - Application argocd/rag-prod\n');
   });
 
-  test('a volume removed from a spec: its PVC stays in the cluster, and the warning says how to delete it on purpose', () => {
+  test('a volume removed from a spec: its PVC stays in the cluster, and the warning says how to delete it on purpose', async () => {
     const repo = tempRepo();
     edit(repo, 'charts/fluxion/service.yaml', /\n *documents: \{ size: [^\n]*/, '');
     edit(repo, 'charts/fluxion/service.yaml', 'mounts: [database, documents]', 'mounts: [database]');
-    const r = berth(repo, 'diff', '--env', 'prod');
+    const r = await berthInProcess(repo, 'diff', '--env', 'prod');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       '#### prod · fluxion: 0 added, 2 changed, 1 removed\n\n' +

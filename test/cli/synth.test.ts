@@ -90,7 +90,7 @@ describe('berth synth', () => {
     const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), 'check', 'no-such-folder'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '1' } });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^berth: no-such-folder: no such folder\n/);
-    expect(r.stderr).toMatch(/\n\s+at readManifests \(.*src[/\\]main\.ts:\d+:\d+\)/);
+    expect(r.stderr).toMatch(/\n\s+at existingFolder \(.*src[/\\]main\.ts:\d+:\d+\)/);
   });
 
   test('fails on unreadable YAML without a stack trace, dist/ untouched', () => {

@@ -824,24 +824,45 @@ export function fuzzTimeout(runs: number, msPerRun = 1500): number {
  */
 export function assertProperty<T>(property: fc.IPropertyWithHooks<T> | fc.IProperty<T>, runs: number, name: string): { ms: number } {
   const t0 = Date.now();
-  const path = process.env.FUZZ_PATH;
   try {
-    fc.assert(property as fc.IProperty<T>, {
-      seed: FUZZ_SEED,
-      numRuns: runs,
-      ...(path ? { path } : {}),
-      // Shrinking these generators runs the property thousands of times (over 25 minutes and 4 GB
-      // for one mutated project): a failure is reported as found, with its files, seed and path;
-      // FUZZ_SHRINK=1 with FUZZ_PATH shrinks that one case.
-      endOnFailure: process.env.FUZZ_SHRINK !== '1',
-      // Shrinking an expensive property can run for long: stop in time to report what was found.
-      interruptAfterTimeLimit: fuzzTimeout(runs) - 30_000,
-      markInterruptAsFailure: true,
-    });
+    fc.assert(property as fc.IProperty<T>, assertOptions(runs));
   } catch (e) {
-    const err = e as Error;
-    err.message = `fuzz property "${name}" failed; replay with FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${runs}, add FUZZ_PATH=<path from the report below> to replay just that case and FUZZ_SHRINK=1 to shrink it\n\n${err.message}`;
-    throw err;
+    throw replayable(e, runs, name);
   }
   return { ms: Date.now() - t0 };
+}
+
+/** {@link assertProperty} for a property whose predicate is async (one that runs CLI commands in process). */
+export async function assertAsyncProperty<T>(property: fc.IAsyncPropertyWithHooks<T> | fc.IAsyncProperty<T>, runs: number, name: string): Promise<{ ms: number }> {
+  const t0 = Date.now();
+  try {
+    await fc.assert(property as fc.IAsyncProperty<T>, assertOptions(runs));
+  } catch (e) {
+    throw replayable(e, runs, name);
+  }
+  return { ms: Date.now() - t0 };
+}
+
+/** The options of every property: the fixed seed, FUZZ_PATH, and no shrinking unless asked for. */
+function assertOptions(runs: number): fc.Parameters<unknown> {
+  const path = process.env.FUZZ_PATH;
+  return {
+    seed: FUZZ_SEED,
+    numRuns: runs,
+    ...(path ? { path } : {}),
+    // Shrinking these generators runs the property thousands of times (over 25 minutes and 4 GB
+    // for one mutated project): a failure is reported as found, with its files, seed and path;
+    // FUZZ_SHRINK=1 with FUZZ_PATH shrinks that one case.
+    endOnFailure: process.env.FUZZ_SHRINK !== '1',
+    // Shrinking an expensive property can run for long: stop in time to report what was found.
+    interruptAfterTimeLimit: fuzzTimeout(runs) - 30_000,
+    markInterruptAsFailure: true,
+  };
+}
+
+/** A property's failure, starting with the command that replays it. */
+function replayable(e: unknown, runs: number, name: string): unknown {
+  const err = e as Error;
+  err.message = `fuzz property "${name}" failed; replay with FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${runs}, add FUZZ_PATH=<path from the report below> to replay just that case and FUZZ_SHRINK=1 to shrink it\n\n${err.message}`;
+  return err;
 }

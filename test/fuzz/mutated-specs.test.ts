@@ -18,7 +18,7 @@ import { loadProject } from '../../src/spec/load';
 import fc from 'fast-check';
 import { assertProperty, FUZZ_SEED, fuzzRuns, fuzzTimeout, mutatedFiles, mutatedProject, ProjectFiles, withFiles } from './arbitraries';
 
-const RUNS = fuzzRuns(150);
+const RUNS = fuzzRuns(80);
 /** A run this slow is a hang in the making: the limits in load.ts should keep every run fast. */
 const HANG_MS = 5000;
 /** Findings of the checks that judge policy, not validity: `berth synth` reports them and writes nothing. */

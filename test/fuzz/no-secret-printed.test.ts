@@ -2,19 +2,22 @@
  * No command ever prints a secret (issue 19 §3). A valid project (arbitraries.ts) gets a canary
  * credential planted somewhere: as a secret item's value, an env var's value (under an ordinary
  * or a secret-looking name), a key, any string field of a spec, an overlay or berth.yaml. Then
- * the real CLI runs `synth`, `check`, `diff` and `explain` on it, as a person would, and the
+ * the CLI runs `synth`, `check`, `diff` and `explain` on it, as a person would, and the
  * canary's secret part must never appear in what they print, nor in dist/.
  *
- * Each run spawns the CLI four times, so runs are few (and capped under `npm run fuzz`).
+ * The commands run in this process: the CLI's `run` with stdout and stderr captured, which is
+ * every byte they would write (everything a command prints goes through its Io). The process
+ * boundary with a secret in the spec is test/bad-inputs' case 076. Each run runs four commands,
+ * so runs are few (and capped under `npm run fuzz`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { synthAndWrite } from '../../src/main';
-import { berth, tempDir } from '../helpers';
-import { assertProperty, fuzzRuns, fuzzTimeout, Json, ProjectCase, toFiles, toYaml, validProject } from './arbitraries';
+import { berthInProcess, tempDir } from '../helpers';
+import { assertAsyncProperty, fuzzRuns, fuzzTimeout, Json, ProjectCase, toFiles, toYaml, validProject } from './arbitraries';
 
-/** Runs: four CLI processes each, about 2 s; `npm run fuzz` asks for thousands, which would take hours. */
+/** Runs: four commands each, about 0.5 s; `npm run fuzz` asks for thousands, which would take hours. */
 const RUNS = Math.min(fuzzRuns(12), 60);
 
 const alnum = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789'), minLength: min, maxLength: max });
@@ -125,9 +128,9 @@ function treeText(dir: string): string {
 describe('no command prints a secret', () => {
   test(
     'a canary credential planted anywhere never appears in the output of synth, check, diff or explain, nor in dist/',
-    () => {
-      assertProperty(
-        fc.property(validProject(), plant, canary, (project, p, c) => {
+    async () => {
+      await assertAsyncProperty(
+        fc.asyncProperty(validProject(), plant, canary, async (project, p, c) => {
           const dir = tempDir('berth-canary-');
           // dist/ of the project before the canary, so `diff` has fields to show.
           const clean = toFiles(project);
@@ -136,7 +139,7 @@ describe('no command prints a secret', () => {
           const { files, where } = planted(project, p, c);
           writeRepo(dir, files);
           const service = project.services[0].spec.name;
-          const runs = [berth(dir, 'synth'), berth(dir, 'check', 'dist'), berth(dir, 'diff'), berth(dir, 'explain', String(service), '--env', 'prod')];
+          const runs = [await berthInProcess(dir, 'synth'), await berthInProcess(dir, 'check', 'dist'), await berthInProcess(dir, 'diff'), await berthInProcess(dir, 'explain', String(service), '--env', 'prod')];
           const printed = runs.map((r, i) => `--- ${['synth', 'check dist', 'diff', 'explain'][i]} (exit ${r.code})\n${r.stdout}${r.stderr}`).join('\n');
           const leaked = printed.includes(c.secret) || treeText(path.join(dir, 'dist')).includes(c.secret);
           fs.rmSync(dir, { recursive: true, force: true });
@@ -151,10 +154,10 @@ describe('no command prints a secret', () => {
 
   test(
     'berth new never prints or writes a canary found in a .env or a Compose file, and berth schema prints none',
-    () => {
+    async () => {
       const source = fc.record({ name: envVar, from: fc.constantFrom('env' as const, 'compose' as const), asFlag: fc.boolean() });
-      assertProperty(
-        fc.property(source, canary, ({ name, from, asFlag }, c) => {
+      await assertAsyncProperty(
+        fc.asyncProperty(source, canary, async ({ name, from, asFlag }, c) => {
           const dir = tempDir('berth-canary-new-');
           fs.writeFileSync(path.join(dir, 'berth.yaml'), toYaml({ repoURL: 'https://github.com/example/x.git', environments: { staging: {}, prod: { production: true } } }));
           const file = from === 'env' ? '.env' : 'compose.yaml';
@@ -163,7 +166,7 @@ describe('no command prints a secret', () => {
             path.join(dir, file),
             from === 'env' ? `${name}=${c.text}\nPORT=8000\n` : toYaml({ services: { web: { image: 'registry.example.com/shop:1.0.0', command, ports: ['8000:8000'], environment: { [name]: c.text } } } }),
           );
-          const runs = [berth(dir, 'new', 'shop', `--from-${from}`, file, '--image', 'registry.example.com/shop:1.0.0'), berth(dir, 'schema'), berth(dir, 'synth')];
+          const runs = [await berthInProcess(dir, 'new', 'shop', `--from-${from}`, file, '--image', 'registry.example.com/shop:1.0.0'), await berthInProcess(dir, 'schema'), await berthInProcess(dir, 'synth')];
           const printed = runs.map((r) => `${r.stdout}${r.stderr}`).join('\n');
           const charts = treeText(path.join(dir, 'charts'));
           const dist = treeText(path.join(dir, 'dist'));

@@ -17,8 +17,8 @@ import { processNames } from '../../src/spec/semantics';
 import { assertProperty, FUZZ_SEED, fuzzRuns, fuzzTimeout, ProjectCase, toFiles, validProject, withFiles } from './arbitraries';
 
 /** Runs per property; determinism is cheap to break and costly to check (two synths), so it runs half. */
-const RUNS = fuzzRuns(60);
-const DETERMINISM_RUNS = process.env.FUZZ_RUNS ? RUNS : 30;
+const RUNS = fuzzRuns(25);
+const DETERMINISM_RUNS = process.env.FUZZ_RUNS ? RUNS : 12;
 const timings: Record<string, { runs: number; ms: number; maxRunMs: number }> = {};
 
 /** Loads and synthesizes the project's files exactly as `berth synth` does, in memory. */

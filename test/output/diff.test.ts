@@ -245,6 +245,25 @@ describe('diff', () => {
     });
   });
 
+  test('a file with the same text on both sides is not parsed: nothing in it changed', () => {
+    // Text no YAML parser reads: diffTrees could only get past it by skipping the file.
+    const same = 'kind: [unclosed\n';
+    const diff = diffTrees(new Map([['dist/prod/a/manifests.yaml', same]]), new Map([['dist/prod/a/manifests.yaml', same]]), place);
+    expect(diff).toEqual({ changes: [], warnings: [] });
+  });
+
+  test('a removed service is warned about with its Application, when the file of the Application did not change', () => {
+    // dist/ as it was, and a synth that (oddly) keeps the Application but no longer the folder.
+    const app = application('rag', 'prod', false);
+    const before = new Map([
+      ['dist/prod/rag/manifests.yaml', file('rag', { kind: 'PersistentVolumeClaim', name: 'rag-data' })],
+      ['dist/argocd/prod/rag-prod.yaml', app],
+    ]);
+    const after = new Map([['dist/argocd/prod/rag-prod.yaml', app]]);
+    const { warnings } = diffTrees(before, after, place);
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^⚠️ Service rag is removed from prod: the root Application deletes its Application rag-prod, which has no resources finalizer: every object it synced stays in the cluster\./)]);
+  });
+
   test('placeOf reads the dist/ layout back: environment and service, or the Argo CD Applications', () => {
     expect(placeOf('dist/prod/rag/manifests.yaml')).toEqual({ env: 'prod', service: 'rag' });
     expect(placeOf('dist/argocd/prod/rag-prod.yaml')).toEqual({ env: 'prod' });
