@@ -7,10 +7,9 @@
  * (`schema/service.schema.json`) for editors.
  */
 import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../util/hsts';
-import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { ALERT_NAMES } from '../alerts/kinds';
-import { CRON_MACRO_LIST, isCronMacro } from '../util/cron';
+import { CRON_MACRO_LIST, isCronMacro, parseCron } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
 
 // ---------------------------------------------------------------------------------------------
@@ -65,7 +64,7 @@ export const HttpPath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 
 /** A Kubernetes quantity such as `250m`, `1`, `512Mi`, `10Gi`. */
 export const Quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?$/, 'must be a Kubernetes quantity such as 250m, 512Mi or 10Gi');
 
-/** A cron schedule with five fields, checked by cron-parser, or one of the macros Kubernetes accepts (`@daily`). */
+/** A cron schedule with five fields, read as the CronJob controller reads it, or one of the macros Kubernetes accepts (`@daily`). */
 export const CronSchedule = z.string().superRefine((s, ctx) => {
   if (isCronMacro(s)) return;
   const fields = s.trim().split(/\s+/);
@@ -74,7 +73,7 @@ export const CronSchedule = z.string().superRefine((s, ctx) => {
     return;
   }
   try {
-    CronExpressionParser.parse(s, { strict: false });
+    parseCron(s);
   } catch (e) {
     ctx.addIssue({ code: 'custom', message: `is not a valid cron expression ("${s}"): ${(e as Error).message}` });
   }
