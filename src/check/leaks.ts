@@ -4,9 +4,11 @@
  * a `Secret` with values, a credential-looking env, ConfigMap, annotation or label value, or a
  * secret-named env var with a literal value is a leak.
  *
- * Messages never repeat the value: at most its first four characters and an ellipsis.
+ * Messages never repeat the value, not even a part of it: they say what kind of value it is and
+ * how long (util/redact.ts `describeSecret`), which is enough to find it in the object they name.
  */
 import { credentialReason, isSecretName, obviouslyNotSecret } from '../util/credentials';
+import { describeSecret } from '../util/redact';
 import { joinPath, keyPath, podContainers, podTemplates } from './pod-security';
 import { Finding, Manifest, objectRef } from './types';
 
@@ -15,9 +17,9 @@ type Obj = Record<string, any>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The first four characters of a value and an ellipsis: enough to find it, not enough to use it. */
+/** How a leaked value is shown: its kind and length, never any of its characters. */
 export function redact(value: string): string {
-  return `${Array.from(value).slice(0, 4).join('')}…`;
+  return describeSecret(value, 'a credential');
 }
 
 /**
@@ -61,8 +63,8 @@ export function checkLeaks(manifests: readonly Manifest[]): Finding[] {
         const value = typeof raw === 'string' ? raw : String(raw ?? '');
         const reason = leakReason(value);
         const named = isSecretName(k) && !obviouslyNotSecret(value);
-        if (reason) add(m, keyPath('data', k), `ConfigMap key ${k} ${reason}: "${redact(value)}"`, FIX_ENV(k));
-        else if (named) add(m, keyPath('data', k), `ConfigMap key ${k} has a secret's name and a literal value "${redact(value)}"`, FIX_ENV(k));
+        if (reason) add(m, keyPath('data', k), `ConfigMap key ${k} ${reason}: ${redact(value)}`, FIX_ENV(k));
+        else if (named) add(m, keyPath('data', k), `ConfigMap key ${k} has a secret's name and a literal value: ${redact(value)}`, FIX_ENV(k));
       }
     }
 
@@ -80,9 +82,9 @@ export function checkLeaks(manifests: readonly Manifest[]): Finding[] {
         const name = String(e.name ?? '');
         const path = `${c.path}.env[${i}].value`;
         const reason = leakReason(e.value);
-        if (reason) add(m, path, `Env var ${name} of container "${c.name}" ${reason}: "${redact(e.value)}"`, FIX_ENV(name));
+        if (reason) add(m, path, `Env var ${name} of container "${c.name}" ${reason}: ${redact(e.value)}`, FIX_ENV(name));
         else if (isSecretName(name) && !obviouslyNotSecret(e.value)) {
-          add(m, path, `Env var ${name} of container "${c.name}" has a secret's name and a literal value "${redact(e.value)}"`, FIX_ENV(name));
+          add(m, path, `Env var ${name} of container "${c.name}" has a secret's name and a literal value: ${redact(e.value)}`, FIX_ENV(name));
         }
       });
       for (const field of ['command', 'args'] as const) {
@@ -90,7 +92,7 @@ export function checkLeaks(manifests: readonly Manifest[]): Finding[] {
         items.forEach((a: unknown, i: number) => {
           if (typeof a !== 'string') return;
           const reason = leakReason(a);
-          if (reason) add(m, `${c.path}.${field}[${i}]`, `${field === 'command' ? 'Command' : 'Argument'} ${i} of container "${c.name}" ${reason}: "${redact(a)}"`, 'read the credential from a mounted Secret file or an env var with valueFrom.secretKeyRef');
+          if (reason) add(m, `${c.path}.${field}[${i}]`, `${field === 'command' ? 'Command' : 'Argument'} ${i} of container "${c.name}" ${reason}: ${redact(a)}`, 'read the credential from a mounted Secret file or an env var with valueFrom.secretKeyRef');
         });
       }
     }
@@ -106,7 +108,7 @@ function metadataLeaks(metadata: unknown, path: string, report: (path: string, m
     for (const [k, v] of Object.entries(values)) {
       if (typeof v !== 'string') continue;
       const reason = leakReason(v);
-      if (reason) report(keyPath(joinPath(path, field), k), `${what} ${k} ${reason}: "${redact(v)}"`);
+      if (reason) report(keyPath(joinPath(path, field), k), `${what} ${k} ${reason}: ${redact(v)}`);
     }
   }
 }

@@ -254,7 +254,7 @@ describe('checkGuardrails', () => {
   test('reports secret values through the leak guard, unless told not to', () => {
     const m = deployment(env(['JWT_SECRET', 'change-me']));
     expect(checkGuardrails([m]).map((f) => `${f.check} ${f.path}: ${f.message}`)).toEqual([
-      `secret-leak ${C0}.env[0].value: Env var JWT_SECRET of container "api" has a secret's name and a literal value "chan…"`,
+      `secret-leak ${C0}.env[0].value: Env var JWT_SECRET of container "api" has a secret's name and a literal value: [redacted: a credential, 9 characters]`,
     ]);
     expect(checkGuardrails([m], { leaks: false })).toEqual([]);
   });

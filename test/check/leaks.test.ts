@@ -31,9 +31,8 @@ function problems(m: Manifest | Manifest[]): string[] {
 const ENV0 = 'spec.template.spec.containers[0].env[0].value';
 
 describe('checkLeaks', () => {
-  test('shows only the first four characters of a secret', () => {
-    expect(redact('hunter2')).toBe('hunt…');
-    expect(redact('🔑🔑🔑🔑🔑')).toBe('🔑🔑🔑🔑…');
+  test('shows what kind of value it found and its length, none of its characters', () => {
+    expect(redact('hunter2')).toBe('[redacted: a credential, 7 characters]');
   });
 
   test('fails on a plaintext Secret, in data or stringData', () => {
@@ -63,7 +62,7 @@ describe('checkLeaks', () => {
   test('fails on a URL with a password in an env value', () => {
     const findings = checkLeaks([web([{ name: 'DATABASE_URL', value: DB_URL }])]);
     expect(findings.map((f) => `${f.path}: ${f.message}`)).toEqual([
-      `${ENV0}: Env var DATABASE_URL of container "web" is a URL with a password in it (scheme://user:password@host): "post…"`,
+      `${ENV0}: Env var DATABASE_URL of container "web" is a URL with a password in it (scheme://user:password@host): [redacted: a credential, 54 characters]`,
     ]);
     expect(findings[0].fix).toBe(
       'put the value in a Secret (ExternalSecret or SealedSecret in Git), mount it as a file and point DATABASE_URL_FILE at it, or use valueFrom.secretKeyRef',
@@ -72,13 +71,13 @@ describe('checkLeaks', () => {
 
   test('fails on an sk- API key in an env value', () => {
     expect(problems(web([{ name: 'LLM_SETTING', value: OPENAI_KEY }]))).toEqual([
-      `${ENV0}: Env var LLM_SETTING of container "web" looks like an OpenAI/Anthropic-style API key (sk-…): "sk-p…"`,
+      `${ENV0}: Env var LLM_SETTING of container "web" looks like an OpenAI/Anthropic-style API key (sk-…): [redacted: a credential, 35 characters]`,
     ]);
   });
 
   test('fails on a secret-named env var with a literal value', () => {
     expect(problems(web([{ name: 'JWT_SECRET', value: 'change-me' }]))).toEqual([
-      `${ENV0}: Env var JWT_SECRET of container "web" has a secret's name and a literal value "chan…"`,
+      `${ENV0}: Env var JWT_SECRET of container "web" has a secret's name and a literal value: [redacted: a credential, 9 characters]`,
     ]);
   });
 
@@ -101,8 +100,8 @@ describe('checkLeaks', () => {
     m.object.spec.template.metadata.labels.token = TOKEN;
     const findings = checkLeaks([m]);
     expect(findings.map((f) => `${f.path}: ${f.message}`)).toEqual([
-      'metadata.annotations["example.com/deploy-token"]: Annotation example.com/deploy-token is a long high-entropy string (a key or token?): "Zx9Q…"',
-      'spec.template.metadata.labels.token: Label token is a long high-entropy string (a key or token?): "Zx9Q…"',
+      'metadata.annotations["example.com/deploy-token"]: Annotation example.com/deploy-token is a long high-entropy string (a key or token?): [redacted: a credential, 30 characters]',
+      'spec.template.metadata.labels.token: Label token is a long high-entropy string (a key or token?): [redacted: a credential, 30 characters]',
     ]);
     expect(findings[0].fix).toBe('remove the credential: reference it from a Secret instead of writing it into the manifest');
   });
@@ -120,9 +119,9 @@ describe('checkLeaks', () => {
       data: { DATABASE_URL: DB_URL, GEMINI_API_KEY: 'stub-key', 'settings.ini': `[llm]\nkey = ${OPENAI_KEY}\n`, LOG_LEVEL: 'info' },
     });
     expect(problems(m)).toEqual([
-      'data.DATABASE_URL: ConfigMap key DATABASE_URL is a URL with a password in it (scheme://user:password@host): "post…"',
-      `data.GEMINI_API_KEY: ConfigMap key GEMINI_API_KEY has a secret's name and a literal value "stub…"`,
-      'data["settings.ini"]: ConfigMap key settings.ini looks like an OpenAI/Anthropic-style API key (sk-…): "[llm…"',
+      'data.DATABASE_URL: ConfigMap key DATABASE_URL is a URL with a password in it (scheme://user:password@host): [redacted: a credential, 54 characters]',
+      `data.GEMINI_API_KEY: ConfigMap key GEMINI_API_KEY has a secret's name and a literal value: [redacted: a credential, 8 characters]`,
+      'data["settings.ini"]: ConfigMap key settings.ini looks like an OpenAI/Anthropic-style API key (sk-…): [redacted: a credential, 48 characters]',
     ]);
   });
 
@@ -130,7 +129,7 @@ describe('checkLeaks', () => {
     const m = web([]);
     m.object.spec.template.spec.initContainers = [{ name: 'wait', image: 'busybox:1.36', command: ['sh', '-c', `psql ${DB_URL} -c 'select 1'`] }];
     expect(problems(m)).toEqual([
-      'spec.template.spec.initContainers[0].command[2]: Command 2 of container "wait" is a URL with a password in it (scheme://user:password@host): "psql…"',
+      'spec.template.spec.initContainers[0].command[2]: Command 2 of container "wait" is a URL with a password in it (scheme://user:password@host): [redacted: a credential, 73 characters]',
     ]);
   });
 
@@ -142,6 +141,7 @@ describe('checkLeaks', () => {
     m.object.metadata.annotations = { 'example.com/token': TOKEN };
     const text = JSON.stringify(checkLeaks([m, manifest({ kind: 'ConfigMap', data: { KEY: OPENAI_KEY } })]));
     for (const secret of [DB_URL, OPENAI_KEY, TOKEN, 'hunter2']) expect(text).not.toContain(secret);
-    expect(text).toContain('sk-p…');
+    expect(text).not.toContain('sk-p');
+    expect(text).toContain('[redacted: a credential, 35 characters]');
   });
 });
