@@ -245,7 +245,7 @@ function show(v: unknown): string {
 }
 
 const SIGN = { added: '+', removed: '-', changed: '~', moved: '→' } as const;
-const ARGOCD = 'Argo CD Applications';
+const ARGOCD = 'Argo CD objects';
 
 /** Options of {@link formatDiff}. */
 export interface FormatDiffOptions {
@@ -253,7 +253,7 @@ export interface FormatDiffOptions {
   readonly environments?: readonly string[];
 }
 
-/** The group of a file: `prod · rag`, the Argo CD Applications, or the file's folder for anything else. */
+/** The group of a file: `prod · rag`, the Argo CD objects, or the file's folder for anything else. */
 function groupOf(file: string, placeOf: PlaceOf): string {
   const place = placeOf(file);
   if (!place) return file.slice(0, file.lastIndexOf('/'));
@@ -267,12 +267,12 @@ function counts(changes: readonly ObjectChange[]): string {
 
 /**
  * Markdown, readable in a terminal and as a pull-request comment: a total, then one section per
- * environment and service (and one for the Argo CD Applications) with its own counts, warnings
+ * environment and service (and one for the Argo CD objects) with its own counts, warnings
  * first. A moved object is listed in both sections it concerns, and counted once in the total.
  */
 export function formatDiff(diff: TreeDiff, placeOf: PlaceOf, opts: FormatDiffOptions = {}): string {
   const envs = opts.environments;
-  const scope = envs ? ` (${envs.length === 1 ? `environment ${envs[0]}, with its` : `environments ${envs.join(', ')}, with their`} Argo CD Applications)` : '';
+  const scope = envs ? ` (${envs.length === 1 ? `environment ${envs[0]}, with its` : `environments ${envs.join(', ')}, with their`} Argo CD objects)` : '';
   if (diff.changes.length === 0) return `berth diff: no changes${scope}; dist/ is what a synth writes.\n`;
   // Each group: its changes (a moved object in both of its groups), its warnings.
   const groups = new Map<string, { changes: Array<{ file: string; change: ObjectChange; out: boolean }>; warnings: string[] }>();

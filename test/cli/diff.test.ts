@@ -20,7 +20,7 @@ describe('berth diff', () => {
   test('an unchanged repo: no changes, exit 0, naming every environment compared', async () => {
     expect(await berthInProcess(tempRepo(), 'diff', '--exit-code')).toEqual({
       code: 0,
-      stdout: 'berth diff: no changes (environments prod, staging, with their Argo CD Applications); dist/ is what a synth writes.\n',
+      stdout: 'berth diff: no changes (environments prod, staging, with their Argo CD objects); dist/ is what a synth writes.\n',
       stderr: '',
     });
   });
@@ -33,12 +33,12 @@ describe('berth diff', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(3);
     expect(r.stdout).toBe(
-      '### berth diff: 0 added, 1 changed, 0 removed (environments prod, staging, with their Argo CD Applications)\n\n' +
+      '### berth diff: 0 added, 1 changed, 0 removed (environments prod, staging, with their Argo CD objects)\n\n' +
         '#### prod · rag: 0 added, 1 changed, 0 removed\n\n**dist/prod/rag/manifests.yaml**\n\n- ~ Deployment rag/rag-worker\n  - `spec.replicas`: `2` → `3`\n',
     );
     expect(await berthInProcess(repo, 'diff', '--env', 'staging', '--exit-code')).toEqual({
       code: 0,
-      stdout: 'berth diff: no changes (environment staging, with its Argo CD Applications); dist/ is what a synth writes.\n',
+      stdout: 'berth diff: no changes (environment staging, with its Argo CD objects); dist/ is what a synth writes.\n',
       stderr: '',
     });
   });
@@ -49,7 +49,7 @@ describe('berth diff', () => {
     const r = await berthInProcess(repo, 'diff', '--exit-code');
     expect(r.code).toBe(3);
     expect(r.stdout).toContain(
-      '#### Argo CD Applications: 0 added, 1 changed, 0 removed\n\n**dist/argocd/prod/rag-prod.yaml**\n\n- ~ Application argocd/rag-prod\n  - `spec.source.targetRevision`: `release` → `main`\n',
+      '#### Argo CD objects: 0 added, 1 changed, 0 removed\n\n**dist/argocd/prod/rag-prod.yaml**\n\n- ~ Application argocd/rag-prod\n  - `spec.source.targetRevision`: `release` → `main`\n',
     );
     expect((await berthInProcess(repo, 'diff', '--env', 'prod', '--exit-code')).code).toBe(3);
     expect((await berthInProcess(repo, 'diff', '--env', 'staging', '--exit-code')).code).toBe(0);
@@ -74,9 +74,9 @@ describe('berth diff', () => {
       expect(warning![1]).toMatch(/Namespace rag and PersistentVolumeClaim rag\/rag-uploads/);
       expect(warning![1]).toMatch(/See docs\/operations\.md#removing-or-renaming-a-service\.$/);
     }
-    expect(r.stdout).toMatch(/^### berth diff: 0 added, 0 changed, \d+ removed \(environments prod, staging, with their Argo CD Applications\); ⚠️ 2 warnings below\n/);
+    expect(r.stdout).toMatch(/^### berth diff: 0 added, 0 changed, \d+ removed \(environments prod, staging, with their Argo CD objects\); ⚠️ 2 warnings below\n/);
     // Each environment's Application and its AppProject go.
-    expect(r.stdout).toContain('#### Argo CD Applications: 0 added, 0 changed, 4 removed\n');
+    expect(r.stdout).toContain('#### Argo CD objects: 0 added, 0 changed, 4 removed\n');
     expect(r.stdout).toContain('**dist/argocd/prod/rag-prod.yaml**\n\n- - AppProject argocd/rag-prod\n- - Application argocd/rag-prod\n');
   });
 

@@ -65,9 +65,9 @@ describe('diff', () => {
   test('says so when nothing changes, naming the environments compared', () => {
     expect(formatDiff({ changes: [], warnings: [] }, place)).toBe('berth diff: no changes; dist/ is what a synth writes.\n');
     expect(formatDiff({ changes: [], warnings: [] }, place, { environments: ['prod', 'staging'] })).toBe(
-      'berth diff: no changes (environments prod, staging, with their Argo CD Applications); dist/ is what a synth writes.\n',
+      'berth diff: no changes (environments prod, staging, with their Argo CD objects); dist/ is what a synth writes.\n',
     );
-    expect(formatDiff({ changes: [], warnings: [] }, place, { environments: ['prod'] })).toBe('berth diff: no changes (environment prod, with its Argo CD Applications); dist/ is what a synth writes.\n');
+    expect(formatDiff({ changes: [], warnings: [] }, place, { environments: ['prod'] })).toBe('berth diff: no changes (environment prod, with its Argo CD objects); dist/ is what a synth writes.\n');
   });
 
   test('a change in one environment is shown although another environment holds the same object unchanged', () => {
@@ -103,7 +103,7 @@ describe('diff', () => {
     const out = formatDiff(diffTrees(before, after, place), place, { environments: ['prod', 'staging'] });
     expect(out).toBe(
       [
-        '### berth diff: 1 added, 3 changed, 1 removed (environments prod, staging, with their Argo CD Applications)',
+        '### berth diff: 1 added, 3 changed, 1 removed (environments prod, staging, with their Argo CD objects)',
         '',
         '#### prod · a: 0 added, 1 changed, 1 removed',
         '',
@@ -121,7 +121,7 @@ describe('diff', () => {
         '  - `data.X`: `1` → `2`',
         '- + Secret a/n',
         '',
-        '#### Argo CD Applications: 0 added, 1 changed, 0 removed',
+        '#### Argo CD objects: 0 added, 1 changed, 0 removed',
         '',
         '**dist/argocd/prod/a-prod.yaml**',
         '',
