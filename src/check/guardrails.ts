@@ -9,7 +9,7 @@
  */
 import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION } from '../util/annotations';
 import { checkLeaks } from './leaks';
-import { PodContainer, PodTemplate, joinPath, podContainers, podTemplates } from './pod-security';
+import { PodContainer, PodTemplate, joinPath, podContainers, podTemplates } from './pod-walker';
 import { Finding, Manifest, objectRef } from './types';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

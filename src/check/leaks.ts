@@ -9,7 +9,7 @@
  */
 import { credentialReason, isSecretName, obviouslyNotSecret } from '../util/credentials';
 import { describeSecret } from '../util/redact';
-import { joinPath, keyPath, podContainers, podTemplates } from './pod-security';
+import { joinPath, keyPath, podContainers, podTemplates } from './pod-walker';
 import { Finding, Manifest, objectRef } from './types';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

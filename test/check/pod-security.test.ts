@@ -1,4 +1,5 @@
-import { checkPodSecurity, podContainers, podTemplates, PodSecurityOptions } from '../../src/check/pod-security';
+import { checkPodSecurity, PodSecurityOptions } from '../../src/check/pod-security';
+import { podContainers, podTemplates } from '../../src/check/pod-walker';
 import { Manifest } from '../../src/check/types';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
