@@ -17,7 +17,7 @@ import { explainCommand } from './explain/explain';
 import { checkFolder, diffRepo, editImages, ImageChange, loadService, sarifLog, synthAndWrite, synthUnchecked, writeSchemas } from './main';
 import { overlayFile, promotionEdits, runningImage, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
-import { environmentNamed } from './spec/load';
+import { environmentNamed, unitNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
 import { NEW_ARGS, newCommand } from './onboard/command';
 import { redact } from './util/redact';
@@ -282,7 +282,7 @@ function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   const env = environmentNamed(project.config, envName);
   const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
-  const model = project.units.find((u) => u.name === service && u.env === envName)?.model;
+  const { model } = unitNamed(project, service, envName);
   const out = explainCommand(buildOutput(project), env, service, envName, format, model);
   print(io, out.endsWith('\n') ? out : `${out}\n`);
   return 0;

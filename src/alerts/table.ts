@@ -3,19 +3,14 @@
  * JSON), from the same plan the PrometheusRule is written from. Pure: takes the loaded project.
  */
 import { runbookBase, alertPlan, AlertPlan } from './plan';
-import { LoadedProject } from '../spec/load';
-import { UsageError } from '../util/argv';
+import { LoadedProject, unitNamed } from '../spec/load';
 
 /** Output formats of `berth alerts`. */
 export type AlertsFormat = 'text' | 'json';
 
 /** The plan of one service in one environment of a loaded project. */
 export function planFor(project: LoadedProject, service: string, envName: string): AlertPlan {
-  const unit = project.units.find((u) => u.name === service && u.env === envName);
-  if (!unit) {
-    const known = [...new Set(project.units.filter((u) => u.env === envName).map((u) => u.name))].sort();
-    throw new UsageError(`no service "${service}" in environment "${envName}"; the services there are: ${known.join(', ') || 'none'}`, false);
-  }
+  const unit = unitNamed(project, service, envName);
   return alertPlan({
     spec: unit.spec,
     env: project.config.environments[envName],

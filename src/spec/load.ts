@@ -232,6 +232,14 @@ export function environmentNamed(config: ProjectConfig, name: string): Environme
   throw new UsageError(`--env ${name}: berth.yaml has no environment "${name}"; use one of: ${names.join(', ')}`, false);
 }
 
+/** The unit of a service in an environment, or a usage error naming the services that environment has. */
+export function unitNamed(project: LoadedProject, service: string, envName: string): ServiceUnit {
+  const unit = project.units.find((u) => u.name === service && u.env === envName);
+  if (unit) return unit;
+  const known = [...new Set(project.units.filter((u) => u.env === envName).map((u) => u.name))].sort();
+  throw new UsageError(`no service "${service}" in environment "${envName}"; the services there are: ${known.join(', ') || 'none'}`, false);
+}
+
 /** Loads every service spec and overlay; throws one SpecError listing every problem in every file. */
 export function loadProject(configFile: SourceFile, chartFiles: readonly SourceFile[]): LoadedProject {
   const config = loadProjectConfig(configFile);

@@ -62,6 +62,18 @@ describe('berth diff', () => {
     }
   });
 
+  test('fails when explain or alerts names a service the environment does not have, exit 2 like an unknown environment', async () => {
+    const repo = tempRepo();
+    for (const command of ['explain', 'alerts']) {
+      const r = await berthInProcess(repo, command, 'nosuch', '--env', 'prod');
+      expect(r).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `berth ${command}: no service "nosuch" in environment "prod"; the services there are: fluxion, george, rag, reporting, vector-chat\n`,
+      });
+    }
+  });
+
   test('a service removed from charts/ is marked in each environment: its Namespace and PVC, and where to read more', async () => {
     const repo = tempRepo();
     fs.rmSync(path.join(repo, 'charts/rag'), { recursive: true });
