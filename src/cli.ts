@@ -266,7 +266,7 @@ function check(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const dir = args.positionals[0] ?? 'dist';
   const { findings, objects } = checkFolder(io.cwd, dir, { guardrails: args.switches.has('--no-guardrails') ? false : undefined });
   if (format === 'sarif') {
-    io.stdout(sarifLog(io.cwd, findings));
+    print(io, sarifLog(io.cwd, findings));
     return findings.length ? 1 : 0;
   }
   const out = formatFindings(findings, format);
@@ -294,7 +294,7 @@ function alerts(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const project = loadService(io.cwd, service);
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   environmentNamed(project.config, envName);
-  io.stdout(alertsCommand(project, service, envName, (single(args, '--format') ?? 'text') as AlertsFormat));
+  print(io, alertsCommand(project, service, envName, (single(args, '--format') ?? 'text') as AlertsFormat));
   return 0;
 }
 
@@ -334,14 +334,14 @@ async function newService(args: readonly string[], io: Io): Promise<number> {
 /** Prints what an image command changed, then the diff a synth would make of it. */
 function printImageChange(io: Io, command: string, change: ImageChange, env: string | undefined, nothing: string, notes: readonly string[] = []): number {
   if (change.edits.length === 0) {
-    io.stdout(`berth ${command}: ${nothing}; nothing changed.\n`);
+    print(io, `berth ${command}: ${nothing}; nothing changed.\n`);
     return 0;
   }
-  for (const e of change.edits) io.stdout(`${e.file}: ${e.keys.join('.')}: ${e.from} → ${e.to}\n`);
-  for (const note of notes) io.stdout(`note: ${note}\n`);
-  io.stdout(`\n$ berth diff${env === undefined ? '' : ` --env ${env}`}\n`);
+  for (const e of change.edits) print(io, `${e.file}: ${e.keys.join('.')}: ${e.from} → ${e.to}\n`);
+  for (const note of notes) print(io, `note: ${note}\n`);
+  print(io, `\n$ berth diff${env === undefined ? '' : ` --env ${env}`}\n`);
   const result = diffRepo({ root: io.cwd }, env);
-  io.stdout(formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
+  print(io, formatDiff(result, (f) => placeOf(f), { environments: result.environments }));
   return 0;
 }
 
