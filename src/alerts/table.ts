@@ -4,6 +4,7 @@
  */
 import { runbookBase, alertPlan, AlertPlan } from './plan';
 import { LoadedProject, unitNamed } from '../spec/load';
+import { serviceObjectName } from '../util/names';
 
 /** Output formats of `berth alerts`. */
 export type AlertsFormat = 'text' | 'json';
@@ -32,7 +33,7 @@ export function alertsCommand(project: LoadedProject, service: string, envName: 
   const table = rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ')).join('\n');
   const runbooks = [...new Set(plan.rules.map((r) => r.runbookUrl).filter((u): u is string => u !== undefined))];
   const lines = [
-    `${head}: ${plan.rules.length} rule${plan.rules.length === 1 ? '' : 's'} in PrometheusRule ${service}-alerts (labels ${labels || 'none'})`,
+    `${head}: ${plan.rules.length} rule${plan.rules.length === 1 ? '' : 's'} in PrometheusRule ${serviceObjectName(service, 'alerts')} (labels ${labels || 'none'})`,
     '',
     table,
   ];

@@ -6,7 +6,6 @@
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_OPTIONS_ANNOTATION, withSyncOptions } from '../util/sync-options';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from '../util/sync-waves';
 
-export { SYNC_WAVES };
 
 const CORE_GROUPS = new Set(['v1', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
 

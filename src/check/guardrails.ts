@@ -16,7 +16,6 @@ import { Finding, Manifest, objectRef } from './types';
 type Obj = Record<string, any>;
 
 // The keys the edge constructs write (their home is util/annotations.ts).
-export { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION };
 
 /** Options of {@link checkGuardrails}. */
 export interface GuardrailOptions {

@@ -8,7 +8,7 @@
 import { defaultSecretFile } from '../constructs/secrets/secret-item';
 import { workloadLabels } from '../constructs/workloads/labels';
 import { namespaceOf, serviceObjectName } from '../util/names';
-import { internetCallers, secretsOf } from '../spec/egress';
+import { dependencyUsers, internetCallers, secretsOf } from '../spec/egress';
 import { allProcesses } from '../spec/processes';
 import { Dependency, Environment, Resources, SecretSource, Secrets, ServiceSpec, Volume } from '../spec/schema';
 import { EdgeModel, EdgeProfile, edgeProfile, ingressControllerPods, PodsRef, resolveEdge } from './edge';
@@ -205,10 +205,9 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
   const service = spec.name;
   const items = resolveSecretItems(spec);
   const internet = spec.externalHttps.length ? internetCallers(spec) : [];
-  const everyone = allProcesses(spec);
   const dependencies = Object.entries(spec.dependencies).map(([name, dep]): DependencyModel => {
-    const { usedBy, secrets: _declared, ...rest } = dep;
-    return { ...rest, name, users: [...(usedBy ?? everyone)], secrets: [...secretsOf(spec, name, dep)].sort() };
+    const { usedBy: _usedBy, secrets: _declared, ...rest } = dep;
+    return { ...rest, name, users: dependencyUsers(spec, dep), secrets: [...secretsOf(spec, name, dep)].sort() };
   });
   const retention = spec.cron.retention;
 

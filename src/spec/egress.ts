@@ -3,8 +3,9 @@
  * each process is given.
  *
  * `dependencyUsers` and `internetCallers` are the one home of "who may egress where": the
- * NetworkPolicies (chart/network.ts) are written from them, and `checkEgressNeeds` reads them,
- * so the check can never disagree with the policies it guards.
+ * service model (model/service-model.ts, whose `dependencies[].users` and `internetCallers` the
+ * NetworkPolicies in chart/network.ts are written from) and `checkEgressNeeds` both read them, so
+ * the check can never disagree with the policies it guards.
  *
  * A process needs a destination when the spec gives it the destination's address or credentials:
  * - a secret item tied to a dependency: listed in `dependencies.<d>.secrets`, or, when the
@@ -42,13 +43,12 @@ export function internetCallers(spec: ServiceSpec): string[] {
   return spec.externalHttpsUsedBy ? [...spec.externalHttpsUsedBy] : appCallers(spec);
 }
 
-/** The processes that connect to a dependency: its `usedBy`, checked against the spec, or all. */
-export function dependencyUsers(spec: ServiceSpec, name: string, dep: Dependency): string[] {
-  const all = allProcesses(spec);
-  for (const p of dep.usedBy ?? []) {
-    if (!all.includes(p)) throw new Error(`dependencies.${name}.usedBy: unknown process or job "${p}" (known: ${all.join(', ')})`);
-  }
-  return [...(dep.usedBy ?? all)];
+/**
+ * The processes that connect to a dependency: its `usedBy` as written, or every process and job.
+ * An unknown name is reported at its field by checkSemantics (and refused by the chart).
+ */
+export function dependencyUsers(spec: ServiceSpec, dep: Dependency): string[] {
+  return [...(dep.usedBy ?? allProcesses(spec))];
 }
 
 /** A host an env value names, with the port when one is written. */
@@ -196,7 +196,7 @@ export function checkEgressNeeds(spec: ServiceSpec): SemanticProblem[] {
   for (const [d, dep] of Object.entries(spec.dependencies)) {
     // No usedBy: every process and job may connect. An unknown name is reported by checkSemantics.
     if (dep.usedBy === undefined || dep.usedBy.some((u) => !everyone.includes(u))) continue;
-    const users = new Set(dependencyUsers(spec, d, dep));
+    const users = new Set(dependencyUsers(spec, dep));
     const linked = secretsOf(spec, d, dep);
     for (const p of inputs) {
       if (users.has(p.name)) continue;

@@ -330,7 +330,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       }
       const model = resolveService(result.data, config.environments[env], env);
       const semantic = checkSemantics(result.data, config.environments[env], env, model);
-      for (const p of semantic) problems.push({ file: fileFor(p.path.split(/[.[]/).filter(Boolean)), ...p });
+      for (const p of semantic) problems.push({ file: fileFor(parsePath(p.path)), ...p });
       const ns = model.namespace;
       const owner = namespaces.get(`${env}/${ns}`);
       if (owner && owner.service !== result.data.name) {

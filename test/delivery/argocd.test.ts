@@ -3,7 +3,7 @@
  * same on every machine.
  */
 import * as path from 'path';
-import { SYNC_WAVES } from '../../src/chart/sync-waves';
+import { SYNC_WAVES } from '../../src/util/sync-waves';
 import { readManifests, synthRepo } from '../../src/main';
 import { berth, hashTree, REPO, tempRepo } from '../helpers';
 

@@ -20,8 +20,6 @@ export interface ServiceConfigProps {
   readonly data: Readonly<Record<string, string>>;
 }
 
-/** Annotation carrying the checksum of the config a pod was started with. */
-export { CONFIG_CHECKSUM_ANNOTATION };
 
 /** A ConfigMap and the pod contribution that loads it. */
 export class ServiceConfig extends Construct {

@@ -84,7 +84,6 @@ function requireName(where: string, name: string): string {
 // ---------------------------------------------------------------------------------------------
 
 // The keys' home is util/annotations.ts, where the guardrail check reads them too.
-export { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION };
 /** The roles a route object can play. */
 export type RouteRole = 'public' | 'block' | 'redirect';
 

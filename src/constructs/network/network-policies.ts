@@ -26,18 +26,13 @@ import { serviceLabels } from '../workloads/labels';
 import { NetworkPeer, NetworkPort, processSelector } from './network-peer';
 import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy } from './policy-names';
 
-/** The label naming the destination of an egress policy. */
-export { EGRESS_TO_LABEL };
 
 /**
  * The annotation naming the hosts an egress policy opens the way to (`db.databases.svc`, or
  * `api.openai.com,api.example.com`): a NetworkPolicy matches pods and addresses, never names, so
  * a reader of the policy learns them here.
  */
-export { EGRESS_HOST_ANNOTATION };
 
-/** The annotation naming the secret items that carry the address or credentials of an egress destination. */
-export { EGRESS_SECRETS_ANNOTATION };
 
 /** One allowed path: any of these peers, on any of these ports. */
 export interface TrafficRule {

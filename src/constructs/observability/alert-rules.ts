@@ -38,8 +38,6 @@ export interface AlertRulesProps {
   readonly silenced?: Readonly<Record<string, string>>;
 }
 
-/** Annotation prefix recording an alert left out, and why. */
-export { SILENCED_ANNOTATION_PREFIX };
 
 /** A service's alerting rules. */
 export class AlertRules extends Construct {

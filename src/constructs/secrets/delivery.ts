@@ -20,11 +20,7 @@ import { RELOADER_SECRET_ANNOTATION, SECRET_VERSION_ANNOTATION } from '../../uti
 import { PodContribution } from '../workloads/pod';
 import { consumersOf, ResolvedSecretItem, resolveSecretItems, SecretItem } from './secret-item';
 
-/** Pod template annotation: checksum of the Secret's definition, so a change in Git rolls the pods. */
-export { SECRET_VERSION_ANNOTATION };
 
-/** Stakater Reloader: roll the workload when the named Secret's data changes. */
-export { RELOADER_SECRET_ANNOTATION };
 
 /** Props every delivery takes. */
 export interface SecretDeliveryProps {

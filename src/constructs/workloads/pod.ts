@@ -161,8 +161,6 @@ export interface PodProps {
   readonly spreadSelector?: Readonly<Record<string, string>>;
 }
 
-/** Annotation recording why a security default was loosened. */
-export { SECURITY_EXCEPTION_ANNOTATION };
 
 /** The container of a process: everything but what its construct sets itself (name, ports, probes). */
 export type ProcessContainerProps = Omit<ContainerProps, 'name' | 'ports' | 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
@@ -183,8 +181,6 @@ export interface ProcessPodProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-/** berth's scratch directories (their home is util/scratch-paths.ts), part of this module's API. */
-export { SCRATCH_PATHS };
 
 function toEnv(e: EnvVar): k8s.EnvVar {
   if ('value' in e) return { name: e.name, value: e.value };

@@ -1,6 +1,7 @@
 import { validateSchema } from '../../../src/check/schema';
 import { NetworkPeer, NetworkPort, NON_PUBLIC_RANGES } from '../../../src/constructs/network/network-peer';
-import { EGRESS_TO_LABEL, NetworkPolicies, NetworkPoliciesProps } from '../../../src/constructs/network/network-policies';
+import { NetworkPolicies, NetworkPoliciesProps } from '../../../src/constructs/network/network-policies';
+import { EGRESS_TO_LABEL } from '../../../src/util/annotations';
 import { evaluate, NetworkPolicy, PodEndpoint } from '../../../src/explain/reachability';
 import { find, synthConstruct } from '../../helpers';
 

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { RELOADER_SECRET_ANNOTATION, SECRET_VERSION_ANNOTATION } from '../../../src/constructs/secrets/delivery';
+import { RELOADER_SECRET_ANNOTATION, SECRET_VERSION_ANNOTATION } from '../../../src/util/annotations';
 import { DotEnvFile, DotEnvFileProps } from '../../../src/constructs/secrets/dotenv-file';
 import { dotenvLine, dotenvTemplate } from '../../../src/constructs/secrets/dotenv-template';
 

@@ -1,5 +1,5 @@
 import { Chart, App } from 'cdk8s';
-import { RELOADER_SECRET_ANNOTATION, SECRET_VERSION_ANNOTATION } from '../../../src/constructs/secrets/delivery';
+import { RELOADER_SECRET_ANNOTATION, SECRET_VERSION_ANNOTATION } from '../../../src/util/annotations';
 import { SecretFiles, SecretFilesProps } from '../../../src/constructs/secrets/secret-files';
 import { renderPodTemplate } from '../../../src/constructs/workloads/pod';
 
