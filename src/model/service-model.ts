@@ -285,13 +285,3 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
     internetCallers: internet,
   };
 }
-
-/** The processes of one kind. */
-export function processesOf(model: ServiceModel, kind: ProcessKind): ProcessModel[] {
-  return model.processes.filter((p) => p.kind === kind);
-}
-
-/** A process by name. */
-export function processNamed(model: ServiceModel, name: string): ProcessModel | undefined {
-  return model.processes.find((p) => p.name === name);
-}

@@ -10,7 +10,7 @@ import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy, INTERNE
 import type { ServiceModel } from '../model/service-model';
 import { SCRATCH_DIRS } from '../util/scratch-paths';
 import { checkEgressNeeds } from './egress';
-import { processNames } from './processes';
+import { allProcesses, processNames } from './processes';
 import { Environment, ServiceSpec } from './schema';
 
 // Its home is processes.ts; re-exported for the modules that import it from here.
@@ -88,9 +88,9 @@ const processRules: Rule = ({ spec, names, out, refCheck }) => {
 };
 
 /** Secret items: references, one key and one file each (as the model resolved them), the fields each source reads. */
-const secretItemRules: Rule = ({ spec, model, names, out, refCheck }) => {
+const secretItemRules: Rule = ({ spec, model, out, refCheck }) => {
   if (!spec.secrets || !model.secrets) return;
-  const consumers = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
+  const consumers = new Set(allProcesses(spec));
   const source = spec.secrets.source;
   if (model.secrets.items.length === 0) out.push({ path: 'secrets.items', message: 'secrets has no items, so it delivers nothing', fix: 'list the secrets the app reads under secrets.items, or remove the secrets section' });
   const keys = new Map<string, string>();
@@ -148,8 +148,8 @@ const secretDeliveryRules: Rule = ({ spec, out }) => {
 };
 
 /** Dependencies: who uses them, and names that cannot be a process's (explain and policies name both). */
-const dependencyRules: Rule = ({ spec, names, out, refCheck }) => {
-  const everyone = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
+const dependencyRules: Rule = ({ spec, out, refCheck }) => {
+  const everyone = new Set(allProcesses(spec));
   for (const [d, dep] of Object.entries(spec.dependencies)) {
     (dep.usedBy ?? []).forEach((u, i) => refCheck(`dependencies.${d}.usedBy[${i}]`, u, everyone, 'process or job'));
     if (dep.cidr !== undefined && dep.podLabels !== undefined) {
@@ -180,7 +180,7 @@ const policyNameRules: Rule = ({ spec, names, out, refCheck }) => {
   if (spec.externalHttps.length) claim(egressPolicy(spec.name, INTERNET_HTTPS), 'externalHttps', 'egress to the internet on 443 (externalHttps)');
   for (const d of Object.keys(spec.dependencies)) claim(egressPolicy(spec.name, d), `dependencies.${d}`, `egress to dependency "${d}"`);
 
-  const everyone = new Set([...names.web, ...names.workers, ...names.singletons, ...names.jobs]);
+  const everyone = new Set(allProcesses(spec));
   (spec.externalHttpsUsedBy ?? []).forEach((u, i) => refCheck(`externalHttpsUsedBy[${i}]`, u, everyone, 'process or job'));
   if (spec.externalHttpsUsedBy && spec.externalHttps.length === 0) out.push({ path: 'externalHttpsUsedBy', message: 'externalHttpsUsedBy is set but externalHttps lists no API', fix: 'list the external APIs in externalHttps, or remove externalHttpsUsedBy' });
 };
