@@ -115,7 +115,7 @@ describe('alertPlan', () => {
   });
 
   test('fails when a schedule runs less than twice in eight years', () => {
-    expect(() => plan({ cron: { jobs: { never: { schedule: '0 0 30 2 *', command: ['x'] } } } })).toThrow();
+    expect(() => plan({ cron: { jobs: { never: { schedule: '0 0 30 2 *', command: ['x'] } } } })).toThrow('runs less than twice in eight years');
   });
 });
 

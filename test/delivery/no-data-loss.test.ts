@@ -110,7 +110,14 @@ describe('no data is ever deleted', () => {
   });
 
   test.each(services)('renaming %s: the old Namespace and claims stay', (service) => {
-    const renamed = manifests(editUnits(project, (u) => (u.name === service ? { ...u, name: `${service}-v2`, spec: { ...u.spec, name: `${service}-v2` } } : u)));
+    const rename = (u: ServiceUnit): ServiceUnit => {
+      const spec = { ...u.spec, name: `${service}-v2` };
+      // The charts read the model: resolved again, or the rename would change no object name.
+      return { ...u, name: spec.name, spec, model: resolveService(spec, project.config.environments[u.env], u.env) };
+    };
+    const renamed = manifests(editUnits(project, (u) => (u.name === service ? rename(u) : u)));
+    // The renamed service's objects carry the new name (its claims too).
+    expect(renamed.some((m) => m.object.kind === 'PersistentVolumeClaim' || m.object.kind === 'Namespace' ? String(m.object.metadata.name).startsWith(`${service}-v2`) : false)).toBe(true);
     expect(lostData(changeGit(before, renamed))).toEqual([]);
   });
 

@@ -13,6 +13,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
+import * as yaml from 'js-yaml';
+import { toYamlStream } from '../../src/output/yaml';
 import { synthAndWrite } from '../../src/main';
 import { berthInProcess, tempDir } from '../helpers';
 import { assertAsyncProperty, fuzzRuns, fuzzTimeout, Json, ProjectCase, toFiles, toYaml, validProject } from './arbitraries';
@@ -127,7 +129,7 @@ function treeText(dir: string): string {
 
 describe('no command prints a secret', () => {
   test(
-    'a canary credential planted anywhere never appears in the output of synth, check, diff or explain, nor in dist/',
+    'a canary credential planted anywhere in the specs, or written into dist/, never appears in the output of synth, check, diff or explain, and never reaches dist/',
     async () => {
       await assertAsyncProperty(
         fc.asyncProperty(validProject(), plant, canary, async (project, p, c) => {
@@ -140,8 +142,25 @@ describe('no command prints a secret', () => {
           writeRepo(dir, files);
           const service = project.services[0].spec.name;
           const runs = [await berthInProcess(dir, 'synth'), await berthInProcess(dir, 'check', 'dist'), await berthInProcess(dir, 'diff'), await berthInProcess(dir, 'explain', String(service), '--env', 'prod')];
-          const printed = runs.map((r, i) => `--- ${['synth', 'check dist', 'diff', 'explain'][i]} (exit ${r.code})\n${r.stdout}${r.stderr}`).join('\n');
-          const leaked = printed.includes(c.secret) || treeText(path.join(dir, 'dist')).includes(c.secret);
+          const inDist = treeText(path.join(dir, 'dist')).includes(c.secret);
+          // The loader refuses most plants, so the commands above rarely get past it. The same
+          // canary is then written into dist/ itself (a hand-edited manifest, or a synth of an
+          // older berth): check reads it and diff shows the field it sits in, old value and new.
+          const manifest = path.join(dir, 'dist', 'prod', String(service), 'manifests.yaml');
+          const objects = yaml.loadAll(fs.readFileSync(manifest, 'utf8')) as Json[];
+          // Every unit has its Namespace; the leak guard reads every annotation.
+          const namespace = objects.find((o) => o.kind === 'Namespace');
+          namespace.metadata.annotations = { ...namespace.metadata.annotations, 'example.com/canary': c.text };
+          fs.writeFileSync(manifest, toYamlStream(objects));
+          writeRepo(dir, new Map([clean.config, ...clean.charts].map((f) => [f.path, f.text])));
+          const fromDist = [await berthInProcess(dir, 'check', 'dist'), await berthInProcess(dir, 'diff')];
+          // Both must have seen it: a leak finding from check, the field with its old value in diff.
+          if (fromDist[0].code !== 1 || !fromDist[1].stdout.includes('`metadata.annotations.example.com/canary`: ')) {
+            throw new Error(`check or diff did not see the canary written into dist/:\n${fromDist.map((r) => r.stdout + r.stderr).join('\n').slice(0, 3000)}`);
+          }
+          runs.push(...fromDist);
+          const printed = runs.map((r, i) => `--- ${['synth', 'check dist', 'diff', 'explain', 'check dist (canary in dist/)', 'diff (canary in dist/)'][i]} (exit ${r.code})\n${r.stdout}${r.stderr}`).join('\n');
+          const leaked = printed.includes(c.secret) || inDist;
           fs.rmSync(dir, { recursive: true, force: true });
           if (leaked) throw new Error(`the canary ${c.secret} (planted as ${c.text} at ${where}) was printed or written to dist/:\n${printed.slice(0, 6000)}`);
         }),
