@@ -15,6 +15,9 @@ export { tempDir } from './temp-dir';
 
 export const REPO = path.resolve(__dirname, '..');
 
+/** The services under charts/ (the five seeds and ledger, the escape-hatch reference), so counts follow the folder. */
+export const CHART_SERVICES: readonly string[] = fs.readdirSync(path.join(REPO, 'charts')).filter((d) => fs.statSync(path.join(REPO, 'charts', d)).isDirectory()).sort();
+
 /** A minimal valid spec input; override any field. */
 export function specInput(overrides: Partial<ServiceSpecInput> = {}): ServiceSpecInput {
   return {

@@ -168,6 +168,6 @@ describe('berth alerts', () => {
 
   test('fails when the service is not there', () => {
     const r = berth(tempRepo(), 'alerts', 'nope', '--env', 'prod');
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: 'berth alerts: no service "nope" in environment "prod"; the services there are: fluxion, george, rag, reporting, vector-chat\n' });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: 'berth alerts: no service "nope" in environment "prod"; the services there are: fluxion, george, ledger, rag, reporting, vector-chat\n' });
   });
 });

@@ -69,7 +69,7 @@ describe('berth diff', () => {
       expect(r).toEqual({
         code: 2,
         stdout: '',
-        stderr: `berth ${command}: no service "nosuch" in environment "prod"; the services there are: fluxion, george, rag, reporting, vector-chat\n`,
+        stderr: `berth ${command}: no service "nosuch" in environment "prod"; the services there are: fluxion, george, ledger, rag, reporting, vector-chat\n`,
       });
     }
   });

@@ -14,7 +14,7 @@ describe('berth synth', () => {
     const r = berth(repo, 'synth');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^berth: \d+ objects for 10 service environments unchanged in dist\//);
+    expect(r.stdout).toMatch(/^berth: \d+ objects for 12 service environments unchanged in dist\//);
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
   });
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { readManifests } from '../../src/main';
-import { berth, REPO, tempRepo } from '../helpers';
+import { berth, CHART_SERVICES, REPO, tempRepo } from '../helpers';
 import { implicitObjects, refusal } from './argocd-permission-model';
 
 type Obj = Record<string, any>;
@@ -22,7 +22,8 @@ const roots = apps.filter((a) => a.metadata.name.startsWith('berth-'));
 
 describe('AppProjects', () => {
   test('every Application uses a project berth writes, never "default"', () => {
-    expect(apps.length).toBe(12);
+    // One per service and environment, and a root per environment.
+    expect(apps.length).toBe(CHART_SERVICES.length * 2 + 2);
     for (const app of apps) {
       expect({ app: app.metadata.name, project: app.spec.project, found: projects.has(app.spec.project) }).toEqual({ app: app.metadata.name, project: expect.not.stringMatching(/^default$/), found: true });
     }
@@ -110,7 +111,7 @@ describe('berth.yaml argocd settings', () => {
     const { read } = withConfig((t) => t.replace('    production: true\n', '    production: true\n    argocd: { project: platform }\n'));
     const prod = read('dist/argocd/prod').map((m) => m.object as Obj);
     expect(prod.filter((o) => o.kind === 'AppProject')).toEqual([]);
-    expect(prod.map((o) => o.spec.project)).toEqual(Array(5).fill('platform'));
+    expect(prod.map((o) => o.spec.project)).toEqual(Array(CHART_SERVICES.length).fill('platform'));
     const staging = read('dist/argocd/staging').map((m) => m.object as Obj);
     expect(staging.filter((o) => o.kind === 'AppProject').map((o) => o.metadata.name)).toContain('rag-staging');
     // The root keeps its own project whatever the services use.

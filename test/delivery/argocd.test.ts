@@ -5,7 +5,7 @@
 import * as path from 'path';
 import { SYNC_WAVES } from '../../src/util/sync-waves';
 import { readManifests, synthRepo } from '../../src/main';
-import { berth, hashTree, REPO, tempRepo } from '../helpers';
+import { berth, CHART_SERVICES, hashTree, REPO, tempRepo } from '../helpers';
 
 const output = synthRepo({ root: REPO });
 const manifests = output.manifests;
@@ -42,7 +42,7 @@ describe('Argo CD Applications', () => {
       expect(root.object.spec.source.path).toBe(`dist/argocd/${env}`);
       expect(root.object.metadata.finalizers).toBeUndefined();
       const children = [...output.files.keys()].filter((f) => f.startsWith(`dist/argocd/${env}/`));
-      expect(children.length).toBe(5);
+      expect(children.length).toBe(CHART_SERVICES.length);
     }
   });
 });
@@ -80,8 +80,8 @@ describe('sync order', () => {
 
   test('every PVC and Namespace in dist/ stays in the cluster on a prune and on its Application\'s deletion', () => {
     const onDisk = readManifests(REPO, 'dist').filter((m) => ['PersistentVolumeClaim', 'Namespace'].includes(m.object.kind));
-    // 10 Namespaces (five services, two environments) and the claims of four services.
-    expect(onDisk.filter((m) => m.object.kind === 'Namespace')).toHaveLength(10);
+    // A Namespace per service and environment, and the claims of four services.
+    expect(onDisk.filter((m) => m.object.kind === 'Namespace')).toHaveLength(CHART_SERVICES.length * 2);
     expect(onDisk.filter((m) => m.object.kind === 'PersistentVolumeClaim').length).toBeGreaterThanOrEqual(8);
     for (const { file, object } of onDisk) {
       const opts = object.metadata.annotations?.['argocd.argoproj.io/sync-options'] ?? '';

@@ -48,7 +48,7 @@ describe('explainCommand', () => {
   });
 
   test('fails when the service is not in that environment', () => {
-    expect(() => explainCommand(output, envs.prod, 'nope', 'prod')).toThrow('explain: no service "nope" in environment "prod" (services there: fluxion, george, rag, reporting, vector-chat)');
+    expect(() => explainCommand(output, envs.prod, 'nope', 'prod')).toThrow('explain: no service "nope" in environment "prod" (services there: fluxion, george, ledger, rag, reporting, vector-chat)');
   });
 
   test('fails when the format is unknown', () => {
