@@ -4,17 +4,21 @@
  * `dependencyUsers`/`internetCallers` the policies are written from; the last tests evaluate
  * the synthesized policies to show the two agree.
  */
-import { checkEgressNeeds, hostsIn } from '../../src/spec/egress';
+import { checkEgressNeeds as checkWithModel, hostsIn } from '../../src/spec/egress';
+import { resolveService } from '../../src/model/service-model';
 import { formatProblems, SpecError } from '../../src/spec/errors';
 import { loadProject, SourceFile } from '../../src/spec/load';
 import { ServiceSpec, ServiceSpecInput } from '../../src/spec/schema';
 import { Endpoint, evaluate, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';
-import { specInput, synthSpec } from '../helpers';
+import { environment, specInput, synthSpec } from '../helpers';
 
 const web = { port: 8000, health: { liveness: '/health' } };
 const secrets = (items: Record<string, object>) => ({ source: { existingSecret: 'demo-secrets' }, items });
 const postgres = { host: 'demo-postgres-rw.databases.svc.cluster.local', port: 5432, namespace: 'databases', podLabels: { 'cnpg.io/cluster': 'demo' } };
 const redis = { host: 'demo-redis.databases.svc.cluster.local', port: 6379, namespace: 'databases', podLabels: { app: 'redis' } };
+
+/** The check on a spec and its model in the default environment. */
+const checkEgressNeeds = (spec: ServiceSpec) => checkWithModel(spec, resolveService(spec, environment(), 'staging'));
 
 /** The problems of a spec, as `path: message`. */
 function problems(overrides: Partial<ServiceSpecInput>): string[] {
