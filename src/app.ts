@@ -235,7 +235,7 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
     const env = place.kind === 'manifests' ? project.config.environments[place.env] : undefined;
     const found = check ? check(list, env) : [];
     if (unit?.sources && found.length) {
-      const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, sources: unit.sources });
+      const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, model: unit.model, sources: unit.sources });
       for (const p of placed.problems) problems.set(`${p.file}\0${p.path}\0${p.message}`, p);
       findings.push(...placed.rest);
     } else findings.push(...found);
