@@ -84,7 +84,7 @@ export class GatewayRoute extends Construct {
       metadata: {
         name: ep.name,
         labels: { ...ep.labels },
-        annotations: { ...syncAnnotations(true), ...routeAnnotations('public', ep.internalPaths) },
+        annotations: { ...syncAnnotations('HTTPRoute', true), ...routeAnnotations('public', ep.internalPaths) },
       },
       spec: {
         parentRefs,
@@ -102,7 +102,7 @@ export class GatewayRoute extends Construct {
         metadata: {
           name: `${ep.name}-internal`,
           labels: { ...ep.labels },
-          annotations: { ...syncAnnotations(true), ...routeAnnotations('block', ep.internalPaths) },
+          annotations: { ...syncAnnotations('HTTPRoute', true), ...routeAnnotations('block', ep.internalPaths) },
         },
         spec: {
           parentRefs,

@@ -48,7 +48,7 @@ export function ingressPair(scope: Construct, ep: ResolvedEndpoint, className: s
       name: ep.name,
       labels: { ...ep.labels },
       annotations: {
-        ...syncAnnotations(false),
+        ...syncAnnotations('Ingress', false),
         ...routeAnnotations('public', ep.internalPaths),
         // Only the public Ingress carries the issuer: ingress-shim makes one Certificate per
         // secretName, and two annotated Ingresses would fight over it.
@@ -63,7 +63,7 @@ export function ingressPair(scope: Construct, ep: ResolvedEndpoint, className: s
     metadata: {
       name: `${ep.name}-internal`,
       labels: { ...ep.labels },
-      annotations: { ...syncAnnotations(false), ...routeAnnotations('block', ep.internalPaths), ...annotations.block },
+      annotations: { ...syncAnnotations('Ingress', false), ...routeAnnotations('block', ep.internalPaths), ...annotations.block },
     },
     spec: { ingressClassName: className, tls: tlsSpec, rules: ingressRules(ep.hosts, blockRoutes(ep)) },
   });

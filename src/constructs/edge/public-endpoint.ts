@@ -5,7 +5,7 @@
  * gateway.ts) turn one PublicEndpointProps into their controller's objects.
  */
 import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION } from '../../util/annotations';
-import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
+import { syncWaveAnnotation, WavedKind } from '../../util/sync-waves';
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
 import { serviceLabels } from '../workloads/labels';
 
@@ -87,17 +87,14 @@ function requireName(where: string, name: string): string {
 /** The roles a route object can play. */
 export type RouteRole = 'public' | 'block' | 'redirect';
 
-/** The Argo CD sync wave of edge objects: after the workloads (wave 0) they route to. */
-export const EDGE_SYNC_WAVE = SYNC_WAVES.Ingress;
-
 /**
- * Argo CD annotations of an edge object. CRD-backed objects skip the dry run while the CRD is
- * still being installed on a fresh cluster.
- * @param wave @default EDGE_SYNC_WAVE
+ * Argo CD annotations of an edge object: its kind's sync wave (util/sync-waves.ts: after the
+ * workloads they route to). CRD-backed objects skip the dry run while the CRD is still being
+ * installed on a fresh cluster.
  */
-export function syncAnnotations(customResource: boolean, wave: number = EDGE_SYNC_WAVE): Record<string, string> {
+export function syncAnnotations(kind: WavedKind, customResource: boolean): Record<string, string> {
   return {
-    ...syncWaveAnnotation(wave),
+    ...syncWaveAnnotation(kind),
     ...(customResource ? syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]) : {}),
   };
 }
