@@ -13,7 +13,7 @@ import { ServiceChart } from './chart/service-chart';
 import { applySyncOrder } from './chart/sync-waves';
 import { ArgoApplication } from './constructs/delivery/argo-application';
 import { ArgoProject } from './constructs/delivery/argo-project';
-import { IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
+import { IN_CLUSTER, notificationAnnotations, projectOf, rootProject, serviceProject } from './chart/delivery';
 import { Problem, SpecError } from './spec/errors';
 import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
@@ -21,7 +21,7 @@ import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
 import { ENVIRONMENT_LABEL } from './util/annotations';
 import { KIND_ORDER } from './util/kinds';
-import { applicationName } from './util/names';
+import { applicationName, rootName } from './util/names';
 
 /** One part of the output, keyed by environment and service: what it holds, and where it is written. */
 export interface OutputUnit {

@@ -39,5 +39,15 @@ export function kindOf(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
 }
 
+/** The apiVersion of a key: `apps/v1/Deployment` → `apps/v1`. */
+export function apiVersionOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('/'));
+}
+
+/** The API group of an apiVersion: `apps/v1` → `apps`, and '' for the core API (`v1`). */
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
 /** The kinds in apply order. */
 export const KIND_ORDER: readonly string[] = KIND_KEYS.map(kindOf);
