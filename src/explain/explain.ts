@@ -18,7 +18,7 @@ import { COMPONENT_LABEL, PART_OF_LABEL } from '../constructs/workloads/labels';
 import type { SynthOutput } from '../app';
 import { ingressControllerPods, PodsRef } from '../model/edge';
 import type { ServiceModel } from '../model/service-model';
-import { EGRESS_TO_LABEL } from '../util/annotations';
+import { EGRESS_TO_LABEL, NAMESPACE_NAME_LABEL } from '../util/annotations';
 import type { Environment } from '../spec/schema';
 import { computeMatrix, Destination, formatMatrix, MatrixCell, Probe, ReachabilityMatrix } from './matrix';
 import { renderMermaid } from './mermaid';
@@ -200,7 +200,7 @@ function dependencyDestinations(policies: readonly NetworkPolicy[], processes: R
         if (peer.ipBlock.cidr === '0.0.0.0/0') return;
         endpoint = { kind: 'external', name: label, ip: firstAddress(peer.ipBlock.cidr) };
       } else {
-        const ns = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+        const ns = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
         if (ns === undefined) return;
         endpoint = { kind: 'pod', namespace: ns, name: label, labels: { ...peer.podSelector?.matchLabels }, ip: `10.244.${210 + p}.${10 + r}` };
       }

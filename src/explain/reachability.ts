@@ -8,6 +8,7 @@
  * Node-local traffic (kubelet probes) and hostNetwork pods are outside the model, as they are
  * outside NetworkPolicy.
  */
+import { NAMESPACE_NAME_LABEL } from '../util/annotations';
 
 /** An L4 protocol a NetworkPolicy port can name. */
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -129,9 +130,6 @@ export interface Verdict {
   readonly allowed: boolean;
   readonly reason: string;
 }
-
-/** The namespace-name label the API server sets on every namespace. */
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /** The connection as the evaluator sees it once a named probe port is resolved. */
 interface Traffic {
