@@ -100,7 +100,7 @@ export class GatewayRoute extends Construct {
     if (ep.internalPaths.length) {
       this.internalRoute = new gw.HttpRoute(this, 'Internal', {
         metadata: {
-          name: `${ep.name}-internal`,
+          name: ep.internalRouteName,
           labels: { ...ep.labels },
           annotations: { ...syncAnnotations('HTTPRoute', true), ...routeAnnotations('block', ep.internalPaths) },
         },

@@ -61,7 +61,7 @@ export function ingressPair(scope: Construct, ep: ResolvedEndpoint, className: s
   if (!ep.internalPaths.length) return { ingress };
   const internalIngress = kube(scope, 'Internal', k8s.KubeIngress, {
     metadata: {
-      name: `${ep.name}-internal`,
+      name: ep.internalRouteName,
       labels: { ...ep.labels },
       annotations: { ...syncAnnotations('Ingress', false), ...routeAnnotations('block', ep.internalPaths), ...annotations.block },
     },

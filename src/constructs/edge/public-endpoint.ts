@@ -137,7 +137,7 @@ export function shadowedBackend(path: string, routes: readonly EdgeRoute[]): Edg
 
 /** The resolved, validated common props of a profile construct. */
 export interface ResolvedEndpoint {
-  /** Names every object of the endpoint (`<name>`, `<name>-block`, `<name>-tls`). */
+  /** Names every object of the endpoint (`<name>`, `<name>-internal`, `<name>-tls`). */
   readonly name: string;
   /** The public host names. */
   readonly hosts: readonly string[];
@@ -149,6 +149,8 @@ export interface ResolvedEndpoint {
   readonly labels: Readonly<Record<string, string>>;
   /** `<name>-tls`. */
   readonly tlsSecretName: string;
+  /** `<name>-internal`: the route object (Ingress or HTTPRoute) that blocks the internal paths. */
+  readonly internalRouteName: string;
 }
 
 /** Checks the common props and resolves their defaults once; errors name the construct and the prop. */
@@ -174,5 +176,6 @@ export function resolveEndpoint(construct: string, props: PublicEndpointProps): 
     internalPaths,
     labels: { ...(props.labels ?? serviceLabels(props.name)) },
     tlsSecretName: `${props.name}-tls`,
+    internalRouteName: `${props.name}-internal`,
   };
 }
