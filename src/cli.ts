@@ -40,7 +40,7 @@ export interface Io {
 }
 
 /** The running process's folder, stdout and stderr. */
-export function processIo(): Io {
+function processIo(): Io {
   return {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),

@@ -86,7 +86,7 @@ export function runbookBase(config: Pick<ProjectConfig, 'repoURL' | 'targetRevis
 }
 
 /** `1d2h30m`: a duration for people and for rule `for:` fields. */
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   const parts: string[] = [];
   let rest = Math.round(seconds);
   for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {

@@ -12,7 +12,7 @@ import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from '../util/sync-waves';
 const CORE_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
 
 /** Is this object served by a CustomResourceDefinition rather than the core API? */
-export function isCustomResource(apiVersion: string): boolean {
+function isCustomResource(apiVersion: string): boolean {
   return !CORE_GROUPS.has(groupOf(apiVersion));
 }
 

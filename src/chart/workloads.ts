@@ -24,7 +24,7 @@ export interface BuiltWorkloads {
   readonly migration?: MigrationJob;
 }
 
-export function toEnvVars(env: Readonly<Record<string, string>>): EnvVar[] {
+function toEnvVars(env: Readonly<Record<string, string>>): EnvVar[] {
   return Object.entries(env).map(([name, value]) => ({ name, value }));
 }
 

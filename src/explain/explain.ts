@@ -64,9 +64,9 @@ export interface Explanation {
 export type ExplainFormat = 'text' | 'mermaid' | 'json';
 
 /** A client on the internet (TEST-NET-3, RFC 5737: never a real host). */
-export const INTERNET_CLIENT_IP = '203.0.113.10';
+const INTERNET_CLIENT_IP = '203.0.113.10';
 /** A public server on the internet, the destination of outbound HTTPS. */
-export const INTERNET_SERVER_IP = '93.184.216.34';
+const INTERNET_SERVER_IP = '93.184.216.34';
 /** The cloud metadata service (AWS, GCP, Azure, OpenStack): node credentials, never for apps. */
 export const METADATA_IP = '169.254.169.254';
 

@@ -194,7 +194,7 @@ export function effectivePolicyTypes(spec: NetworkPolicySpec): readonly PolicyTy
 }
 
 /** `namespace/name` for a pod, `name (ip)` or `ip` for an external address. */
-export function describeEndpoint(endpoint: Endpoint): string {
+function describeEndpoint(endpoint: Endpoint): string {
   if (endpoint.kind === 'pod') return `${endpoint.namespace}/${endpoint.name}`;
   return endpoint.name === undefined ? endpoint.ip : `${endpoint.name} (${endpoint.ip})`;
 }

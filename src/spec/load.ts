@@ -51,7 +51,7 @@ const SECRET_WAYS =
   '{ sealedSecret: {} } with the kubeseal-encrypted value in `encrypted`';
 
 /** Parses one YAML file into plain data, or returns the problem. Empty files are a problem. */
-export function parseYamlFile(file: SourceFile): { data: unknown } | { problem: Problem } {
+function parseYamlFile(file: SourceFile): { data: unknown } | { problem: Problem } {
   const fail = (message: string, fix: string) => ({ problem: { file: file.path, path: '', message, fix } });
   if (Buffer.byteLength(file.text, 'utf8') > LIMITS.maxBytes) {
     return fail(`File is larger than ${LIMITS.maxBytes / 1024} KiB`, 'a service spec is a few hundred lines; split it or remove generated content');
@@ -182,7 +182,7 @@ export function findSecretLiterals(file: string, data: unknown): Problem[] {
  * The kubeseal ciphertext of a SealedSecret item is meant to be random; a commit SHA is a
  * revision, not a key.
  */
-export function findCredentials(file: string, data: unknown, at: readonly PropertyKey[] = []): Problem[] {
+function findCredentials(file: string, data: unknown, at: readonly PropertyKey[] = []): Problem[] {
   const where = () => formatPath(at);
   if (typeof data === 'string') {
     const reason = credentialReason(data);

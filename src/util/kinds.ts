@@ -4,7 +4,7 @@
  * `sortObjects`) follows it, and the strict schema check (check/schema-kinds.ts) must have a
  * model for each, which the compiler holds it to.
  */
-export const KIND_KEYS = [
+const KIND_KEYS = [
   'v1/Namespace',
   'v1/ServiceAccount',
   'v1/ConfigMap',

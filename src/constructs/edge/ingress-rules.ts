@@ -9,7 +9,7 @@ import { kube } from '../resource';
 import { EdgeRoute, EdgeTls, ResolvedEndpoint, routeAnnotations, shadowedBackend, syncAnnotations } from './public-endpoint';
 
 /** The internal paths as routes to the backend each would otherwise reach. */
-export function blockRoutes(ep: ResolvedEndpoint): EdgeRoute[] {
+function blockRoutes(ep: ResolvedEndpoint): EdgeRoute[] {
   return ep.internalPaths.map((path) => ({ path, backend: shadowedBackend(path, ep.routes) }));
 }
 

@@ -34,7 +34,7 @@ const ROUTER = 'traefik.ingress.kubernetes.io/router';
 export const TRAEFIK_BLOCK_PRIORITY = 100000;
 
 /** The only source the blocking `ipAllowList` admits: loopback, which no client connects from. */
-export const TRAEFIK_BLOCK_SOURCE_RANGE: readonly string[] = ['127.0.0.1/32'];
+const TRAEFIK_BLOCK_SOURCE_RANGE: readonly string[] = ['127.0.0.1/32'];
 
 /** Props of {@link TraefikIngress}. */
 export interface TraefikIngressProps extends PublicEndpointProps {

@@ -23,7 +23,7 @@ export interface DotEnvFileProps extends SecretDeliveryProps {
 }
 
 /** Name of the pod volume holding the `.env`. */
-export const DOTENV_VOLUME = 'dotenv';
+const DOTENV_VOLUME = 'dotenv';
 
 
 /** A secret-backed `.env` file mounted into every consuming process. */

@@ -20,7 +20,7 @@ export interface SecretFilesProps extends SecretDeliveryProps {
 }
 
 /** Name of the pod volume holding a process's secret files. */
-export const SECRET_FILES_VOLUME = 'secrets';
+const SECRET_FILES_VOLUME = 'secrets';
 
 /**
  * 0440: readable by the owner (root) and the group, nobody else. The kubelet gives secret volume

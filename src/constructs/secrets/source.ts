@@ -47,6 +47,6 @@ export function resolveSourceItems<T extends SecretItem>(owner: string, items: r
 }
 
 /** Rejects an empty item list: a source without items would create an empty Secret. */
-export function requireItems(owner: string, count: number): void {
+function requireItems(owner: string, count: number): void {
   if (count === 0) throw new Error(`${owner}: items is empty; list at least one secret item`);
 }

@@ -27,7 +27,7 @@ export interface MigrationJobProps extends ProcessPodProps {
 
 /** Argo CD hook annotations that order the migration inside a sync. */
 /** @param syncWave @default - the Job wave of util/sync-waves.ts */
-export function migrationHookAnnotations(syncWave?: number): Record<string, string> {
+function migrationHookAnnotations(syncWave?: number): Record<string, string> {
   return {
     [HOOK_ANNOTATION]: 'Sync',
     [HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation',
