@@ -91,6 +91,23 @@ describe('berth synth', () => {
     expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
   });
 
+  test('the CLI reads its environment only as main.ts hands it in: a run given no env prints no stack, whatever the process has', async () => {
+    const { run } = await import('../../src/cli');
+    const saved = process.env.BERTH_DEBUG;
+    process.env.BERTH_DEBUG = '1';
+    try {
+      let quiet = '';
+      expect(await run(['check', 'no-such-folder'], { cwd: REPO, stdout: () => undefined, stderr: (t) => void (quiet += t) })).toBe(1);
+      expect(quiet).toBe('berth: no-such-folder: no such folder\n');
+      let loud = '';
+      expect(await run(['check', 'no-such-folder'], { cwd: REPO, stdout: () => undefined, stderr: (t) => void (loud += t), env: { debug: true } })).toBe(1);
+      expect(loud).toMatch(/^berth: no-such-folder: no such folder\n.*\n\s+at /s);
+    } finally {
+      if (saved === undefined) delete process.env.BERTH_DEBUG;
+      else process.env.BERTH_DEBUG = saved;
+    }
+  });
+
   test('BERTH_DEBUG=1 prints the stack of an error in TypeScript source terms (the bundle is minified)', () => {
     const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), 'check', 'no-such-folder'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, BERTH_DEBUG: '1' } });
     expect(r.status).toBe(1);
