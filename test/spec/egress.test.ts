@@ -178,6 +178,18 @@ dependencies:
   });
 });
 
+describe('checkEgressNeeds: a singleton like a web process', () => {
+  const base = { env: { DATABASE_HOST: 'demo-postgres-rw.databases.svc.cluster.local' } };
+  const deps = { postgres: { ...postgres, usedBy: ['api'] } };
+
+  test('fails when it is given its like process\'s address of a dependency it may not reach (at the web process\'s field), unless its own value of the key replaces it, as in its container', () => {
+    expect(problems({ web: { api: { ...web, ...base } }, singletons: { beat: { flag: 'RUN_BEAT', like: 'api' } }, dependencies: deps })).toEqual([
+      'dependencies.postgres.usedBy: Singleton "beat" is given the address or credentials of dependency "postgres" (web.api.env.DATABASE_HOST), but dependencies.postgres.usedBy does not list it, so the NetworkPolicies deny its connection',
+    ]);
+    expect(problems({ web: { api: { ...web, ...base } }, singletons: { beat: { flag: 'RUN_BEAT', like: 'api', env: { DATABASE_HOST: 'localhost' } } }, dependencies: deps })).toEqual([]);
+  });
+});
+
 describe('checkEgressNeeds: externalHttps', () => {
   const ext = { externalHttps: ['api.openai.com', '*.googleapis.com'] };
 
