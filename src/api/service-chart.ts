@@ -8,6 +8,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ServiceChart as SpecChart } from '../chart/service-chart';
+import { applySyncOrder } from '../chart/sync-waves';
 import { resolveService, ServiceModel } from '../model/service-model';
 import { formatProblems, issuesToProblems, Problem } from '../spec/errors';
 import { findSecretLiterals } from '../spec/load';
@@ -59,7 +60,8 @@ export function validateService(where: string, spec: ServiceSpecInput | ServiceS
 /**
  * One service in one environment: the Namespace, ServiceAccount, workloads, jobs, secrets,
  * NetworkPolicies, edge, monitoring and alerts a spec describes, exactly as `berth synth` writes
- * them (except the Argo CD sync order and the file layout, which the CLI adds).
+ * them, Argo CD sync waves included (only the order of objects in a file and the file layout are
+ * the CLI's).
  */
 export class ServiceChart extends SpecChart {
   /** The validated spec, defaults applied. */
@@ -75,5 +77,12 @@ export class ServiceChart extends SpecChart {
     this.spec = valid.spec;
     this.environment = valid.env;
     this.envName = valid.envName;
+  }
+
+  /** The objects, with the Argo CD sync waves and sync options `berth synth` writes (`Testing.synth` and `app.synth()` read this). */
+  override toJson(): any[] {
+    const objects = super.toJson();
+    applySyncOrder(objects);
+    return objects;
   }
 }
