@@ -6,6 +6,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { RetentionPrune } from '../../src/constructs/jobs/retention-prune';
 import { ScheduledJob } from '../../src/constructs/jobs/scheduled-job';
+import { NetworkPolicies } from '../../src/constructs/network/network-policies';
+import { ServiceMonitor } from '../../src/constructs/observability/service-monitor';
 import { TmpCleanup } from '../../src/constructs/jobs/tmp-cleanup';
 import { MigrationJob } from '../../src/constructs/workloads/migration-job';
 import { Singleton } from '../../src/constructs/workloads/singleton';
@@ -88,6 +90,13 @@ describe('constructs refuse invalid props at construction', () => {
     );
     expect(() => new TmpCleanup(chart(), 'cleanup', { ...base, claimName: 'uploads', mountPath: '/data', app: { image: 'Shop:1', command: ['clean'] } })).toThrow(
       new Error('shop/cleanup: app.image "Shop:1" must be an image reference with a tag or digest, such as registry.example.com/app:1.4.2'),
+    );
+  });
+
+  test('fails when the service of network policies or a monitor is not a DNS label', () => {
+    expect(() => new NetworkPolicies(chart(), 'network', { service: 'Shop' })).toThrow(new Error('shop/network: service "Shop" must be a DNS label: lower-case letters, digits and "-", starting with a letter'));
+    expect(() => new ServiceMonitor(chart(), 'monitor', { identity: { service: 'shop', component: 'API' } })).toThrow(
+      new Error('shop/monitor: identity.component "API" must be a DNS label: lower-case letters, digits and "-", starting with a letter'),
     );
   });
 });
