@@ -128,7 +128,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Does the overlay set this field (or remove it with null)? The file root is the base's. */
-function overlayTouches(overlay: unknown, path: readonly PropertyKey[]): boolean {
+export function overlayTouches(overlay: unknown, path: readonly PropertyKey[]): boolean {
   if (path.length === 0) return false;
   let cur = overlay;
   for (const seg of path) {

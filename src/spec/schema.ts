@@ -11,17 +11,28 @@ import { z } from 'zod';
 import { ALERT_NAMES } from '../alerts/kinds';
 import { CRON_MACRO_LIST, isCronMacro, parseCron } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
+import {
+  DNS_LABEL_LENGTH_MESSAGE,
+  DNS_LABEL_MAX_LENGTH,
+  DNS_LABEL_MESSAGE,
+  DNS_LABEL_PATTERN,
+  IMAGE_LATEST_MESSAGE,
+  IMAGE_LATEST_PATTERN,
+  IMAGE_REF_MESSAGE,
+  IMAGE_REF_PATTERN,
+  IMAGE_TAG_AND_DIGEST_MESSAGE,
+  IMAGE_TAG_AND_DIGEST_PATTERN,
+  PORT_MAX,
+  PORT_MESSAGE,
+  PORT_MIN,
+} from '../util/validate';
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
 // ---------------------------------------------------------------------------------------------
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** A DNS-1123 label that also starts with a letter: usable as a Service, namespace or object name. */
-export const DnsLabel = z
-  .string()
-  .max(40, 'must be at most 40 characters (object names are built from it and must fit in 63)')
-  .regex(DNS_LABEL, 'must be a DNS label: lower-case letters, digits and "-", starting with a letter');
+/** A DNS-1123 label that also starts with a letter: usable as a Service, namespace or object name (rules in util/validate.ts, shared with the constructs). */
+export const DnsLabel = z.string().max(DNS_LABEL_MAX_LENGTH, DNS_LABEL_LENGTH_MESSAGE).regex(DNS_LABEL_PATTERN, DNS_LABEL_MESSAGE);
 
 const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A fully qualified DNS host name, lower case (a leading `*.` wildcard is allowed). */
@@ -31,15 +42,9 @@ export const Hostname = z.string().max(253).regex(HOSTNAME, 'must be a lower-cas
 export const ImageRef = z
   .string()
   // Checked first (and alone): the reference pattern below would call it merely malformed.
-  .refine((s) => !/^[^@]*:[^/@]+@sha256:/.test(s), {
-    message: 'has both a tag and a digest: keep one (with Renovate, turn pinDigests off for charts/, as renovate.json does)',
-    abort: true,
-  })
-  .regex(
-    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
-    'must be an image reference with a tag or digest, such as registry.example.com/app:1.4.2',
-  )
-  .refine((s) => !/:latest$/.test(s), 'must not use the "latest" tag: pin a version so a sync is reproducible');
+  .refine((s) => !IMAGE_TAG_AND_DIGEST_PATTERN.test(s), { message: IMAGE_TAG_AND_DIGEST_MESSAGE, abort: true })
+  .regex(IMAGE_REF_PATTERN, IMAGE_REF_MESSAGE)
+  .refine((s) => !IMAGE_LATEST_PATTERN.test(s), IMAGE_LATEST_MESSAGE);
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** The name of a cluster-scoped object such as an IngressClass or a StorageClass (a DNS-1123 subdomain). */
@@ -56,7 +61,7 @@ const INT32_MAX = 2147483647;
 const WorkingDir = z.string().regex(/^\//, 'must be an absolute path');
 
 /** A TCP port number. */
-export const Port = z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
+export const Port = z.number().int().min(PORT_MIN, PORT_MESSAGE).max(PORT_MAX, PORT_MESSAGE);
 
 /** An HTTP path starting with `/`. */
 export const HttpPath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'must be an HTTP path starting with "/"');
