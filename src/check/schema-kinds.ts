@@ -68,6 +68,9 @@ export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
     load: () =>
       require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
   },
+  'monitoring.coreos.com/v1/PodMonitor': {
+    load: () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor').PodMonitor,
+  },
   'monitoring.coreos.com/v1/PrometheusRule': {
     load: () =>
       require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule').PrometheusRule,
