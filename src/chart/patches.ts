@@ -67,7 +67,7 @@ export function applyPatches(objects: Array<Record<string, any>>, patches: reado
   patches.forEach((patch, i) => {
     const source = ctx.sources[i] ?? { file: 'patches', index: i };
     const field = `patches[${source.index}]`;
-    const problem = (path: string, message: string, fix: string) => problems.push({ file: source.file, path, message, fix, ...(source.line === undefined ? {} : { line: source.line }) });
+    const problem = (path: string, message: string, fix: string, line = source.line) => problems.push({ file: source.file, path, message, fix, ...(line === undefined ? {} : { line }) });
     const at = objects.findIndex((o) => o.kind === patch.target.kind && o.metadata?.name === patch.target.name);
     if (at < 0) {
       // The objects of the kind it names when there are any (a misspelled name), else every one.
@@ -83,7 +83,7 @@ export function applyPatches(objects: Array<Record<string, any>>, patches: reado
     } catch (e) {
       if (!(e instanceof PatchFailure)) throw e;
       const where = patch.patch ? `${field}.patch[${e.index}]` : `${field}.merge`;
-      problem(where, `patch ${source.index + 1} (${kindAndName(before)}): ${describeOp(patch, e.index)} failed: ${e.message}`, patch.patch ? 'fix the path (write ~1 for "/" and ~0 for "~" inside a key), or the value a test op expects; the object is in dist/<env>/<service>/manifests.yaml' : 'fix the merge object to match the object in dist/<env>/<service>/manifests.yaml');
+      problem(where, `patch ${source.index + 1} (${kindAndName(before)}): ${describeOp(patch, e.index)} failed: ${e.message}`, patch.patch ? 'fix the path (write ~1 for "/" and ~0 for "~" inside a key), or the value a test op expects; the object is in dist/<env>/<service>/manifests.yaml' : 'fix the merge object to match the object in dist/<env>/<service>/manifests.yaml', source.opLines?.[e.index] ?? source.line);
       return;
     }
     const object = sortedKeys(result.object) as Record<string, any>;

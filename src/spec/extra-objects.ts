@@ -157,7 +157,7 @@ function pathOf(path: string): Array<string | number> {
  * namespace gets it, one in another namespace is refused (its Application may write into the
  * service's namespace only).
  */
-export function extraObjectsIn(extras: readonly ExtraObject[], namespace: string, env: string): { objects: ExtraObject[]; problems: Problem[] } {
+export function extraObjectsIn(extras: readonly ExtraObject[], namespace: string): { objects: ExtraObject[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const objects: ExtraObject[] = [];
   for (const x of extras) {
@@ -167,7 +167,7 @@ export function extraObjectsIn(extras: readonly ExtraObject[], namespace: string
         file: x.file,
         path: 'metadata.namespace',
         line: x.lineOf(['metadata', 'namespace']),
-        message: `${env}: document ${x.index + 1} (${x.object.kind} ${x.object.metadata.name}) is in namespace ${JSON.stringify(ns)}, not the service's namespace "${namespace}"`,
+        message: `Document ${x.index + 1} (${x.object.kind} ${x.object.metadata.name}) is in namespace ${JSON.stringify(ns)}, not the service's namespace "${namespace}"`,
         fix: `remove metadata.namespace (berth puts the object in "${namespace}"); the service's Application may write only into its own namespace`,
       });
       continue;

@@ -46,6 +46,8 @@ export interface PatchSource {
   readonly index: number;
   /** @default - unknown */
   readonly line?: number;
+  /** The line of each of its RFC 6902 operations, by index. @default - none */
+  readonly opLines?: ReadonlyArray<number | undefined>;
 }
 
 /** Everything `charts/` and `berth.yaml` describe. */
@@ -395,7 +397,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
         fix: 'give this service its own host, or route a different path prefix (web.<process>.paths)',
       }));
       problems.push(...claimed);
-      const extra = extraObjectsIn((extraFiles.get(dir) ?? []).filter((x) => x.env === '' || x.env === env).flatMap((x) => x.objects), ns, env);
+      const extra = extraObjectsIn((extraFiles.get(dir) ?? []).filter((x) => x.env === '' || x.env === env).flatMap((x) => x.objects), ns);
       problems.push(...extra.problems);
       if (semantic.length === 0) {
         units.push({
@@ -427,7 +429,11 @@ function mergeSpec(base: Record<string, unknown>, overlay: unknown, baseFile: So
   const fromOverlay = own(overlay);
   const at = (file: SourceFile, n: number) => {
     const lines = new YamlLines(file.text);
-    return Array.from({ length: n }, (_, index): PatchSource => ({ file: file.path, index, line: lines.line(['patches', index]) }));
+    const ops = (index: number) => {
+      const patch = (isPlainObject(file === baseFile ? base : overlay) ? own(file === baseFile ? base : overlay)[index] : undefined) as { patch?: unknown } | undefined;
+      return Array.isArray(patch?.patch) ? patch.patch.map((_, i) => lines.line(['patches', index, 'patch', i])) : [];
+    };
+    return Array.from({ length: n }, (_, index): PatchSource => ({ file: file.path, index, line: lines.line(['patches', index]), opLines: ops(index) }));
   };
   const patchFiles = [...(fromBase.length ? at(baseFile, fromBase.length) : []), ...(overlayFile && fromOverlay.length ? at(overlayFile, fromOverlay.length) : [])];
   if (fromBase.length && fromOverlay.length && isPlainObject(merged)) merged.patches = [...fromBase, ...fromOverlay];
