@@ -220,7 +220,8 @@ export function applyMergePatch(object: Record<string, unknown>, patch: Record<s
       }
       return out;
     }
-    return leaves(clone(over), at);
+    // The same value (a named item's own name) is no change.
+    return jsonEqual(target, over) ? target : leaves(clone(over), at);
   };
   // Every leaf a patch writes is a changed field.
   const leaves = (v: Json, at: (string | number)[]): Json => {
