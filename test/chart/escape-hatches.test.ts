@@ -90,6 +90,20 @@ describe('extra objects', () => {
     expect(JSON.stringify(found)).not.toContain(secret.data.token);
   });
 
+  test('fails on a credential-shaped value in an extra object (the credential scan of specs), without printing it', () => {
+    const url = 'postgres://ledger:Xk9!vQ2#pL7mZ4wR@db.internal:5432/ledger';
+    const found = problems([spec(), file('charts/demo/extra/cm.yaml', configMap('demo-db', {}), { ...configMap('demo-db2'), data: { DSN: url } })]);
+    expect(found.map(({ path, line }) => ({ path, line }))).toEqual([{ path: 'data.DSN', line: 13 }]);
+    expect(found[0].message).toMatch(/^Document 2: The value /);
+    expect(JSON.stringify(found)).not.toContain('Xk9!vQ2#pL7mZ4wR');
+  });
+
+  test('fails on an extra/<env>/ folder of an environment berth.yaml does not define', () => {
+    expect(problems([spec(), file('charts/demo/extra/qa/cm.yaml', configMap('demo-qa'))])).toEqual([
+      { file: 'charts/demo/extra/qa/cm.yaml', path: '', message: 'Extra objects for unknown environment "qa"' },
+    ]);
+  });
+
   test("fails when an extra object has the kind and name of one of berth's", () => {
     // Without env, berth writes no ConfigMap: the name is free.
     expect(synth([spec(), file('charts/demo/extra/cm.yaml', configMap('demo-config'))]).objects.filter((o) => o.metadata.name === 'demo-config')).toHaveLength(1);
