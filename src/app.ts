@@ -114,6 +114,7 @@ export function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): Trac
   });
   const objects = renderObjects(chart);
   const extras = addExtraObjects(objects, unit.extras ?? [], unit.name, unit.model.namespace);
+  // The TypeScript hook (charts/<service>/chart.ts) runs here: after extra objects, before patches.
   const patched = applyPatches(objects, unit.spec.patches, { production: environment.production, sources: unit.patchSources ?? [] });
   applySyncOrder(objects);
   return { objects: sortObjects(objects), extras, patched };
