@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { buildOutput } from '../../src/app';
+import { buildOutput, unitChecker } from '../../src/app';
 import { SpecError } from '../../src/spec/errors';
 import { loadProject, SourceFile } from '../../src/spec/load';
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../src/util/annotations';
@@ -110,6 +110,48 @@ describe('extra objects', () => {
     expect(problems([spec({ env: { A: '1' } }), file('charts/demo/extra/cm.yaml', configMap('demo-config'))]).map((p) => p.message)).toEqual([
       'prod, staging: Document 1 is ConfigMap demo-config, which berth already writes for the service',
     ]);
+  });
+});
+
+describe('checks on what a person adds', () => {
+  /** The problems the checks of a synth place at the files a person wrote (unitChecker, without the schema). */
+  const checked = (files: SourceFile[]) => buildOutput(loadProject(config, files), { check: unitChecker(), keepManifests: false });
+
+  test('a finding on an extra Deployment is told at its file, document and field line', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'demo-debug' },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { hostPID: true, containers: [{ name: 'x', image: 'busybox:1.36.1' }] } } },
+    };
+    const out = checked([spec(), file('charts/demo/extra/debug.yaml', configMap('demo-a'), deployment)]);
+    const hostPid = out.problems.find((p) => p.path === 'spec.template.spec.hostPID')!;
+    expect(hostPid).toEqual({ file: 'charts/demo/extra/debug.yaml', path: 'spec.template.spec.hostPID', line: 21, message: 'prod, staging: Document 2 (Deployment demo-debug): host namespaces (hostPID=true)', fix: expect.any(String) });
+    // Nothing about the extra object is left as a finding at dist/.
+    expect(out.findings.filter((f) => f.object.includes('demo-debug'))).toEqual([]);
+  });
+
+  test('a finding at a field a patch changed is told at the patch', () => {
+    const patch = { target: { kind: 'Deployment', name: 'demo-api' }, patch: [{ op: 'add', path: '/spec/template/spec/hostNetwork', value: true }] };
+    const out = checked([spec({ patches: [patch] } as never)]);
+    expect(out.problems).toEqual([
+      {
+        file: 'charts/demo/service.yaml',
+        path: 'patches[0]',
+        line: 9,
+        message: 'prod, staging: Deployment/demo/demo-api at spec.template.spec.hostNetwork, which patch 1 changes: host namespaces (hostNetwork=true)',
+        fix: "remove hostNetwork: the pod must not share the node's namespaces",
+      },
+    ]);
+  });
+
+  test("a bare Pod is allowed to its service's AppProject only when extra/ holds one", () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'demo-once' }, spec: { containers: [{ name: 'x', image: 'busybox:1.36.1' }] } };
+    const withPod = synth([spec(), file('charts/demo/extra/pod.yaml', pod)]);
+    const p = withPod.objects.find((o) => o.kind === 'Pod');
+    expect(refusal(withPod.project, withPod.app, p)).toBeUndefined();
+    const without = synth([spec()]);
+    expect(refusal(without.project, without.app, p)).toBe('core/Pod is not in namespaceResourceWhitelist');
   });
 });
 

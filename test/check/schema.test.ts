@@ -84,8 +84,9 @@ describe('validateSchema: valid objects', () => {
         'cert-manager.io/v1/Certificate',
         'monitoring.coreos.com/v1/ServiceMonitor',
         'monitoring.coreos.com/v1/PrometheusRule',
-        // Only as a service's extra object (charts/<service>/extra/).
+        // Only as a service's extra objects (charts/<service>/extra/).
         'monitoring.coreos.com/v1/PodMonitor',
+        'v1/Pod',
         'external-secrets.io/v1/ExternalSecret',
         'bitnami.com/v1alpha1/SealedSecret',
         'argoproj.io/v1alpha1/Application',
