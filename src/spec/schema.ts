@@ -436,7 +436,7 @@ export type Alerts = z.infer<typeof Alerts>;
 /** An RFC 6901 JSON Pointer: empty, or `/` then tokens with `~1` for `/` and `~0` for `~`. */
 const JsonPointer = z
   .string()
-  .regex(/^(\/([^~]|~[01])*)*$/, 'must be a JSON Pointer such as /spec/template/spec/containers/0/image (write ~1 for "/" and ~0 for "~" inside a key)')
+  .regex(/^(\/([^~/]|~[01])*)*$/, 'must be a JSON Pointer such as /spec/template/spec/containers/0/image (write ~1 for "/" and ~0 for "~" inside a key)')
   .describe('an RFC 6901 JSON Pointer, e.g. /metadata/annotations/external-dns.alpha.kubernetes.io~1ttl');
 
 /** One RFC 6902 operation. */

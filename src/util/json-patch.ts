@@ -58,6 +58,9 @@ function dotted(segments: readonly (string | number)[]): string {
     .join('');
 }
 
+/** Where in the object a path leads, for messages. */
+const placeOf = (at: readonly (string | number)[]) => (at.length ? dotted(at) : 'the top');
+
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function clone<T>(v: T): T {
@@ -85,9 +88,9 @@ function parentOf(doc: Json, tokens: readonly string[], pointer: string): { pare
     } else if (isObject(cur) && Object.hasOwn(cur, token)) {
       at.push(token);
       cur = cur[token];
-    } else throw new Error(`path ${pointer} does not exist (no "${token}" at ${dotted(at) || 'the top'})`);
+    } else throw new Error(`path ${pointer} does not exist (no "${token}" at ${placeOf(at)})`);
   }
-  if (!Array.isArray(cur) && !isObject(cur)) throw new Error(`path ${pointer} does not exist (${dotted(at) || 'the top'} is not an object or a list)`);
+  if (!Array.isArray(cur) && !isObject(cur)) throw new Error(`path ${pointer} does not exist (${placeOf(at)} is not an object or a list)`);
   return { parent: cur, key: tokens[tokens.length - 1], at };
 }
 
@@ -99,7 +102,7 @@ function getAt(doc: Json, pointer: string): { value: Json; at: (string | number)
     const i = arrayIndex(key, parent.length, false);
     return { value: parent[i], at: [...at, i] };
   }
-  if (!Object.hasOwn(parent, key)) throw new Error(`path ${pointer} does not exist (no "${key}" at ${dotted(at) || 'the top'})`);
+  if (!Object.hasOwn(parent, key)) throw new Error(`path ${pointer} does not exist (no "${key}" at ${placeOf(at)})`);
   return { value: parent[key], at: [...at, key] };
 }
 
@@ -124,7 +127,7 @@ function removeAt(doc: Json, pointer: string): { value: Json; at: (string | numb
     const i = arrayIndex(key, parent.length, false);
     return { value: parent.splice(i, 1)[0], at: [...at, i] };
   }
-  if (!Object.hasOwn(parent, key)) throw new Error(`path ${pointer} does not exist (no "${key}" at ${dotted(at) || 'the top'})`);
+  if (!Object.hasOwn(parent, key)) throw new Error(`path ${pointer} does not exist (no "${key}" at ${placeOf(at)})`);
   const value = parent[key];
   delete parent[key];
   return { value, at: [...at, key] };
