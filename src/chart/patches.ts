@@ -14,6 +14,9 @@ import { SECURITY_EXCEPTION_ANNOTATION } from '../util/annotations';
 import { applyJsonPatch, applyMergePatch, PatchFailure, PatchResult } from '../util/json-patch';
 import { kindAndName, sortedKeys } from './extra-objects';
 
+/** The prefix of the Pod Security admission labels on a Namespace. */
+const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
+
 /** A patch applied to an object: where it was written, and the fields it changed there. */
 export interface AppliedPatch {
   readonly source: PatchSource;
@@ -35,6 +38,12 @@ function readOnlyRoots(object: Record<string, any>): Map<string, boolean> {
     for (const c of podContainers(t)) out.set(`${t.specPath}/${c.name}`, (isObj(c.container.securityContext) && c.container.securityContext.readOnlyRootFilesystem) === true);
   }
   return out;
+}
+
+/** The Pod Security admission labels of a Namespace (none for other kinds). */
+function podSecurityLabels(object: Record<string, any>): Array<[string, unknown]> {
+  if (object.kind !== 'Namespace') return [];
+  return Object.entries(object.metadata?.labels ?? {}).filter(([k]) => k.startsWith(POD_SECURITY_LABEL_PREFIX));
 }
 
 /** Records the reason on every pod template of the object (appended to one berth wrote). */
@@ -89,6 +98,13 @@ export function applyPatches(objects: Array<Record<string, any>>, patches: reado
     const object = sortedKeys(result.object) as Record<string, any>;
     if (object.kind !== before.kind || object.metadata?.name !== before.metadata?.name || object.metadata?.namespace !== before.metadata?.namespace) {
       problem(field, `patch ${source.index + 1} changes the kind, name or namespace of ${kindAndName(before)}`, 'patch the fields of the object, not what identifies it; add another object in extra/ instead');
+      return;
+    }
+    // The namespace's Pod Security labels are what the cluster enforces on every pod in it,
+    // berth's or not: a patch may not loosen (or change) them.
+    const changedLabels = podSecurityLabels(before).filter(([k, v]) => object.metadata?.labels?.[k] !== v).map(([k]) => k);
+    if (changedLabels.length) {
+      problem(field, `patch ${source.index + 1} changes ${changedLabels.join(', ')} of ${kindAndName(before)}`, 'remove the change: every namespace berth writes enforces Pod Security "restricted", which every pod berth checks passes');
       return;
     }
     const roBefore = readOnlyRoots(before);

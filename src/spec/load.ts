@@ -420,7 +420,8 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
 /**
  * The base spec with an overlay merged over it (deepMerge), except `patches`: an overlay's
  * patches come after the service's instead of replacing them (a patch for one environment is
- * what an overlay adds), and each is remembered with the file it was written in.
+ * what an overlay adds; `patches: null` drops the service's), and each is remembered with the
+ * file it was written in.
  */
 function mergeSpec(base: Record<string, unknown>, overlay: unknown, baseFile: SourceFile, overlayFile: SourceFile | undefined): { merged: unknown; patchFiles: PatchSource[] } {
   const merged = deepMerge(base, overlay);
@@ -435,8 +436,10 @@ function mergeSpec(base: Record<string, unknown>, overlay: unknown, baseFile: So
     };
     return Array.from({ length: n }, (_, index): PatchSource => ({ file: file.path, index, line: lines.line(['patches', index]), opLines: ops(index) }));
   };
-  const patchFiles = [...(fromBase.length ? at(baseFile, fromBase.length) : []), ...(overlayFile && fromOverlay.length ? at(overlayFile, fromOverlay.length) : [])];
-  if (fromBase.length && fromOverlay.length && isPlainObject(merged)) merged.patches = [...fromBase, ...fromOverlay];
+  // `patches: null` in an overlay drops the service's patches in that environment, as null does everywhere.
+  const dropped = isPlainObject(overlay) && overlay.patches === null;
+  const patchFiles = [...(fromBase.length && !dropped ? at(baseFile, fromBase.length) : []), ...(overlayFile && fromOverlay.length ? at(overlayFile, fromOverlay.length) : [])];
+  if (fromBase.length && isPlainObject(overlay) && Array.isArray(overlay.patches) && isPlainObject(merged)) merged.patches = [...fromBase, ...fromOverlay];
   return { merged, patchFiles };
 }
 

@@ -165,6 +165,18 @@ describe('patches', () => {
     expect(d.metadata.annotations.order).toBe('overlay');
   });
 
+  test("an overlay's empty patches keep the service's; patches: null drops them in that environment", () => {
+    const base = spec({ patches: [{ target: { kind: 'Deployment', name: 'demo-api' }, merge: { metadata: { annotations: { from: 'base' } } } }] } as never);
+    const annotation = (overlay: unknown) => synth([base, file('charts/demo/staging.yaml', overlay)]).objects.find((o) => o.kind === 'Deployment').metadata.annotations?.from;
+    expect(annotation({ patches: [] })).toBe('base');
+    expect(annotation({ patches: null })).toBeUndefined();
+  });
+
+  test("fails when a patch changes the namespace's Pod Security labels", () => {
+    const patch = { target: { kind: 'Namespace', name: 'demo' }, merge: { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged', team: 'payments' } } } };
+    expect(problems([spec({ patches: [patch] } as never)]).map((p) => p.message)).toEqual(['prod, staging: patch 1 changes pod-security.kubernetes.io/enforce of Namespace demo']);
+  });
+
   test('fails when the target does not exist, listing the objects of that kind', () => {
     const base = spec({ patches: [{ target: { kind: 'Deployment', name: 'api' }, merge: { spec: { minReadySeconds: 5 } } }] } as never);
     expect(problems([base])).toEqual([
