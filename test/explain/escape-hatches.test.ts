@@ -15,7 +15,7 @@ describe('berth explain and the escape hatches', () => {
     expect(at).toBeGreaterThan(0);
     expect(lines.slice(at + 2, at + 6)).toEqual([
       '  PodMonitor ledger-worker             extra object from charts/ledger/extra/podmonitor.yaml (document 1)',
-      '  NetworkPolicy ledger-worker-metrics  extra object from charts/ledger/extra/podmonitor.yaml (document 2)',
+      '  NetworkPolicy ledger-worker-metrics  extra object from charts/ledger/extra/worker-metrics-policy.yaml (document 1)',
       '  Ingress ledger                       patched by charts/ledger/service.yaml patches[0]',
       '  Deployment ledger-worker             patched by charts/ledger/service.yaml patches[1]',
     ]);
