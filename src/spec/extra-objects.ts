@@ -10,7 +10,7 @@ import { KIND_MODELS } from '../check/schema-kinds';
 import { YamlLines } from '../onboard/yaml-positions';
 import { rememberSecrets } from '../util/redact';
 import { Problem } from './errors';
-import { findCredentials, LIMITS, SourceFile } from './load';
+import { countNodes, findCredentials, LIMITS, SourceFile } from './load';
 
 /** One object of an extra file, and where it was written. */
 export interface ExtraObject {
@@ -87,7 +87,16 @@ export function parseExtraFile(file: SourceFile): { objects: ExtraObject[]; prob
       data = yaml.load(doc.text, { filename: file.path, maxAliases: LIMITS.maxAliases, maxDepth: LIMITS.maxDepth });
     } catch (e) {
       const err = e as Error & { reason?: string; mark?: { line: number } };
-      fail(`${where}: YAML syntax error: ${err.reason ?? err.message.split('\n')[0]}`, 'fix the YAML syntax (indentation, quoting, a missing colon)', err.mark ? doc.line + err.mark.line : doc.line);
+      const reason = err.reason ?? err.message.split('\n')[0];
+      const line = err.mark ? doc.line + err.mark.line : doc.line;
+      if (/alias/i.test(reason)) fail(`${where}: YAML uses too many aliases: ${reason}`, `use at most ${LIMITS.maxAliases} aliases; write the values out`, line);
+      else if (/maxDepth/.test(reason)) fail(`${where}: YAML nests deeper than ${LIMITS.maxDepth} levels`, 'write the object out flat, as kubectl get -o yaml shows it', line);
+      else fail(`${where}: YAML syntax error: ${reason}`, 'fix the YAML syntax (indentation, quoting, a missing colon)', line);
+      return;
+    }
+    // Aliases expand: a few lines can stand for millions of values, which every later step would walk.
+    if (countNodes(data, LIMITS.maxNodes) > LIMITS.maxNodes) {
+      fail(`${where} has more than ${LIMITS.maxNodes} values once aliases are expanded`, 'write the values out instead of nesting aliases, or split the object', doc.line);
       return;
     }
     rememberSecrets(data);

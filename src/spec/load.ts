@@ -116,7 +116,8 @@ function protoKeyPath(data: unknown, at = ''): string | undefined {
   return undefined;
 }
 
-function countNodes(data: unknown, budget: number): number {
+/** How many values data holds once aliases are expanded, counting up to just past `budget`. */
+export function countNodes(data: unknown, budget: number): number {
   let n = 0;
   const stack: unknown[] = [data];
   while (stack.length && n <= budget) {
