@@ -108,11 +108,12 @@ export function applyPatches(objects: Array<Record<string, any>>, patches: reado
       return;
     }
     const roBefore = readOnlyRoots(before);
-    const loosened = [...readOnlyRoots(object)].filter(([k, ro]) => !ro && roBefore.get(k) === true).map(([k]) => k.slice(k.lastIndexOf('/') + 1));
+    // A container the patch adds counts too: it would otherwise be a way around the rule.
+    const loosened = [...readOnlyRoots(object)].filter(([k, ro]) => !ro && roBefore.get(k) !== false).map(([k]) => k.slice(k.lastIndexOf('/') + 1));
     if (loosened.length) {
       if (patch.reason !== undefined) recordException(object, patch.reason);
       else if (ctx.production) {
-        problem(field, `patch ${source.index + 1} turns readOnlyRootFilesystem off for container ${loosened.map((c) => `"${c}"`).join(', ')} of ${kindAndName(before)} in production without a reason`, `say why in ${field}.reason (it is recorded on the pods as ${SECURITY_EXCEPTION_ANNOTATION}), or keep the root filesystem read-only and mount a writable volume where the app writes`);
+        problem(field, `patch ${source.index + 1} leaves container ${loosened.map((c) => `"${c}"`).join(', ')} of ${kindAndName(before)} without readOnlyRootFilesystem: true in production, and gives no reason`, `say why in ${field}.reason (it is recorded on the pods as ${SECURITY_EXCEPTION_ANNOTATION}), or keep the root filesystem read-only and mount a writable volume where the app writes`);
         return;
       }
     }

@@ -187,7 +187,13 @@ describe('patches', () => {
   test('fails in production when a patch turns readOnlyRootFilesystem off without a reason; staging allows it', () => {
     const patch = { target: { kind: 'Deployment', name: 'demo-api' }, patch: [ro(false)] };
     const found = problems([spec({ patches: [patch] } as never)]);
-    expect(found.map((p) => p.message)).toEqual(['prod: patch 1 turns readOnlyRootFilesystem off for container "api" of Deployment demo-api in production without a reason']);
+    expect(found.map((p) => p.message)).toEqual(['prod: patch 1 leaves container "api" of Deployment demo-api without readOnlyRootFilesystem: true in production, and gives no reason']);
+  });
+
+  test('fails in production when a patch adds a container without a read-only root filesystem and without a reason', () => {
+    const sidecar = { name: 'shell', image: 'busybox:1.36.1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
+    const patch = { target: { kind: 'Deployment', name: 'demo-api' }, merge: { spec: { template: { spec: { containers: [sidecar] } } } } };
+    expect(problems([spec({ patches: [patch] } as never)]).map((p) => p.message)).toEqual(['prod: patch 1 leaves container "shell" of Deployment demo-api without readOnlyRootFilesystem: true in production, and gives no reason']);
   });
 
   test("a patch's reason lets readOnlyRootFilesystem off and is recorded on the pods", () => {
