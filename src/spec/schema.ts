@@ -435,6 +435,52 @@ export const Alerts = z.strictObject({
 export type Alerts = z.infer<typeof Alerts>;
 
 // ---------------------------------------------------------------------------------------------
+// Patches (docs/escape-hatches.md): changes to the objects berth writes, applied before the checks
+// ---------------------------------------------------------------------------------------------
+
+/** An RFC 6901 JSON Pointer: empty, or `/` then tokens with `~1` for `/` and `~0` for `~`. */
+const JsonPointer = z
+  .string()
+  .regex(/^(\/([^~/]|~[01])*)*$/, 'must be a JSON Pointer such as /spec/template/spec/containers/0/image (write ~1 for "/" and ~0 for "~" inside a key)')
+  .describe('an RFC 6901 JSON Pointer, e.g. /metadata/annotations/external-dns.alpha.kubernetes.io~1ttl');
+
+/** One RFC 6902 operation. */
+export const JsonPatchOperation = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add').describe('adds a field, or inserts into a list (the index, or - for the end)'), path: JsonPointer, value: z.unknown().describe('the value to add') }),
+  z.strictObject({ op: z.literal('remove').describe('removes a field or list item, which must exist'), path: JsonPointer }),
+  z.strictObject({ op: z.literal('replace').describe('replaces a field or list item, which must exist'), path: JsonPointer, value: z.unknown().describe('the new value') }),
+  z.strictObject({ op: z.literal('move').describe('moves the value at from to path'), from: JsonPointer, path: JsonPointer }),
+  z.strictObject({ op: z.literal('copy').describe('copies the value at from to path'), from: JsonPointer, path: JsonPointer }),
+  z.strictObject({ op: z.literal('test').describe('fails the patch unless the value at path equals value'), path: JsonPointer, value: z.unknown().describe('the value expected') }),
+], { error: 'must be an RFC 6902 operation: op is one of add, remove, replace, move, copy, test' });
+export type JsonPatchOperation = z.infer<typeof JsonPatchOperation>;
+
+/** The object a patch changes: one object berth writes for the service (its own, or an extra one). */
+export const PatchTarget = z.strictObject({
+  kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a Kubernetes kind such as Deployment or Ingress').describe('the kind, e.g. Deployment, Ingress'),
+  name: z.string().min(1).describe('the object name as berth writes it, e.g. ledger-api (see dist/<env>/<service>/manifests.yaml)'),
+});
+
+/** One patch: a target and either RFC 6902 operations or a strategic-merge-style object. */
+export const Patch = z
+  .strictObject({
+    target: PatchTarget.describe('the object to change (kind and name)'),
+    patch: z.array(JsonPatchOperation).min(1, 'must list at least one operation').optional().describe('RFC 6902 JSON Patch operations, applied in order'),
+    merge: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('a strategic-merge-style object: objects merge, null deletes a key, lists of named things (containers, env, volumes, ports) merge by name'),
+    reason: z
+      .string()
+      .trim()
+      .min(10, 'must say why (at least 10 characters)')
+      .optional()
+      .describe('why the patch loosens a security default (in production a patch that turns readOnlyRootFilesystem off needs one); recorded on the pod as berth.dev/security-exception'),
+  })
+  .refine((p) => (p.patch === undefined) !== (p.merge === undefined), { message: 'must have exactly one of patch (RFC 6902 operations) or merge (an object to merge)' });
+export type Patch = z.infer<typeof Patch>;
+
+// ---------------------------------------------------------------------------------------------
 // The service
 // ---------------------------------------------------------------------------------------------
 
@@ -464,6 +510,11 @@ export const ServiceSpec = z.strictObject({
     .optional()
     .describe('processes that call the externalHttps APIs; default every web process, worker, singleton and generic cron job'),
   alerts: Alerts.prefault({}).describe('the PrometheusRule: thresholds, silences, off per environment (docs/alerts.md)'),
+  // Patches: applied to the rendered objects, before the checks (docs/escape-hatches.md).
+  patches: z
+    .array(Patch)
+    .default([])
+    .describe("changes to the objects berth writes, applied before every check; an overlay's patches come after the service's"),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 /** The spec as written, before defaults. */
