@@ -57,6 +57,9 @@ export function readSources(root: string, only?: string): { config: SourceFile; 
     }
     for (const f of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (f.name.startsWith('.') || f.name.toLowerCase() === 'readme.md') continue;
+      // charts/<service>/extra/ holds the service's extra objects (issue 21 item 8, read by its own
+      // change); until that reader lands it is skipped, not refused.
+      if (f.isDirectory() && f.name === 'extra') continue;
       if (f.isDirectory()) {
         folders.push({ file: `${rel}/${f.name}`, path: '', message: 'Unexpected folder under charts/', fix: 'specs live at charts/<service>/service.yaml and charts/<service>/<env>.yaml; move or delete this folder' });
         continue;
