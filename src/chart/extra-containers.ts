@@ -48,7 +48,7 @@ export function buildExtraVolumes(ctx: ServiceContext): void {
 
 function probeOf(p: SidecarProbe | undefined): ProbeProps | undefined {
   if (!p) return undefined;
-  return { ...(p.httpGet && { httpGet: { path: p.httpGet.path, port: p.httpGet.port } }), ...(p.exec && { exec: [...p.exec] }), periodSeconds: p.periodSeconds, timeoutSeconds: p.timeoutSeconds, failureThreshold: p.failureThreshold };
+  return { ...('httpGet' in p ? { httpGet: { path: p.httpGet.path, port: p.httpGet.port } } : { exec: [...p.exec] }), periodSeconds: p.periodSeconds, timeoutSeconds: p.timeoutSeconds, failureThreshold: p.failureThreshold };
 }
 
 /** One extra container: its own fields, then the mounts and env other constructs gave it (secrets, volumes). */
@@ -66,6 +66,7 @@ function containerOf(ctx: ServiceContext, p: ProcessModel, c: ExtraContainerMode
     resources: toResources(c.resources),
     runAsUser: c.securityContext?.runAsUser,
     runAsGroup: c.securityContext?.runAsGroup,
+    privileged: c.securityContext?.privileged,
   };
   if (c.role === 'init') return init;
   return {

@@ -156,16 +156,26 @@ export const ContainerSecurity = z.strictObject({
 });
 export type ContainerSecurity = z.infer<typeof ContainerSecurity>;
 
-/** A probe of a sidecar: an HTTP GET on one of its named ports, or a command. */
-export const SidecarProbe = z
-  .strictObject({
-    httpGet: z.strictObject({ path: HttpPath, port: PortName.describe('one of the sidecar\'s own ports, by name') }).optional().describe('GET this path on the named port'),
-    exec: z.array(z.string()).min(1).optional().describe('run this command in the container; exit 0 is healthy'),
-    periodSeconds: z.number().int().min(1).max(3600).default(10),
-    timeoutSeconds: z.number().int().min(1).max(600).default(3),
-    failureThreshold: z.number().int().min(1).max(100).default(3),
-  })
-  .refine((p) => (p.httpGet === undefined) !== (p.exec === undefined), { message: 'set exactly one of httpGet and exec' });
+/** How often a sidecar probe runs and how long it waits: the same defaults as berth's HTTP probes. */
+const ProbeTiming = {
+  periodSeconds: z.number().int().min(1).max(3600).default(10).describe('how often to probe'),
+  timeoutSeconds: z.number().int().min(1).max(600).default(3).describe('how long one probe may take'),
+  failureThreshold: z.number().int().min(1).max(100).default(3).describe('failures in a row before the probe fails'),
+};
+
+/** A probe of a sidecar: an HTTP GET on one of its ports, or a command. */
+export const SidecarProbe = z.union([
+  z.strictObject({
+    httpGet: z
+      .strictObject({
+        path: HttpPath,
+        port: z.union([PortName, Port]).describe("one of the sidecar's own ports by name, or a port number"),
+      })
+      .describe('GET this path on this port'),
+    ...ProbeTiming,
+  }),
+  z.strictObject({ exec: z.array(z.string()).min(1).describe('run this command in the container; exit 0 is healthy'), ...ProbeTiming }),
+]);
 export type SidecarProbe = z.infer<typeof SidecarProbe>;
 
 /** What an init container and a sidecar both take. */

@@ -385,8 +385,10 @@ const extraContainerRules: Rule = ({ spec, model, out, refCheck }) => {
         portsTaken.set(x.port, `port ${x.name} of the sidecar ${c.field}`);
       }
       for (const kind of ['liveness', 'readiness', 'startup'] as const) {
-        const port = c.probes?.[kind]?.httpGet?.port;
-        if (port !== undefined && !own.has(port)) once(`${c.field}.probes.${kind}`, () => out.push({ path: `${c.field}.probes.${kind}.httpGet.port`, message: `Probe port "${port}" is not a port of sidecar "${c.name}"`, fix: own.size ? `use one of its ports: ${[...own].sort().join(', ')}` : 'declare the port under ports first' }));
+        const probe = c.probes?.[kind];
+        const port = probe && 'httpGet' in probe ? probe.httpGet.port : undefined;
+        // A port number needs no declaration (the kubelet probes the pod IP); a name must be one of the container's.
+        if (typeof port === 'string' && !own.has(port)) once(`${c.field}.probes.${kind}`, () => out.push({ path: `${c.field}.probes.${kind}.httpGet.port`, message: `Probe port "${port}" is not a port of sidecar "${c.name}"`, fix: own.size ? `use one of its ports: ${[...own].sort().join(', ')}` : 'declare the port under ports first' }));
       }
     }
   }

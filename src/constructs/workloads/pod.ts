@@ -118,8 +118,8 @@ export interface ScratchProps {
 
 /** A container probe: an HTTP GET on a named port, or a command. Set exactly one of `httpGet` and `exec`. */
 export interface ProbeProps {
-  /** GET `path` on the container port named `port`. @default - not an HTTP probe */
-  readonly httpGet?: { readonly path: string; readonly port: string };
+  /** GET `path` on the container port named `port` (or on a port number). @default - not an HTTP probe */
+  readonly httpGet?: { readonly path: string; readonly port: string | number };
   /** A command run in the container; exit 0 is healthy. @default - not a command probe */
   readonly exec?: readonly string[];
   /** How often to probe. */
@@ -185,6 +185,8 @@ export interface InitContainerProps {
   readonly runAsUser?: number;
   /** A non-root gid of its own. @default - the pod's runAsGroup */
   readonly runAsGroup?: number;
+  /** Written out as `privileged: false` when a spec says so explicitly; a container is never privileged. @default - not written (false) */
+  readonly privileged?: false;
 }
 
 /** A native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+). */
@@ -473,7 +475,12 @@ function renderExtraContainers(app: string, props: ExtraContainersProps, hardene
       livenessProbe: sidecar && s.livenessProbe ? toProbe(s.livenessProbe) : undefined,
       readinessProbe: sidecar && s.readinessProbe ? toProbe(s.readinessProbe) : undefined,
       startupProbe: sidecar && s.startupProbe ? toProbe(s.startupProbe) : undefined,
-      securityContext: { ...hardened, ...(c.runAsUser !== undefined && { runAsUser: c.runAsUser }), ...(c.runAsGroup !== undefined && { runAsGroup: c.runAsGroup }) },
+      securityContext: {
+        ...hardened,
+        ...(c.runAsUser !== undefined && { runAsUser: c.runAsUser }),
+        ...(c.runAsGroup !== undefined && { runAsGroup: c.runAsGroup }),
+        ...(c.privileged === false && { privileged: false }),
+      },
       volumeMounts: mounts.length ? mounts.map(toMount) : undefined,
       terminationMessagePolicy: 'FallbackToLogsOnError',
     };
@@ -488,7 +495,7 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
 function toProbe(p: ProbeProps): k8s.Probe {
   return {
     ...(p.exec && { exec: { command: [...p.exec] } }),
-    ...(p.httpGet && { httpGet: { path: p.httpGet.path, port: k8s.IntOrString.fromString(p.httpGet.port) } }),
+    ...(p.httpGet && { httpGet: { path: p.httpGet.path, port: typeof p.httpGet.port === 'number' ? k8s.IntOrString.fromNumber(p.httpGet.port) : k8s.IntOrString.fromString(p.httpGet.port) } }),
     periodSeconds: p.periodSeconds,
     timeoutSeconds: p.timeoutSeconds,
     failureThreshold: p.failureThreshold,
