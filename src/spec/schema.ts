@@ -278,7 +278,8 @@ export const ExtraVolume = z
       .describe("the keys of a Secret as files, mode 0440 (readable through the pod's fsGroup)"),
     emptyDir: z
       .strictObject({
-        sizeLimit: Quantity.describe('required: an emptyDir without a limit can fill the node\'s disk (or memory) and get every pod on it evicted'),
+        // Optional to zod only so that its absence gets its own message (superRefine below).
+        sizeLimit: Quantity.optional().describe('required: an emptyDir without a limit can fill the node\'s disk (or memory) and get every pod on it evicted'),
         medium: z.literal('Memory').optional().describe('Memory: a tmpfs, counted against the memory limit; default the node\'s disk'),
       })
       .optional()
@@ -292,6 +293,14 @@ export const ExtraVolume = z
     subPath: RelativePath.optional().describe('mount only this file or directory of the volume; it then never sees updates of the ConfigMap or Secret'),
   })
   .superRefine((v, ctx) => {
+    if (v.emptyDir && v.emptyDir.sizeLimit === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['emptyDir', 'sizeLimit'],
+        message: "sizeLimit is required: an emptyDir without one can fill the node's disk (with medium Memory, its memory) and get every pod on the node evicted",
+        params: { fix: 'add sizeLimit with the most the directory may hold, e.g. sizeLimit: 256Mi' },
+      });
+    }
     const set = (['configMap', 'secret', 'emptyDir', 'projected'] as const).filter((k) => v[k] !== undefined);
     if (set.length !== 1) {
       ctx.addIssue({

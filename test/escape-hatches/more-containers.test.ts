@@ -232,7 +232,7 @@ describe('refused', () => {
   });
 
   test('fails when an emptyDir has no sizeLimit, or a volume has no source or two', () => {
-    expect(schemaErrors(specInput({ extraVolumes: { s: { emptyDir: {} as { sizeLimit: string }, mountPath: '/s' } } }))).toEqual(['extraVolumes.s.emptyDir.sizeLimit: Invalid input: expected string, received undefined']);
+    expect(schemaErrors(specInput({ extraVolumes: { s: { emptyDir: {}, mountPath: '/s' } } }))).toEqual(["extraVolumes.s.emptyDir.sizeLimit: sizeLimit is required: an emptyDir without one can fill the node's disk (with medium Memory, its memory) and get every pod on the node evicted"]);
     expect(schemaErrors(specInput({ extraVolumes: { s: { mountPath: '/s' } } }))).toEqual(['extraVolumes.s: sets no source: set exactly one of configMap, secret, emptyDir and projected']);
     expect(schemaErrors(specInput({ extraVolumes: { s: { mountPath: '/s', emptyDir: { sizeLimit: '1Mi' }, configMap: { name: 'c' } } } }))).toEqual(['extraVolumes.s: sets configMap and emptyDir: set exactly one source']);
   });
