@@ -37,6 +37,7 @@ export interface VolumeSource {
 
 /** A key of a ConfigMap or Secret as a file of a volume. */
 export interface KeyToPath {
+  /** The key in the ConfigMap or Secret. */
   readonly key: string;
   /** Relative path of the file in the volume. */
   readonly path: string;
