@@ -3,6 +3,7 @@
  * through the model to the pods berth writes, and every way they are refused.
  */
 import { checkPodSecurity } from '../../src/check/pod-security';
+import { renderPodTemplate } from '../../src/constructs/workloads/pod';
 import { explainService } from '../../src/explain/explain';
 import { resolveService, ServiceModel } from '../../src/model/service-model';
 import { findSecretLiterals } from '../../src/spec/load';
@@ -274,5 +275,40 @@ describe('refused', () => {
       web: { api: { initContainers: { w: { env: { PASSWORD: 'hunter2hunter2' } } } } },
     }).map((p) => p.path);
     expect(found).toEqual(expect.arrayContaining(['sidecars.c.env.EXPORTER_TOKEN', 'web.api.initContainers.w.env.PASSWORD']));
+  });
+});
+
+describe('the pod construct', () => {
+  const pod = (extraContainers: Parameters<typeof renderPodTemplate>[0]['extraContainers'], scratch?: { tmp?: boolean }) =>
+    renderPodTemplate({
+      labels: { app: 'demo' },
+      serviceAccountName: 'demo',
+      security: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, readOnlyRootFilesystem: false, reason: 'the image writes next to its code' },
+      container: { name: 'app', image: 'registry.example.com/demo:1.0.0', resources: { cpu: '100m', memory: '128Mi' } },
+      scratch,
+      extraContainers,
+    });
+  const resources = { cpu: '10m', memory: '32Mi' };
+
+  test("an extra container follows the pod's readOnlyRootFilesystem, like the app container", () => {
+    const spec = pod({ initContainers: [{ name: 'init', image: 'busybox:1.37.0', resources }] }).spec!;
+    expect(spec.initContainers![0].securityContext!.readOnlyRootFilesystem).toBe(false);
+    expect(spec.initContainers![0].securityContext).toEqual(spec.containers[0].securityContext);
+  });
+
+  test('no /tmp scratch volume in the pod, no /tmp mount in the extra container', () => {
+    expect(pod({ initContainers: [{ name: 'init', image: 'busybox:1.37.0', resources }] }, { tmp: false }).spec!.initContainers![0].volumeMounts).toBeUndefined();
+  });
+
+  test('fails when a container name is used twice in the pod', () => {
+    expect(() => pod({ sidecars: [{ name: 'app', image: 'busybox:1.37.0', resources }] })).toThrow('pod: container name "app" is used twice in one pod (the app container is "app"); give the init container or sidecar another name');
+  });
+
+  test('fails when a container asks for uid 0', () => {
+    expect(() => pod({ initContainers: [{ name: 'init', image: 'busybox:1.37.0', resources, runAsUser: 0 }] })).toThrow('pod: container "init" runAsUser/runAsGroup 0 must be a non-root id (at least 1); Pod Security "restricted" refuses root');
+  });
+
+  test('fails when a container mounts a volume the pod does not have', () => {
+    expect(() => pod({ sidecars: [{ name: 'side', image: 'busybox:1.37.0', resources, mounts: [{ name: 'nope', mountPath: '/x' }] }] })).toThrow('pod: container "side" mounts volume "nope", which the pod does not have; add it to the pod\'s contributions');
   });
 });
