@@ -6,7 +6,7 @@ import { checkPodSecurity } from '../../src/check/pod-security';
 import { renderPodTemplate } from '../../src/constructs/workloads/pod';
 import { explainService } from '../../src/explain/explain';
 import { resolveService, ServiceModel } from '../../src/model/service-model';
-import { findSecretLiterals } from '../../src/spec/load';
+import { findSecretLiterals, loadProject } from '../../src/spec/load';
 import { ServiceSpec, ServiceSpecInput } from '../../src/spec/schema';
 import { checkSemantics } from '../../src/spec/semantics';
 import { environment, find, podTemplates, specInput, synthSpec } from '../helpers';
@@ -310,5 +310,31 @@ describe('the pod construct', () => {
 
   test('fails when a container mounts a volume the pod does not have', () => {
     expect(() => pod({ sidecars: [{ name: 'side', image: 'busybox:1.37.0', resources, mounts: [{ name: 'nope', mountPath: '/x' }] }] })).toThrow('pod: container "side" mounts volume "nope", which the pod does not have; add it to the pod\'s contributions');
+  });
+});
+
+describe('per environment', () => {
+  test("an overlay changes a sidecar's image in one environment and drops a process's init container in another", () => {
+    const config = { path: 'berth.yaml', text: 'repoURL: https://github.com/example/gitops.git\nenvironments:\n  staging: {}\n  prod: { production: true }\n' };
+    const service = [
+      'name: demo',
+      'image: registry.example.com/demo:1.0.0',
+      'sidecars:',
+      '  otel-collector: { image: otel/opentelemetry-collector-contrib:0.116.1 }',
+      'initContainers:',
+      '  wait-for-db: { image: postgres:17.2-alpine, command: [pg_isready] }',
+      'web:',
+      '  api: { port: 8000, health: { liveness: /health } }',
+    ].join('\n');
+    const project = loadProject(config, [
+      { path: 'charts/demo/service.yaml', text: service },
+      { path: 'charts/demo/prod.yaml', text: 'sidecars:\n  otel-collector: { image: otel/opentelemetry-collector-contrib:0.117.0 }\n' },
+      { path: 'charts/demo/staging.yaml', text: 'web:\n  api:\n    initContainers: { wait-for-db: false }\n' },
+    ]);
+    const api = (env: string) => project.units.find((u) => u.env === env)!.model.processes.find((p) => p.name === 'api')!;
+    expect(api('prod').sidecars.map((c) => c.image)).toEqual(['otel/opentelemetry-collector-contrib:0.117.0']);
+    expect(api('prod').initContainers.map((c) => c.name)).toEqual(['wait-for-db']);
+    expect(api('staging').sidecars.map((c) => c.image)).toEqual(['otel/opentelemetry-collector-contrib:0.116.1']);
+    expect(api('staging').initContainers).toEqual([]);
   });
 });
