@@ -14,7 +14,7 @@ import { ArgoProjectProps, ResourceKind } from '../constructs/delivery/argo-proj
 import { KIND_MODELS } from '../check/schema-kinds';
 import { Environment, NotificationSubscription, ProjectConfig } from '../spec/schema';
 import { ENVIRONMENT_LABEL, NOTIFICATIONS_SUBSCRIBE_PREFIX } from '../util/annotations';
-import { apiVersionOf, groupOf, kindOf } from '../util/kinds';
+import { apiVersionOf, EXTRA_ONLY_KINDS, groupOf, kindOf } from '../util/kinds';
 import { applicationName, rootName } from '../util/names';
 import { SYNC_WAVES } from '../util/sync-waves';
 
@@ -42,11 +42,21 @@ const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
   for (const key of Object.keys(KIND_MODELS)) {
     const kind = kindOf(key);
     const group = groupOf(apiVersionOf(key));
-    if (CLUSTER_SCOPED.has(kind) || NEVER_WRITTEN.has(kind) || group === ARGO_GROUP) continue;
+    if (CLUSTER_SCOPED.has(kind) || NEVER_WRITTEN.has(kind) || group === ARGO_GROUP || EXTRA_ONLY_KINDS.has(key)) continue;
     seen.set(`${group}/${kind}`, { group, kind });
   }
   return [...seen.values()];
 })();
+
+/** The kinds, with those of `extra` that are not among them yet, in the order met. */
+function withKinds(kinds: readonly ResourceKind[], extra: ReadonlyArray<{ readonly apiVersion: string; readonly kind: string }>): readonly ResourceKind[] {
+  const out = [...kinds];
+  for (const { apiVersion, kind } of extra) {
+    const group = groupOf(apiVersion);
+    if (!out.some((k) => k.group === group && k.kind === kind)) out.push({ group, kind });
+  }
+  return out;
+}
 
 /** The project a service's Application uses: the one berth.yaml names, or berth's own for the service. */
 export function projectOf(environment: Environment, service: string, env: string): string {
@@ -55,10 +65,12 @@ export function projectOf(environment: Environment, service: string, env: string
 
 /**
  * The AppProject of one service in one environment: the repository of berth.yaml, the service's
- * namespace on the environment's cluster, its Namespace object, and the kinds berth writes.
- * Undefined when berth.yaml names an existing project instead.
+ * namespace on the environment's cluster, its Namespace object, and the kinds berth writes, with
+ * the kinds of the service's extra objects (`apiVersion`s) that are not among them. Undefined
+ * when berth.yaml names an existing project instead.
+ * @param extraKinds `apiVersion` and `kind` of the service's extra objects @default - none
  */
-export function serviceProject(config: ProjectConfig, env: string, service: string, namespace: string): ArgoProjectProps | undefined {
+export function serviceProject(config: ProjectConfig, env: string, service: string, namespace: string, extraKinds: ReadonlyArray<{ readonly apiVersion: string; readonly kind: string }> = []): ArgoProjectProps | undefined {
   const environment = config.environments[env];
   if (environment.argocd.project !== undefined) return undefined;
   return {
@@ -68,7 +80,7 @@ export function serviceProject(config: ProjectConfig, env: string, service: stri
     sourceRepos: [config.repoURL],
     destinations: [{ server: environment.cluster, namespace }],
     clusterResources: [{ group: '', kind: 'Namespace', name: namespace }],
-    namespacedResources: SERVICE_NAMESPACED_KINDS,
+    namespacedResources: withKinds(SERVICE_NAMESPACED_KINDS, extraKinds),
     syncWindows: environment.argocd.syncWindows,
     // Before the Applications that use it, when the root syncs them in one go.
     syncWave: SYNC_WAVES.AppProject,
