@@ -22,7 +22,10 @@ describe('berth explain and the escape hatches', () => {
       '',
     ]);
     // The patched port and the extra policy: Prometheus reaches the worker's metrics.
-    expect(lines.find((l) => l.startsWith('prometheus '))).toMatch(/^prometheus\s+allowed\s+allowed$/);
+    const header = lines.find((l) => l.startsWith('from \\ to') && l.includes('worker:9191'))!.split(/\s{2,}/);
+    const row = lines.find((l) => l.startsWith('prometheus '))!.split(/\s{2,}/);
+    const cell = (column: string) => row[header.indexOf(column)];
+    expect({ api: cell('api:8000'), worker: cell('worker:9191'), collector: cell('worker:4317') }).toEqual({ api: 'allowed', worker: 'allowed', collector: 'denied' });
   });
 
   test('a service with neither prints no such section', async () => {
