@@ -169,6 +169,116 @@ function ensureFresh(force = false) {
   });
 }
 
-module.exports = { ensureFresh, withLock };
+// --- Per-service hooks (charts/<service>/chart.ts) -------------------------------------------------
+
+/**
+ * The modules a hook shares with berth: left out of its bundle and handed to it at run time from
+ * berth's own (src/main.ts `loadHooks`), so `instanceof ApiObject`, `Chart.of` and the construct
+ * tree are the very ones berth built the chart with. A second copy of cdk8s in the hook would make
+ * objects berth's chart does not see as its own. Anything else a hook imports is bundled into it:
+ * cdk8s-plus-28 too (berth's own bundle uses its classes as types only), whose `cdk8s` and
+ * `constructs` are then these shared ones.
+ */
+const HOOK_SHARED = ['cdk8s', 'constructs', 'berth'];
+
+/** Where a project's compiled hooks are kept: one folder per project, under lib/ (rebuilt with it). */
+function hookCacheDir(projectRoot) {
+  const id = require('crypto').createHash('sha256').update(fs.realpathSync(projectRoot)).digest('hex').slice(0, 16);
+  return path.join(outDir, 'hooks', id);
+}
+
+/** Whether every file a compiled hook was built from is as it was then (same size and mtime). */
+function hookIsFresh(metaFile) {
+  try {
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+    return Object.entries(meta.inputs).every(([f, [size, mtimeMs]]) => {
+      const st = fs.statSync(f);
+      return st.size === size && st.mtimeMs === mtimeMs;
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a file whole or not at all (another berth may read it at the same moment). */
+function writeAtomically(file, text) {
+  const tmp = `${file}.${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * Compiles one hook (`rel`, e.g. `charts/ledger/chart.ts`, relative to `projectRoot`) with esbuild
+ * into one CommonJS file and its source map, and keeps both until the hook or a file it imports
+ * changes: a synth that changes no hook compiles none. Type-checking is `tsc --noEmit`'s
+ * business, as for berth itself (tsconfig.json includes charts/).
+ *
+ * Returns `{ code, map }`: the map's `sources` are relative to `projectRoot`, so an error's line
+ * maps to `charts/<service>/chart.ts`. Throws an Error with `hookErrors` ({ file, line, column,
+ * text }, file relative to `projectRoot`) when the hook does not compile.
+ */
+function compileHook(projectRoot, rel) {
+  const dir = hookCacheDir(projectRoot);
+  const base = path.join(dir, rel.replace(/[\\/]/g, '__'));
+  const [jsFile, mapFile, metaFile] = [`${base}.js`, `${base}.js.map`, `${base}.json`];
+  if (hookIsFresh(metaFile)) {
+    try {
+      return { code: fs.readFileSync(jsFile, 'utf8'), map: fs.readFileSync(mapFile, 'utf8') };
+    } catch {
+      // Removed meanwhile: compile again.
+    }
+  }
+  const esbuild = require('esbuild');
+  let result;
+  try {
+    result = esbuild.buildSync({
+      absWorkingDir: projectRoot,
+      entryPoints: [rel],
+      outfile: jsFile,
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      external: HOOK_SHARED,
+      // A hook in any project resolves berth's dependencies (cdk8s-plus-28) from berth's install.
+      nodePaths: [path.join(root, 'node_modules')],
+      // The typed classes berth generated (imports/), by one name wherever the project is.
+      alias: { 'berth/imports': path.join(root, 'imports') },
+      sourcemap: 'external',
+      sourcesContent: false,
+      charset: 'utf8',
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    if (!Array.isArray(e.errors)) throw e;
+    const err = new Error(`${rel} does not compile`);
+    err.hookErrors = e.errors.map((m) => ({ file: m.location ? m.location.file : rel, line: m.location ? m.location.line : undefined, column: m.location ? m.location.column : undefined, text: m.text }));
+    throw err;
+  }
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js')).text;
+  const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map')).text);
+  map.sources = map.sources.map((s) => path.relative(projectRoot, path.resolve(dir, s)).split(path.sep).join('/'));
+  const mapText = JSON.stringify(map);
+  // The inputs as esbuild read them, and this file (it holds the options): a change to any of them compiles again.
+  const inputs = {};
+  for (const f of [...Object.keys(result.metafile.inputs).map((f) => path.resolve(projectRoot, f)), __filename]) {
+    const st = fs.statSync(f);
+    inputs[f] = [st.size, st.mtimeMs];
+  }
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    writeAtomically(jsFile, code);
+    writeAtomically(mapFile, mapText);
+    // Last: the meta file says the two above are complete.
+    writeAtomically(metaFile, JSON.stringify({ inputs }));
+  } catch {
+    // A read-only checkout compiles its hooks on every run.
+  }
+  return { code, map: mapText };
+}
+
+module.exports = { ensureFresh, withLock, compileHook, HOOK_SHARED };
 
 if (require.main === module) ensureFresh(process.argv.includes('--force'));

@@ -8,12 +8,13 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { runbookBase } from './alerts/plan';
 import { runChecks } from './check/index';
-import { Finding, Manifest } from './check/types';
+import { Finding, Manifest, objectRef } from './check/types';
+import { HookError, HookOrigin, LoadedHook, runHook } from './hook/hook';
 import { ServiceChart } from './chart/service-chart';
 import { applySyncOrder } from './chart/sync-waves';
 import { ArgoApplication } from './constructs/delivery/argo-application';
-import { ArgoProject } from './constructs/delivery/argo-project';
-import { IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
+import { ArgoProject, ResourceKind } from './constructs/delivery/argo-project';
+import { addedKinds, IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
 import { Problem, SpecError } from './spec/errors';
 import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
@@ -82,16 +83,51 @@ export function renderObjects(chart: Chart): Record<string, any>[] {
 
 /** Synthesizes one service in one environment into plain objects, in sync order. */
 export function synthUnit(project: LoadedProject, unit: ServiceUnit): Record<string, any>[] {
+  return buildUnit(project, unit).objects;
+}
+
+/** One unit's objects, and those its hook added or changed (by `Kind/namespace/name`), with the hook. */
+interface BuiltUnit {
+  readonly objects: Record<string, any>[];
+  /** @default - no hook */
+  readonly hooked?: { readonly hook: LoadedHook; readonly objects: ReadonlyMap<string, HookOrigin> };
+}
+
+/**
+ * The stages of one unit: berth's objects, then the service's hook (charts/<service>/chart.ts),
+ * then rendering; the checks run on the result. Throws HookError when the hook fails.
+ */
+function buildUnit(project: LoadedProject, unit: ServiceUnit): BuiltUnit {
+  const environment = project.config.environments[unit.env];
   const chart = new ServiceChart(unitApp(), unit.name, {
     spec: unit.spec,
     model: unit.model,
-    env: project.config.environments[unit.env],
+    env: environment,
     envName: unit.env,
     runbookBase: runbookBase(project.config),
   });
+  const hook = project.hooks?.get(unit.name);
+  const touched = hook ? runHook(chart, hook, { service: unit.name, env: unit.env, namespace: unit.model.namespace, production: environment.production, spec: unit.spec, model: unit.model }) : undefined;
   const objects = renderObjects(chart);
   applySyncOrder(objects);
-  return sortObjects(objects);
+  if (!hook || !touched) return { objects: sortObjects(objects) };
+  const refs = new Map([...touched].map(([o, origin]) => [objectRef(o.toJson()), origin]));
+  return { objects: sortObjects(objects), hooked: { hook, objects: refs } };
+}
+
+/**
+ * The findings on objects a hook added or changed, told at the hook's file (a person fixes the
+ * hook, not dist/); the other findings are returned as they are.
+ */
+export function placeHookFindings(findings: readonly Finding[], hooked: NonNullable<BuiltUnit['hooked']>): { problems: Problem[]; rest: Finding[] } {
+  const problems: Problem[] = [];
+  const rest: Finding[] = [];
+  for (const f of findings) {
+    const origin = hooked.objects.get(f.object);
+    if (origin === undefined) rest.push(f);
+    else problems.push({ file: hooked.hook.file, path: `${f.object}${f.path ? ` ${f.path}` : ''}`, message: `${f.message} (${f.object}, which this hook ${origin})`, fix: f.fix ?? 'change the hook so the object passes the check' });
+  }
+  return { problems, rest };
 }
 
 /** The folder holding one environment's Argo CD Applications. */
@@ -137,7 +173,13 @@ export function placeOf(file: string, outDir = 'dist'): OutputPlace | undefined 
  * existing project) and its Application, written together into `appsDir`; and the root
  * Application with its own project, written beside it and applied once by hand.
  */
-export function synthApplications(project: LoadedProject, env: string, outDir: string): { apps: Array<{ service: string; objects: Record<string, any>[] }>; root: Record<string, any>[] } {
+export function synthApplications(
+  project: LoadedProject,
+  env: string,
+  outDir: string,
+  /** Kinds a service's project must also allow (its hook added them), by service. @default - none */
+  added: ReadonlyMap<string, readonly ResourceKind[]> = new Map(),
+): { apps: Array<{ service: string; objects: Record<string, any>[] }>; root: Record<string, any>[] } {
   const { config } = project;
   const environment = config.environments[env];
   const app = unitApp();
@@ -152,7 +194,7 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
   for (const unit of project.units.filter((u) => u.env === env)) {
     const chart = new Chart(app, `argocd-${env}-${unit.name}`, { disableResourceNameHashes: true });
     const namespace = unit.model.namespace;
-    const projectProps = serviceProject(config, env, unit.name, namespace);
+    const projectProps = serviceProject(config, env, unit.name, namespace, added.get(unit.name));
     if (projectProps) new ArgoProject(chart, 'project', projectProps);
     new ArgoApplication(chart, unit.name, {
       ...common,
@@ -226,14 +268,26 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   const findings: Finding[] = [];
   // Guardrail findings told at the spec field that produced them, once (spec/findings.ts).
   const problems = new Map<string, Problem>();
+  // Findings on what a hook added or changed, told at the hook's file once, with the environments they are in.
+  const hookFindings = new Map<string, { problem: Problem; envs: string[] }>();
   let count = 0;
-  const add = (place: Omit<OutputUnit, 'files' | 'objects'>, file: string, objects: Record<string, any>[], unit?: ServiceUnit) => {
+  const add = (place: Omit<OutputUnit, 'files' | 'objects'>, file: string, objects: Record<string, any>[], unit?: ServiceUnit, hooked?: BuiltUnit['hooked']) => {
     count += objects.length;
     files.set(file, toYamlStream(objects));
     const list = objects.map((object) => ({ file, object }));
     units.push({ ...place, files: [file], objects: keepManifests ? list : [] });
     const env = place.kind === 'manifests' ? project.config.environments[place.env] : undefined;
-    const found = check ? check(list, env) : [];
+    let found = check ? check(list, env) : [];
+    if (hooked && found.length) {
+      const placed = placeHookFindings(found, hooked);
+      for (const p of placed.problems) {
+        const key = `${p.file}\0${p.path}\0${p.message}`;
+        const seen = hookFindings.get(key);
+        if (seen) seen.envs.push(place.env);
+        else hookFindings.set(key, { problem: p, envs: [place.env] });
+      }
+      found = placed.rest;
+    }
     if (unit?.sources && found.length) {
       const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, sources: unit.sources });
       for (const p of placed.problems) problems.set(`${p.file}\0${p.path}\0${p.message}`, p);
@@ -245,11 +299,24 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   // changes a few fields; the spec is where the service is described), once per message, with
   // the environments it happened in.
   const refused = new Map<string, { file: string; message: string; envs: string[] }>();
+  // A hook that failed: once per file, line and message, with the environments it failed in.
+  const hookFailures = new Map<string, { problem: Problem; envs: string[] }>();
+  // The kinds hooks added, by environment and service, for the services' AppProjects to allow.
+  const kindsAdded = new Map<string, Map<string, ResourceKind[]>>();
   for (const unit of project.units) {
-    let objects: Record<string, any>[];
+    let built: BuiltUnit;
     try {
-      objects = synthUnit(project, unit);
+      built = buildUnit(project, unit);
     } catch (e) {
+      if (e instanceof HookError) {
+        const { problem } = e;
+        const text = problem.message.slice(unit.env.length + 2);
+        const key = `${problem.file}\0${problem.line}\0${text}`;
+        const seen = hookFailures.get(key);
+        if (seen) seen.envs.push(unit.env);
+        else hookFailures.set(key, { problem: { ...problem, message: text }, envs: [unit.env] });
+        continue;
+      }
       const file = unit.files[0];
       const message = (e as Error).message;
       const key = `${file}\0${message}`;
@@ -258,17 +325,25 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
       else refused.set(key, { file, message, envs: [unit.env] });
       continue;
     }
-    add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, unit);
+    if (built.hooked) {
+      const kinds = addedKinds(built.objects);
+      if (kinds.length) kindsAdded.set(unit.env, (kindsAdded.get(unit.env) ?? new Map()).set(unit.name, kinds));
+    }
+    add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, built.objects, unit, built.hooked);
   }
-  if (refused.size) {
-    throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })));
+  if (refused.size || hookFailures.size) {
+    throw new SpecError([
+      ...[...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })),
+      ...[...hookFailures.values()].map((h): Problem => ({ ...h.problem, message: `${h.envs.sort().join(', ')}: ${h.problem.message}` })),
+    ]);
   }
   for (const env of Object.keys(project.config.environments).sort()) {
-    const { apps, root } = synthApplications(project, env, outDir);
+    const { apps, root } = synthApplications(project, env, outDir, kindsAdded.get(env));
     for (const { service, objects } of apps) add({ env, service, kind: 'argocd' }, `${appsDir(outDir, env)}/${objects[objects.length - 1].metadata.name}.yaml`, objects);
     add({ env, kind: 'argocd' }, rootAppFile(outDir, env), root);
   }
-  return { files, units, manifests, objects: count, findings, problems: [...problems.values()] };
+  const placed = [...hookFindings.values()].map(({ problem, envs }): Problem => ({ ...problem, message: `${envs.sort().join(', ')}: ${problem.message}` }));
+  return { files, units, manifests, objects: count, findings, problems: [...problems.values(), ...placed] };
 }
 
 /** The per-file check of a synth: every check, with the environment's production settings. */

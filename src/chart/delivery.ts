@@ -50,6 +50,22 @@ export const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
   return [...seen.values()];
 })();
 
+/**
+ * The namespaced kinds among a service's objects that berth does not write itself (a hook added
+ * them: a PodMonitor), for its AppProject to allow as well; in order of first appearance.
+ */
+export function addedKinds(objects: ReadonlyArray<{ apiVersion?: unknown; kind?: unknown }>): ResourceKind[] {
+  const known = new Set(SERVICE_NAMESPACED_KINDS.map((k) => `${k.group}/${k.kind}`));
+  const added = new Map<string, ResourceKind>();
+  for (const o of objects) {
+    if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || CLUSTER_SCOPED.has(o.kind) || NEVER_WRITTEN.has(o.kind)) continue;
+    const group = groupOf(o.apiVersion);
+    const key = `${group}/${o.kind}`;
+    if (!known.has(key)) added.set(key, { group, kind: o.kind });
+  }
+  return [...added.values()];
+}
+
 /** The name of the project berth writes for a service in an environment (the same as its Application). */
 export function serviceProjectName(service: string, env: string): string {
   return applicationName(service, env);
@@ -70,7 +86,7 @@ export function projectOf(environment: Environment, service: string, env: string
  * namespace on the environment's cluster, its Namespace object, and the kinds berth writes.
  * Undefined when berth.yaml names an existing project instead.
  */
-export function serviceProject(config: ProjectConfig, env: string, service: string, namespace: string): ArgoProjectProps | undefined {
+export function serviceProject(config: ProjectConfig, env: string, service: string, namespace: string, addedKinds: readonly ResourceKind[] = []): ArgoProjectProps | undefined {
   const environment = config.environments[env];
   if (environment.argocd.project !== undefined) return undefined;
   return {
@@ -80,7 +96,7 @@ export function serviceProject(config: ProjectConfig, env: string, service: stri
     sourceRepos: [config.repoURL],
     destinations: [{ server: environment.cluster, namespace }],
     clusterResources: [{ group: '', kind: 'Namespace', name: namespace }],
-    namespacedResources: SERVICE_NAMESPACED_KINDS,
+    namespacedResources: [...SERVICE_NAMESPACED_KINDS, ...addedKinds],
     syncWindows: environment.argocd.syncWindows,
     // Before the Applications that use it, when the root syncs them in one go.
     syncWave: SYNC_WAVES.AppProject,

@@ -129,4 +129,16 @@ export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
     },
   },
 };
+
+/**
+ * Kinds berth never writes itself but validates when a service's hook (charts/<service>/chart.ts)
+ * adds them. Not in `KIND_MODELS`, which is also what every service's AppProject allows: a
+ * service's project allows one of these only when that service's output holds one (app.ts).
+ */
+export const ADDED_KIND_MODELS: Readonly<Record<string, KindModel>> = {
+  'v1/Pod': { load: () => require('kubernetes-models/v1/Pod').Pod },
+  'monitoring.coreos.com/v1/PodMonitor': {
+    load: () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor').PodMonitor,
+  },
+};
 /* eslint-enable @typescript-eslint/no-require-imports */

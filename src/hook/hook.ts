@@ -1,0 +1,100 @@
+/**
+ * The per-service TypeScript hook (`charts/<service>/chart.ts`): what it is given, and the stage
+ * of the synth that runs it (after berth built the chart, before the checks). main.ts compiles and
+ * loads hooks; this module only runs them, so it touches no file.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import type { ServiceChart } from '../chart/service-chart';
+import type { ServiceModel } from '../model/service-model';
+import type { Problem } from '../spec/errors';
+import type { ServiceSpec } from '../spec/schema';
+
+/** What a hook is told about the service and environment it runs for. */
+export interface HookContext {
+  /** The service's name (`name` in its service.yaml). */
+  readonly service: string;
+  /** The environment's name, as berth.yaml names it (`prod`, `staging`). */
+  readonly env: string;
+  /** The namespace the service's objects go to; the chart's default, so objects a hook adds get it without saying. */
+  readonly namespace: string;
+  /** Whether berth.yaml marks the environment production (its guardrails then hold what the hook adds too). */
+  readonly production: boolean;
+  /** The service's spec in this environment, overlay merged and defaults applied. Read it; changing it changes nothing. */
+  readonly spec: ServiceSpec;
+  /** The spec resolved in this environment: processes, secrets, edge, dependencies. Read-only, as `spec`. */
+  readonly model: ServiceModel;
+}
+
+/**
+ * The function `charts/<service>/chart.ts` exports (`export default function (chart, ctx) {…}`):
+ * it receives the chart berth built for one service in one environment, and may add objects to
+ * it (`new ApiObject(chart, …)`, the typed classes of `imports/`, cdk8s-plus-28's `k8s` classes)
+ * and change berth's (`ApiObject.of(…).addJsonPatch(…)`). It runs once per environment.
+ */
+export type ServiceHook = (chart: ServiceChart, ctx: HookContext) => void;
+
+/** A hook as main.ts loaded it. */
+export interface LoadedHook {
+  /** Its file, repository-relative: `charts/ledger/chart.ts`. */
+  readonly file: string;
+  readonly run: ServiceHook;
+  /** Where in the TypeScript sources an error the hook threw comes from (source-mapped); undefined when no frame of the hook is on its stack. */
+  readonly locate: (error: unknown) => { readonly file: string; readonly line: number } | undefined;
+}
+
+/** What a hook did to an object: added it, or changed one berth built. */
+export type HookOrigin = 'adds' | 'changes';
+
+/** Thrown when a hook fails: the problem names the hook's file and line, never a stack. */
+export class HookError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+    this.name = 'HookError';
+  }
+}
+
+const HOOK_FIX = 'fix the hook at this line (run it under BERTH_DEBUG=1 for the whole stack)';
+
+/** The problem for an error a hook threw (or caused: a JSON patch that does not apply is thrown when the chart renders). */
+export function hookFailure(hook: LoadedHook, env: string, error: unknown, doing: string): HookError {
+  const at = hook.locate(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return new HookError({
+    file: at?.file ?? hook.file,
+    path: '',
+    line: at?.line,
+    message: `${env}: ${doing}: ${message.split('\n')[0]}`,
+    fix: at ? HOOK_FIX : 'fix the hook (a JSON patch path must exist in the object it patches; run under BERTH_DEBUG=1 for the whole stack)',
+  });
+}
+
+/**
+ * The hook's stage: runs it on the chart berth built (and the extra objects added to it), and
+ * returns the objects it added or changed, so a finding on one of them names the hook's file.
+ * Renders the chart before and after: only for a service that has a hook.
+ */
+export function runHook(chart: ServiceChart, hook: LoadedHook, ctx: HookContext): Map<ApiObject, HookOrigin> {
+  const before = new Map(apiObjects(chart).map((o) => [o, JSON.stringify(o.toJson())]));
+  try {
+    hook.run(chart, ctx);
+  } catch (e) {
+    throw hookFailure(hook, ctx.env, e, 'the hook threw');
+  }
+  const touched = new Map<ApiObject, HookOrigin>();
+  for (const o of apiObjects(chart)) {
+    const was = before.get(o);
+    let now: string;
+    try {
+      now = JSON.stringify(o.toJson());
+    } catch (e) {
+      throw hookFailure(hook, ctx.env, e, `${o.kind} "${o.name}" does not render after the hook`);
+    }
+    if (was === undefined) touched.set(o, 'adds');
+    else if (was !== now) touched.set(o, 'changes');
+  }
+  return touched;
+}
+
+function apiObjects(chart: Chart): ApiObject[] {
+  return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+}
