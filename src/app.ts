@@ -99,6 +99,7 @@ interface BuiltUnit {
  */
 function buildUnit(project: LoadedProject, unit: ServiceUnit): BuiltUnit {
   const environment = project.config.environments[unit.env];
+  const hook = project.hooks?.get(unit.name);
   const chart = new ServiceChart(unitApp(), unit.name, {
     spec: unit.spec,
     model: unit.model,
@@ -106,8 +107,7 @@ function buildUnit(project: LoadedProject, unit: ServiceUnit): BuiltUnit {
     envName: unit.env,
     runbookBase: runbookBase(project.config),
   });
-  const hook = project.hooks?.get(unit.name);
-  const touched = hook ? runHook(chart, hook, { service: unit.name, env: unit.env, namespace: unit.model.namespace, production: environment.production, spec: unit.spec, model: unit.model }) : undefined;
+  const touched = hook ? runHook(chart, hook, { service: unit.name, env: unit.env, namespace: unit.model.namespace, production: environment.production, environment, spec: unit.spec, model: unit.model }) : undefined;
   const objects = renderObjects(chart);
   applySyncOrder(objects);
   if (!hook || !touched) return { objects: sortObjects(objects) };

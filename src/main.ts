@@ -5,7 +5,6 @@
 import * as fs from 'fs';
 import Module, { isBuiltin, SourceMap } from 'module';
 import * as path from 'path';
-import * as vm from 'vm';
 import * as cdk8s from 'cdk8s';
 import * as constructs from 'constructs';
 import * as publicApi from './index';
@@ -123,7 +122,11 @@ export function loadHooks(root: string, hookFiles: readonly string[], project: L
       throw new Error(`a hook cannot load "${id}" at run time: import it so bin/build.js bundles it`);
     };
     try {
-      vm.runInThisContext(Module.wrap(compiled.code), { filename }).call(module.exports, module.exports, requireShared, module, filename, path.dirname(filename));
+      // An indirect eval, not vm: the hook must run in the realm berth runs in (under jest that is
+      // not Node's main one), or the plain objects it writes fail cdk8s's `constructor === Object`
+      // and its IntOrString values do not render. sourceURL names it in stack traces (sourceLine).
+      const wrapped = (0, eval)(`${Module.wrap(compiled.code)}\n//# sourceURL=${filename}`) as (...args: unknown[]) => void;
+      wrapped.call(module.exports, module.exports, requireShared, module, filename, path.dirname(filename));
     } catch (e) {
       const at = locate(e);
       problems.push({ file: at?.file ?? rel, path: '', line: at?.line, message: `The hook failed while loading: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, fix: 'fix the hook at this line: code outside the exported function runs once, when berth loads the hook' });

@@ -7,7 +7,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import type { ServiceChart } from '../chart/service-chart';
 import type { ServiceModel } from '../model/service-model';
 import type { Problem } from '../spec/errors';
-import type { ServiceSpec } from '../spec/schema';
+import type { Environment, ServiceSpec } from '../spec/schema';
 
 /** What a hook is told about the service and environment it runs for. */
 export interface HookContext {
@@ -19,6 +19,8 @@ export interface HookContext {
   readonly namespace: string;
   /** Whether berth.yaml marks the environment production (its guardrails then hold what the hook adds too). */
   readonly production: boolean;
+  /** The environment's settings in berth.yaml (its Prometheus and ingress controller pods, cluster issuer, …). */
+  readonly environment: Environment;
   /** The service's spec in this environment, overlay merged and defaults applied. Read it; changing it changes nothing. */
   readonly spec: ServiceSpec;
   /** The spec resolved in this environment: processes, secrets, edge, dependencies. Read-only, as `spec`. */
