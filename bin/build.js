@@ -187,6 +187,26 @@ function hookCacheDir(projectRoot) {
   return path.join(outDir, 'hooks', id);
 }
 
+/** Removes the compiled hooks of projects that are gone (test repositories in temporary folders). */
+function pruneHookCaches() {
+  const hooks = path.join(outDir, 'hooks');
+  let dirs;
+  try {
+    dirs = fs.readdirSync(hooks);
+  } catch {
+    return;
+  }
+  for (const d of dirs) {
+    let project;
+    try {
+      project = fs.readFileSync(path.join(hooks, d, 'project'), 'utf8');
+    } catch {
+      continue; // being written
+    }
+    if (!fs.existsSync(project)) fs.rmSync(path.join(hooks, d), { recursive: true, force: true });
+  }
+}
+
 /** Whether every file a compiled hook was built from is as it was then (same size and mtime). */
 function hookIsFresh(metaFile) {
   try {
@@ -268,7 +288,9 @@ function compileHook(projectRoot, rel) {
     inputs[f] = [st.size, st.mtimeMs];
   }
   try {
+    pruneHookCaches();
     fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'project'), fs.realpathSync(projectRoot));
     writeAtomically(jsFile, code);
     writeAtomically(mapFile, mapText);
     // Last: the meta file says the two above are complete.
