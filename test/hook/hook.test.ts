@@ -1,0 +1,135 @@
+/**
+ * The per-service TypeScript hook (charts/<service>/chart.ts, docs/hooks.md) on a reference-style
+ * repository (test/fixtures/hook-repo: one service, payments, whose hook adds a PodMonitor and
+ * patches berth's API Deployment), run through the real CLI as a user runs it. The refusals
+ * (a privileged Pod, a Secret with a value, a throw, a syntax error) are cases of the bad-input
+ * catalogue (test/bad-inputs/cases/21x-hook-*).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { SERVICE_NAMESPACED_KINDS } from '../../src/chart/delivery';
+import { berth, berthInProcess, find, hashTree, REPO, tempDir } from '../helpers';
+
+const FIXTURE = path.join(__dirname, '../fixtures/hook-repo');
+const HOOK = 'charts/payments/chart.ts';
+
+/** A fresh copy of the fixture repository. */
+function fixtureRepo(): string {
+  const dir = tempDir();
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+const objectsOf = (dir: string, file: string): any[] => yaml.loadAll(fs.readFileSync(path.join(dir, file), 'utf8')) as any[];
+const manifests = (dir: string, env: string) => objectsOf(dir, `dist/${env}/payments/manifests.yaml`);
+/** The (group, kind) pairs the service's AppProject lets its Application write. */
+const allowedKinds = (dir: string, env: string): string[] =>
+  find(objectsOf(dir, `dist/argocd/${env}/payments-${env}.yaml`), 'AppProject').spec.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
+
+describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => {
+  const repo = fixtureRepo();
+  const synth = berth(repo, 'synth');
+
+  test('synth runs it: the PodMonitor it adds and the annotation it patches onto the Deployment are in dist/', () => {
+    expect({ code: synth.code, stderr: synth.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const env of ['prod', 'staging']) {
+      const objects = manifests(repo, env);
+      const monitor = find(objects, 'PodMonitor', 'payments-business');
+      expect(monitor.metadata.namespace).toBe('payments');
+      expect(monitor.spec).toEqual({ selector: { matchLabels: { 'app.kubernetes.io/name': 'payments', 'app.kubernetes.io/component': 'api' } }, podMetricsEndpoints: [{ port: 'http', path: '/metrics/business', interval: '5m' }] });
+      // The hook found berth's Deployment by class (instanceof ApiObject): the hook's cdk8s is berth's.
+      const api = find(objects, 'Deployment', 'payments-api');
+      expect(api.metadata.annotations).toMatchObject({ 'example.com/owner': 'payments-team', 'example.com/environment': env });
+      // berth's sync wave is still applied after the patch.
+      expect(api.metadata.annotations['argocd.argoproj.io/sync-wave']).toBeDefined();
+    }
+  });
+
+  test("the service's AppProject allows the kind the hook adds, after the kinds berth writes", () => {
+    const berths = SERVICE_NAMESPACED_KINDS.map((k) => `${k.group}/${k.kind}`);
+    expect(berths).not.toContain('monitoring.coreos.com/PodMonitor');
+    for (const env of ['prod', 'staging']) expect(allowedKinds(repo, env)).toEqual([...berths, 'monitoring.coreos.com/PodMonitor']);
+  });
+
+  test('what it wrote passes `berth check`, and `berth diff` (which runs the hook too) sees nothing to change', () => {
+    expect(berth(repo, 'check', 'dist')).toMatchObject({ code: 0 });
+    expect(berth(repo, 'diff', '--exit-code')).toMatchObject({ code: 0 });
+  });
+
+  test('the in-process synth (berth from src/, as jest loads it) writes the same dist/', async () => {
+    const other = fixtureRepo();
+    expect(await berthInProcess(other, 'synth')).toMatchObject({ code: 0, stderr: '' });
+    expect(hashTree(path.join(other, 'dist'))).toEqual(hashTree(path.join(repo, 'dist')));
+  });
+
+  test('the cdk8s CLI path (`synth --from-cdk8s-cli`) runs it too', () => {
+    // As cdk8s.yaml's app runs it: the cdk8s CLI sets CDK8S_OUTDIR and reads the copies there.
+    const out = path.join(tempDir(), 'cdk8s.out');
+    const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), 'synth', '--from-cdk8s-cli'], { cwd: repo, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out } });
+    expect(r.status).toBe(0);
+    expect((yaml.loadAll(fs.readFileSync(path.join(out, 'prod.payments.k8s.yaml'), 'utf8')) as any[]).map((o) => o.kind)).toContain('PodMonitor');
+  });
+});
+
+describe('hooks are compiled again when they change', () => {
+  test('an edited hook is recompiled, a removed one no longer runs (nor is allowed in the AppProject)', () => {
+    const repo = fixtureRepo();
+    expect(berth(repo, 'synth').code).toBe(0);
+    const file = path.join(repo, HOOK);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("'payments-team'", "'ledger-team'"));
+    expect(berth(repo, 'synth').code).toBe(0);
+    expect(find(manifests(repo, 'prod'), 'Deployment', 'payments-api').metadata.annotations['example.com/owner']).toBe('ledger-team');
+
+    fs.rmSync(file);
+    expect(berth(repo, 'synth').code).toBe(0);
+    const objects = manifests(repo, 'prod');
+    expect(objects.filter((o) => o.kind === 'PodMonitor')).toEqual([]);
+    expect(find(objects, 'Deployment', 'payments-api').metadata.annotations['example.com/owner']).toBeUndefined();
+    expect(allowedKinds(repo, 'prod')).not.toContain('monitoring.coreos.com/PodMonitor');
+  });
+
+  test('fails when a hook throws: its file and line, no stack trace, dist/ byte for byte as it was', () => {
+    const repo = fixtureRepo();
+    expect(berth(repo, 'synth').code).toBe(0);
+    const before = hashTree(path.join(repo, 'dist'));
+    const file = path.join(repo, HOOK);
+    // Line 20 of the fixture's hook becomes a throw, inside the exported function.
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    expect(lines[19]).toMatch(/^\s+if \(!api\)/);
+    lines[19] = "  throw new Error('payments: no business metrics yet');";
+    fs.writeFileSync(file, lines.join('\n'));
+    const r = berth(repo, 'synth');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        'berth: 1 problem found; dist/ was not changed.',
+        '',
+        'charts/payments/chart.ts',
+        '  ✖ prod, staging: the hook threw: payments: no business metrics yet',
+        '    → at (line 20)',
+        '    → fix: fix the hook at this line (run it under BERTH_DEBUG=1 for the whole stack)',
+        '',
+      ].join('\n'),
+    );
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+  });
+
+  test("fails when a hook makes berth's own object break a check: told at the hook's file, as what the hook changes", async () => {
+    const repo = fixtureRepo();
+    const file = path.join(repo, HOOK);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("api.addJsonPatch(", "api.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true), "));
+    const r = await berthInProcess(repo, 'synth');
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 6)).toEqual([
+      'berth: the synthesized manifests fail their checks; dist/ was not changed.',
+      '',
+      'charts/payments/chart.ts',
+      '  ✖ prod, staging: host namespaces (hostNetwork=true) (Deployment/payments/payments-api, which this hook changes)',
+      '    → at Deployment/payments/payments-api spec.template.spec.hostNetwork',
+      "    → fix: remove hostNetwork: the pod must not share the node's namespaces",
+    ]);
+    expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
+  });
+});
