@@ -33,6 +33,10 @@ export const SYNC_WAVES = {
   HTTPRoute: 1,
   ServiceMonitor: 1,
   PrometheusRule: 1,
+  // Kinds berth validates when a service's hook adds them (check/schema-kinds.ts ADDED_KIND_MODELS):
+  // a bare Pod with the workloads, a PodMonitor with the ServiceMonitor, after the pods it scrapes.
+  Pod: 0,
+  PodMonitor: 1,
   // Before the Applications that use it, when the root syncs them in one go.
   AppProject: -1,
 } as const satisfies Record<string, number>;
