@@ -81,7 +81,13 @@ export const HOOK_FILE = 'chart.ts';
 
 /** bin/build.js, which compiles hooks with the same esbuild as berth's own bundle (it sits one folder up from both src/ and lib/). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const hookBuilder = (): { compileHook(root: string, rel: string): { code: string; map: string }; HOOK_SHARED: string[] } => require(path.join(__dirname, '..', 'bin', 'build.js'));
+const hookBuilder = (): { compileHook(root: string, rel: string): CompiledHook } => require(path.join(__dirname, '..', 'bin', 'build.js'));
+
+/** A hook as bin/build.js compiled it: CommonJS code, and its source map (read on demand). */
+interface CompiledHook {
+  readonly code: string;
+  readonly readMap: () => string;
+}
 
 /** The modules a hook shares with berth, berth's own instances (bin/build.js leaves them out of the hook's bundle). */
 const HOOK_MODULES: Readonly<Record<string, () => unknown>> = {
@@ -103,7 +109,7 @@ export function loadHooks(root: string, hookFiles: readonly string[], project: L
     const unit = project.units.find((u) => u.files[0] === base);
     // A hook without its service: loadProject reported the folder already, or the spec failed.
     if (!unit) continue;
-    let compiled: { code: string; map: string };
+    let compiled: CompiledHook;
     try {
       compiled = hookBuilder().compileHook(root, rel);
     } catch (e) {
@@ -113,8 +119,8 @@ export function loadHooks(root: string, hookFiles: readonly string[], project: L
       continue;
     }
     const filename = path.join(root, `${rel}.compiled.js`);
-    const map = new SourceMap(JSON.parse(compiled.map));
-    const locate = (error: unknown) => sourceLine(error, filename, map);
+    let map: SourceMap | undefined;
+    const locate = (error: unknown) => sourceLine(error, filename, () => (map ??= new SourceMap(JSON.parse(compiled.readMap()))));
     const module = { exports: {} as Record<string, unknown> };
     const requireShared = (id: string): unknown => {
       if (Object.hasOwn(HOOK_MODULES, id)) return HOOK_MODULES[id]();
@@ -144,14 +150,14 @@ export function loadHooks(root: string, hookFiles: readonly string[], project: L
 }
 
 /** The TypeScript file and line of the first stack frame in a hook's compiled code. */
-function sourceLine(error: unknown, filename: string, map: SourceMap): { file: string; line: number } | undefined {
+function sourceLine(error: unknown, filename: string, map: () => SourceMap): { file: string; line: number } | undefined {
   const stack = error instanceof Error ? (error.stack ?? '') : '';
   for (const line of stack.split('\n')) {
     const at = line.lastIndexOf(`${filename}:`);
     if (at < 0) continue;
     const m = /^:(\d+):(\d+)/.exec(line.slice(at + filename.length));
     if (!m) continue;
-    const entry = map.findEntry(Number(m[1]) - 1, Number(m[2]) - 1) as { originalSource?: string; originalLine?: number };
+    const entry = map().findEntry(Number(m[1]) - 1, Number(m[2]) - 1) as { originalSource?: string; originalLine?: number };
     if (entry.originalSource !== undefined && entry.originalLine !== undefined) return { file: entry.originalSource, line: entry.originalLine + 1 };
   }
   return undefined;
