@@ -89,8 +89,8 @@ interface CompiledHook {
   readonly readMap: () => string;
 }
 
-/** The modules a hook shares with berth, berth's own instances (bin/build.js leaves them out of the hook's bundle). */
-const HOOK_MODULES: Readonly<Record<string, () => unknown>> = {
+/** The modules a hook shares with berth, berth's own instances (bin/build.js `HOOK_SHARED` leaves them out of the hook's bundle; a test keeps the two lists equal). */
+export const HOOK_MODULES: Readonly<Record<string, () => unknown>> = {
   cdk8s: () => cdk8s,
   constructs: () => constructs,
   berth: () => publicApi,

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { SERVICE_NAMESPACED_KINDS } from '../../src/chart/delivery';
+import { HOOK_MODULES } from '../../src/main';
 import { berth, berthInProcess, find, hashTree, REPO, tempDir } from '../helpers';
 
 const FIXTURE = path.join(__dirname, '../fixtures/hook-repo');
@@ -71,6 +72,12 @@ describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => 
     expect(r.status).toBe(0);
     expect((yaml.loadAll(fs.readFileSync(path.join(out, 'prod.payments.k8s.yaml'), 'utf8')) as any[]).map((o) => o.kind)).toContain('PodMonitor');
   });
+});
+
+test('the modules bin/build.js leaves out of a hook are the ones main.ts hands it', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { HOOK_SHARED } = require('../../bin/build.js') as { HOOK_SHARED: string[] };
+  expect(Object.keys(HOOK_MODULES).sort()).toEqual([...HOOK_SHARED].sort());
 });
 
 describe('hooks are compiled again when they change', () => {
