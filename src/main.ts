@@ -163,15 +163,21 @@ function sourceLine(error: unknown, filename: string, map: () => SourceMap): { f
   return undefined;
 }
 
-/** A project as loaded, with its services' hooks. */
-function withHooks(root: string, hookFiles: readonly string[], project: LoadedProject): LoadedProject {
-  return hookFiles.length ? { ...project, hooks: loadHooks(root, hookFiles, project) } : project;
+/** What a command loads beyond the specs. */
+export interface LoadOptions {
+  /** Compile and load the services' hooks: every command that synthesizes needs them. @default true */
+  readonly hooks?: boolean;
+}
+
+/** A project as loaded, with its services' hooks (unless the caller does not synthesize). */
+function withHooks(root: string, hookFiles: readonly string[], project: LoadedProject, opts: LoadOptions): LoadedProject {
+  return hookFiles.length && opts.hooks !== false ? { ...project, hooks: loadHooks(root, hookFiles, project) } : project;
 }
 
 /** Loads and validates every spec of the repo. */
-export function loadRepo(root: string): LoadedProject {
+export function loadRepo(root: string, opts: LoadOptions = {}): LoadedProject {
   const { config, charts, hooks } = readSources(root);
-  return withHooks(root, hooks, loadProject(config, charts));
+  return withHooks(root, hooks, loadProject(config, charts), opts);
 }
 
 /**
@@ -181,14 +187,14 @@ export function loadRepo(root: string): LoadedProject {
  * routes) are the synth's business. When the folder does not hold that service, the whole repo
  * is loaded, and the caller's errors list every service as before.
  */
-export function loadService(root: string, service: string): LoadedProject {
+export function loadService(root: string, service: string, opts: LoadOptions = {}): LoadedProject {
   // A name that could leave charts/ is not a folder name: it is looked up in the whole repo.
   if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service) && fs.existsSync(path.join(root, 'charts', service, 'service.yaml'))) {
     const { config, charts, hooks } = readSources(root, service);
     const project = loadProject(config, charts);
-    if (project.units.some((u) => u.name === service)) return withHooks(root, hooks, project);
+    if (project.units.some((u) => u.name === service)) return withHooks(root, hooks, project, opts);
   }
-  return loadRepo(root);
+  return loadRepo(root, opts);
 }
 
 /** Synthesizes the repo in memory: nothing is written. */

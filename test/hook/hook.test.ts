@@ -80,6 +80,13 @@ test('the modules bin/build.js leaves out of a hook are the ones main.ts hands i
   expect(Object.keys(HOOK_MODULES).sort()).toEqual([...HOOK_SHARED].sort());
 });
 
+test('`berth alerts` reads the model, which a hook cannot change: it does not load the hook', async () => {
+  const repo = fixtureRepo();
+  fs.writeFileSync(path.join(repo, HOOK), 'export default function (chart) {\n');
+  expect((await berthInProcess(repo, 'synth')).stderr).toContain('The hook does not compile');
+  expect(await berthInProcess(repo, 'alerts', 'payments', '--env', 'prod')).toMatchObject({ code: 0, stderr: '' });
+});
+
 describe('hooks are compiled again when they change', () => {
   test('an edited hook is recompiled, a removed one no longer runs (nor is allowed in the AppProject)', () => {
     const repo = fixtureRepo();
