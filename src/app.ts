@@ -8,7 +8,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { runbookBase } from './alerts/plan';
 import { runChecks } from './check/index';
-import { Finding, Manifest, objectRef } from './check/types';
+import { Finding, Manifest } from './check/types';
 import { HookError, HookOrigin, LoadedHook, runHook } from './hook/hook';
 import { ServiceChart } from './chart/service-chart';
 import { applySyncOrder } from './chart/sync-waves';
@@ -107,12 +107,11 @@ function buildUnit(project: LoadedProject, unit: ServiceUnit): BuiltUnit {
     envName: unit.env,
     runbookBase: runbookBase(project.config),
   });
-  const touched = hook ? runHook(chart, hook, { service: unit.name, env: unit.env, namespace: unit.model.namespace, production: environment.production, environment, spec: unit.spec, model: unit.model }) : undefined;
+  // Copies: what the hook does to them must not reach the Application or the next check.
+  const touched = hook ? runHook(chart, hook, { service: unit.name, env: unit.env, namespace: unit.model.namespace, production: environment.production, environment: structuredClone(environment), spec: structuredClone(unit.spec), model: structuredClone(unit.model) }) : undefined;
   const objects = renderObjects(chart);
   applySyncOrder(objects);
-  if (!hook || !touched) return { objects: sortObjects(objects) };
-  const refs = new Map([...touched].map(([o, origin]) => [objectRef(o.toJson()), origin]));
-  return { objects: sortObjects(objects), hooked: { hook, objects: refs } };
+  return { objects: sortObjects(objects), hooked: hook && touched ? { hook, objects: touched } : undefined };
 }
 
 /**

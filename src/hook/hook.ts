@@ -72,29 +72,47 @@ export function hookFailure(hook: LoadedHook, env: string, error: unknown, doing
 
 /**
  * The hook's stage: runs it on the chart berth built (and the extra objects added to it), and
- * returns the objects it added or changed, so a finding on one of them names the hook's file.
+ * returns the objects it added or changed (by `Kind/namespace/name`, as findings name them), so a
+ * finding on one of them names the hook's file. Refuses two objects of one kind and name, and an
+ * object it added or changed in another namespace than the service's.
  * Renders the chart before and after: only for a service that has a hook.
  */
-export function runHook(chart: ServiceChart, hook: LoadedHook, ctx: HookContext): Map<ApiObject, HookOrigin> {
+export function runHook(chart: ServiceChart, hook: LoadedHook, ctx: HookContext): Map<string, HookOrigin> {
   const before = new Map(apiObjects(chart).map((o) => [o, JSON.stringify(o.toJson())]));
   try {
     hook.run(chart, ctx);
   } catch (e) {
     throw hookFailure(hook, ctx.env, e, 'the hook threw');
   }
-  const touched = new Map<ApiObject, HookOrigin>();
+  const touched = new Map<string, HookOrigin>();
+  const seen = new Set<string>();
   for (const o of apiObjects(chart)) {
     const was = before.get(o);
-    let now: string;
+    let json: Record<string, any>;
     try {
-      now = JSON.stringify(o.toJson());
+      json = o.toJson();
     } catch (e) {
       throw hookFailure(hook, ctx.env, e, `${o.kind} "${o.name}" does not render after the hook`);
     }
-    if (was === undefined) touched.set(o, 'adds');
-    else if (was !== now) touched.set(o, 'changes');
+    const namespace: unknown = json.metadata?.namespace;
+    const ref = `${json.kind}/${namespace === undefined ? '' : `${namespace}/`}${json.metadata?.name}`;
+    // Argo CD would apply one of the two over the other, whichever it met last.
+    if (seen.has(ref)) throw refusal(hook, ctx.env, `the chart holds ${ref} twice`, 'change the object berth wrote (find it in chart.node.findAll(), then addJsonPatch) instead of adding one with its kind and name');
+    seen.add(ref);
+    if (was === undefined) touched.set(ref, 'adds');
+    else if (was !== JSON.stringify(json)) touched.set(ref, 'changes');
+    else continue;
+    // The service's AppProject lets its Application write into the service's namespace only.
+    if (namespace !== undefined && namespace !== ctx.namespace) {
+      throw refusal(hook, ctx.env, `${ref} is in namespace "${namespace}", not the service's`, `leave metadata.namespace out (the chart gives every object "${ctx.namespace}"); the service's Argo CD project writes into no other namespace`);
+    }
   }
   return touched;
+}
+
+/** A rule the hook's objects broke, at the hook's file (no line: the objects are checked after it returned). */
+function refusal(hook: LoadedHook, env: string, message: string, fix: string): HookError {
+  return new HookError({ file: hook.file, path: '', message: `${env}: ${message}`, fix });
 }
 
 function apiObjects(chart: Chart): ApiObject[] {

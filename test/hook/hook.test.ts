@@ -87,6 +87,43 @@ test('`berth alerts` reads the model, which a hook cannot change: it does not lo
   expect(await berthInProcess(repo, 'alerts', 'payments', '--env', 'prod')).toMatchObject({ code: 0, stderr: '' });
 });
 
+describe('what a hook may not do to the chart', () => {
+  /** Synth (in process) of the fixture with a line added at the end of its hook's function. */
+  async function synthWith(line: string) {
+    const repo = fixtureRepo();
+    const file = path.join(repo, HOOK);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n}\n$/, `\n  ${line}\n}\n`));
+    return { repo, ...(await berthInProcess(repo, 'synth')) };
+  }
+
+  test('fails when it adds an object of a kind and name the chart already holds', async () => {
+    const r = await synthWith("new ApiObject(chart, 'second-config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payments-config' }, data: { A: '1' } });");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      [
+        'charts/payments/chart.ts',
+        '  ✖ prod, staging: the chart holds ConfigMap/payments/payments-config twice',
+        '    → fix: change the object berth wrote (find it in chart.node.findAll(), then addJsonPatch) instead of adding one with its kind and name',
+      ].join('\n'),
+    );
+    expect(fs.existsSync(path.join(r.repo, 'dist'))).toBe(false);
+  });
+
+  test("fails when it puts an object in another namespace than the service's", async () => {
+    const r = await synthWith("new ApiObject(chart, 'elsewhere', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payments-shared', namespace: 'monitoring' }, data: { A: '1' } });");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('  ✖ prod, staging: ConfigMap/monitoring/payments-shared is in namespace "monitoring", not the service\'s\n');
+  });
+
+  test('what it does to ctx.spec and ctx.environment reaches neither the Application nor another environment', async () => {
+    const r = await synthWith("(ctx.spec as { description?: string }).description = 'changed by the hook'; (ctx.environment as { cluster: string }).cluster = 'https://elsewhere.example.com';");
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const app = find(objectsOf(r.repo, 'dist/argocd/prod/payments-prod.yaml'), 'Application');
+    expect(app.spec.destination.server).not.toBe('https://elsewhere.example.com');
+    expect(JSON.stringify(app)).not.toContain('changed by the hook');
+  });
+});
+
 describe('hooks are compiled again when they change', () => {
   test('an edited hook is recompiled, a removed one no longer runs (nor is allowed in the AppProject)', () => {
     const repo = fixtureRepo();
