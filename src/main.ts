@@ -121,7 +121,7 @@ export function loadHooks(root: string, hookFiles: readonly string[], project: L
     const filename = path.join(root, `${rel}.compiled.js`);
     let map: SourceMap | undefined;
     const locate = (error: unknown) => sourceLine(error, filename, () => (map ??= new SourceMap(JSON.parse(compiled.readMap()))));
-    const module = { exports: {} as Record<string, unknown> };
+    const hookModule = { exports: {} as Record<string, unknown> };
     const requireShared = (id: string): unknown => {
       if (Object.hasOwn(HOOK_MODULES, id)) return HOOK_MODULES[id]();
       if (isBuiltin(id)) return require(id);
@@ -132,13 +132,13 @@ export function loadHooks(root: string, hookFiles: readonly string[], project: L
       // not Node's main one), or the plain objects it writes fail cdk8s's `constructor === Object`
       // and its IntOrString values do not render. sourceURL names it in stack traces (sourceLine).
       const wrapped = (0, eval)(`${Module.wrap(compiled.code)}\n//# sourceURL=${filename}`) as (...args: unknown[]) => void;
-      wrapped.call(module.exports, module.exports, requireShared, module, filename, path.dirname(filename));
+      wrapped.call(hookModule.exports, hookModule.exports, requireShared, hookModule, filename, path.dirname(filename));
     } catch (e) {
       const at = locate(e);
       problems.push({ file: at?.file ?? rel, path: '', line: at?.line, message: `The hook failed while loading: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, fix: 'fix the hook at this line: code outside the exported function runs once, when berth loads the hook' });
       continue;
     }
-    const exported = module.exports.default ?? module.exports;
+    const exported = hookModule.exports.default ?? hookModule.exports;
     if (typeof exported !== 'function') {
       problems.push({ file: rel, path: '', message: 'The hook exports no function', fix: 'export one: `export default function (chart: ServiceChart, ctx: HookContext): void { … }` (types from \'berth\')' });
       continue;
@@ -149,7 +149,11 @@ export function loadHooks(root: string, hookFiles: readonly string[], project: L
   return hooks;
 }
 
-/** The TypeScript file and line of the first stack frame in a hook's compiled code. */
+/**
+ * The TypeScript file and line of the innermost stack frame in the project's own code of a hook
+ * (the hook or a file of the repository it imports). Frames of the packages bundled into it
+ * (cdk8s-plus-28) are skipped: the line to fix is the hook's call into them.
+ */
 function sourceLine(error: unknown, filename: string, map: () => SourceMap): { file: string; line: number } | undefined {
   const stack = error instanceof Error ? (error.stack ?? '') : '';
   for (const line of stack.split('\n')) {
@@ -158,7 +162,8 @@ function sourceLine(error: unknown, filename: string, map: () => SourceMap): { f
     const m = /^:(\d+):(\d+)/.exec(line.slice(at + filename.length));
     if (!m) continue;
     const entry = map().findEntry(Number(m[1]) - 1, Number(m[2]) - 1) as { originalSource?: string; originalLine?: number };
-    if (entry.originalSource !== undefined && entry.originalLine !== undefined) return { file: entry.originalSource, line: entry.originalLine + 1 };
+    if (entry.originalSource === undefined || entry.originalLine === undefined || /(^|\/)node_modules\//.test(entry.originalSource)) continue;
+    return { file: entry.originalSource, line: entry.originalLine + 1 };
   }
   return undefined;
 }

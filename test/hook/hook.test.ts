@@ -88,13 +88,22 @@ test('`berth alerts` reads the model, which a hook cannot change: it does not lo
 });
 
 describe('what a hook may not do to the chart', () => {
-  /** Synth (in process) of the fixture with a line added at the end of its hook's function. */
-  async function synthWith(line: string) {
+  /** Synth (in process) of the fixture with a line added at the end of its hook's function (and an import at its top). */
+  async function synthWith(line: string, importLine = '') {
     const repo = fixtureRepo();
     const file = path.join(repo, HOOK);
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n}\n$/, `\n  ${line}\n}\n`));
+    fs.writeFileSync(file, importLine + fs.readFileSync(file, 'utf8').replace(/\n}\n$/, `\n  ${line}\n}\n`));
     return { repo, ...(await berthInProcess(repo, 'synth')) };
   }
+
+  test("fails when an object it added does not render: told at the hook's file, not at the bundled package's", async () => {
+    const r = await synthWith("new KubePod(chart, 'bad', { metadata: { name: 'payments-bad' }, spec: { containers: 'debug' as never } });", "import { KubePod } from 'cdk8s-plus-28/lib/imports/k8s';\n");
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines.slice(2, 4)).toEqual(['charts/payments/chart.ts', `  ✖ prod, staging: Pod "payments-bad" does not render after the hook: ${lines[3].split(': ').pop()}`]);
+    expect(lines[3]).toMatch(/is not a function$/);
+    expect(r.stderr).not.toMatch(/node_modules|\(line /);
+  });
 
   test('fails when it adds an object of a kind and name the chart already holds', async () => {
     const r = await synthWith("new ApiObject(chart, 'second-config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payments-config' }, data: { A: '1' } });");
