@@ -87,6 +87,21 @@ test('`berth alerts` reads the model, which a hook cannot change: it does not lo
   expect(await berthInProcess(repo, 'alerts', 'payments', '--env', 'prod')).toMatchObject({ code: 0, stderr: '' });
 });
 
+test("type errors are tsc's to report: the project's tsconfig includes hooks and resolves 'berth' for them", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+  expect(config.fileNames).toContain(path.join(REPO, 'charts/ledger/chart.ts'));
+  expect(config.fileNames).toContain(path.join(FIXTURE, 'charts/payments/chart.ts'));
+  // A hook anywhere, type-checked with the project's options alone (not the whole project: a third of the time).
+  const file = path.join(tempDir(), HOOK);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, "import type { HookContext, ServiceChart } from 'berth';\n\nexport default function (_chart: ServiceChart, ctx: HookContext): void {\n  const replicas: number = ctx.namespace;\n  void replicas;\n}\n");
+  const program = ts.createProgram([file], { ...config.options, incremental: false, tsBuildInfoFile: undefined });
+  const found = ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => `line ${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  expect(found).toEqual(["line 4: Type 'string' is not assignable to type 'number'."]);
+}, 30_000);
+
 describe('what a hook may not do to the chart', () => {
   /** Synth (in process) of the fixture with a line added at the end of its hook's function (and an import at its top). */
   async function synthWith(line: string, importLine = '') {
