@@ -13,6 +13,13 @@
 // `ensureFresh()` rebuilds only when a source file (or this file, which holds the build options) is
 // newer than the last build, so a user who edits a construct and runs `npm run synth` never runs
 // stale code.
+//
+// Per-service hooks (charts/<service>/chart.ts, docs/hooks.md) are compiled here too, by
+// `compileHook`, each into its own bundle kept until the hook or a file it imports changes. The
+// synth asks for them (src/main.ts loadHooks) rather than ensureFresh(): ensureFresh runs only in
+// bin/berth.js, while berth also runs in process (the tests) and on repositories other than this
+// one; a hook added, edited or removed is noticed at the next synth either way. A full build
+// compiles this repository's hooks ahead, so the first synth after `npm ci` finds them compiled.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -85,7 +92,28 @@ function build(files) {
   const bundle = path.join(outDir, 'berth.js');
   fs.writeFileSync(`${bundle}.wrapped`, require('module').wrap(fs.readFileSync(bundle, 'latin1')), 'latin1');
   fs.writeFileSync(stamp, `${files.length}\n`);
+  compileRepoHooks();
   writeCodeCaches();
+}
+
+/** Compiles this repository's hooks ahead of its first synth; one that does not compile is the synth's to report. */
+function compileRepoHooks() {
+  const charts = path.join(root, 'charts');
+  let dirs = [];
+  try {
+    dirs = fs.readdirSync(charts);
+  } catch {
+    return;
+  }
+  for (const d of dirs) {
+    const rel = `charts/${d}/${HOOK_FILE}`;
+    if (!fs.existsSync(path.join(root, rel))) continue;
+    try {
+      compileHook(root, rel);
+    } catch {
+      // Reported, with its line, by the synth.
+    }
+  }
 }
 
 /** Runs `berth synth`, `check`, `diff` and `explain` once on a synthetic project, so each writes its code cache. */
@@ -180,6 +208,9 @@ function ensureFresh(force = false) {
  * `constructs` are then these shared ones.
  */
 const HOOK_SHARED = ['cdk8s', 'constructs', 'berth'];
+
+/** A hook's file name beside service.yaml (src/main.ts HOOK_FILE; a test keeps the two equal). */
+const HOOK_FILE = 'chart.ts';
 
 /** Where a project's compiled hooks are kept: one folder per project, under lib/ (rebuilt with it). */
 function hookCacheDir(projectRoot) {
@@ -302,6 +333,6 @@ function compileHook(projectRoot, rel) {
   return { code, readMap: () => mapText };
 }
 
-module.exports = { ensureFresh, withLock, compileHook, HOOK_SHARED };
+module.exports = { ensureFresh, withLock, compileHook, HOOK_SHARED, HOOK_FILE };
 
 if (require.main === module) ensureFresh(process.argv.includes('--force'));

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { SERVICE_NAMESPACED_KINDS } from '../../src/chart/delivery';
-import { HOOK_MODULES } from '../../src/main';
+import { HOOK_FILE, HOOK_MODULES } from '../../src/main';
 import { berth, berthInProcess, find, hashTree, REPO, tempDir } from '../helpers';
 
 const FIXTURE = path.join(__dirname, '../fixtures/hook-repo');
@@ -74,10 +74,11 @@ describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => 
   });
 });
 
-test('the modules bin/build.js leaves out of a hook are the ones main.ts hands it', () => {
+test("the modules bin/build.js leaves out of a hook are the ones main.ts hands it, and both know the hook's file by one name", () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { HOOK_SHARED } = require('../../bin/build.js') as { HOOK_SHARED: string[] };
-  expect(Object.keys(HOOK_MODULES).sort()).toEqual([...HOOK_SHARED].sort());
+  const build = require('../../bin/build.js') as { HOOK_SHARED: string[]; HOOK_FILE: string };
+  expect(Object.keys(HOOK_MODULES).sort()).toEqual([...build.HOOK_SHARED].sort());
+  expect(build.HOOK_FILE).toBe(HOOK_FILE);
 });
 
 test('`berth alerts` reads the model, which a hook cannot change: it does not load the hook', async () => {
