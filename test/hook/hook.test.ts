@@ -134,6 +134,17 @@ describe('what a hook may not do to the chart', () => {
     expect(fs.existsSync(path.join(r.repo, 'dist'))).toBe(false);
   });
 
+  test('`synth --no-checks` prints nothing when a Secret it adds carries a value (the leak guard still runs)', async () => {
+    const value = 'whsec_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+    const repo = fixtureRepo();
+    const file = path.join(repo, HOOK);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n}\n$/, `\n  new ApiObject(chart, 'webhook', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'payments-webhook' }, stringData: { SIGNING_SECRET: '${value}' } });\n}\n`));
+    const r = await berthInProcess(repo, 'synth', '--no-checks');
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(r.stderr).toContain('Secret carries a value in stringData (SIGNING_SECRET); berth only references secrets (Secret/payments/payments-webhook, which this hook adds)');
+    expect(r.stderr).not.toContain(value);
+  });
+
   test("fails when it puts an object in another namespace than the service's", async () => {
     const r = await synthWith("new ApiObject(chart, 'elsewhere', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payments-shared', namespace: 'monitoring' }, data: { A: '1' } });");
     expect(r.code).toBe(1);
