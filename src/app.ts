@@ -8,14 +8,17 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { runbookBase } from './alerts/plan';
 import { runChecks } from './check/index';
-import { Finding, Manifest } from './check/types';
+import { Finding, Manifest, objectRef } from './check/types';
 import { HookError, HookOrigin, LoadedHook, runHook } from './hook/hook';
 import { ServiceChart } from './chart/service-chart';
+import { addExtraObjects } from './chart/extra-objects';
+import { AppliedPatch, applyPatches } from './chart/patches';
 import { applySyncOrder } from './chart/sync-waves';
+import { ExtraObject } from './spec/extra-objects';
 import { ArgoApplication } from './constructs/delivery/argo-application';
-import { ArgoProject, ResourceKind } from './constructs/delivery/argo-project';
-import { addedKinds, IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
-import { Problem, SpecError } from './spec/errors';
+import { ArgoProject } from './constructs/delivery/argo-project';
+import { IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
+import { parsePath, Problem, SpecError } from './spec/errors';
 import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
@@ -83,21 +86,28 @@ export function renderObjects(chart: Chart): Record<string, any>[] {
 
 /** Synthesizes one service in one environment into plain objects, in sync order. */
 export function synthUnit(project: LoadedProject, unit: ServiceUnit): Record<string, any>[] {
-  return buildUnit(project, unit).objects;
+  return synthUnitTraced(project, unit).objects;
 }
 
-/** One unit's objects, and those its hook added or changed (by `Kind/namespace/name`), with the hook. */
-interface BuiltUnit {
+/** A unit's objects, and where the ones a person added or changed came from (for their findings). */
+export interface TracedUnit {
   readonly objects: Record<string, any>[];
-  /** @default - no hook */
+  /** Extra objects by object reference (check/types.ts `objectRef`). */
+  readonly extras: ReadonlyMap<string, ExtraObject>;
+  /** The patches applied to each object, by object reference. */
+  readonly patched: ReadonlyMap<string, readonly AppliedPatch[]>;
+  /** The service's hook, and what it did to each object it added or changed, by object reference. @default - no hook */
   readonly hooked?: { readonly hook: LoadedHook; readonly objects: ReadonlyMap<string, HookOrigin> };
 }
 
 /**
- * The stages of one unit: berth's objects, then the service's hook (charts/<service>/chart.ts),
- * then rendering; the checks run on the result. Throws HookError when the hook fails.
+ * {@link synthUnit}, with the escape hatches traced. The stages, in order: berth's objects → the
+ * TypeScript hook (hook/hook.ts), on the cdk8s chart, so it runs before the chart is rendered →
+ * extra objects (chart/extra-objects.ts), plain objects added to the rendered ones → patches
+ * (chart/patches.ts) → sync waves and order; the checks run on the result (buildOutput), so
+ * nothing a person adds or changes escapes them. Throws HookError when the hook fails.
  */
-function buildUnit(project: LoadedProject, unit: ServiceUnit): BuiltUnit {
+export function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): TracedUnit {
   const environment = project.config.environments[unit.env];
   const hook = project.hooks?.get(unit.name);
   const chart = new ServiceChart(unitApp(), unit.name, {
@@ -110,23 +120,10 @@ function buildUnit(project: LoadedProject, unit: ServiceUnit): BuiltUnit {
   // Copies: what the hook does to them must not reach the Application or the next check.
   const touched = hook ? runHook(chart, hook, { service: unit.name, env: unit.env, namespace: unit.model.namespace, production: environment.production, environment: structuredClone(environment), spec: structuredClone(unit.spec), model: structuredClone(unit.model) }) : undefined;
   const objects = renderObjects(chart);
+  const extras = addExtraObjects(objects, unit.extras ?? [], unit.name, unit.model.namespace);
+  const patched = applyPatches(objects, unit.spec.patches, { production: environment.production, sources: unit.patchSources ?? [] });
   applySyncOrder(objects);
-  return { objects: sortObjects(objects), hooked: hook && touched ? { hook, objects: touched } : undefined };
-}
-
-/**
- * The findings on objects a hook added or changed, told at the hook's file (a person fixes the
- * hook, not dist/); the other findings are returned as they are.
- */
-export function placeHookFindings(findings: readonly Finding[], hooked: NonNullable<BuiltUnit['hooked']>): { problems: Problem[]; rest: Finding[] } {
-  const problems: Problem[] = [];
-  const rest: Finding[] = [];
-  for (const f of findings) {
-    const origin = hooked.objects.get(f.object);
-    if (origin === undefined) rest.push(f);
-    else problems.push({ file: hooked.hook.file, path: `${f.object}${f.path ? ` ${f.path}` : ''}`, message: `${f.message} (${f.object}, which this hook ${origin})`, fix: f.fix ?? 'change the hook so the object passes the check' });
-  }
-  return { problems, rest };
+  return { objects: sortObjects(objects), extras, patched, hooked: hook && touched ? { hook, objects: touched } : undefined };
 }
 
 /** The folder holding one environment's Argo CD Applications. */
@@ -176,8 +173,8 @@ export function synthApplications(
   project: LoadedProject,
   env: string,
   outDir: string,
-  /** Kinds a service's project must also allow (its hook added them), by service. @default - none */
-  added: ReadonlyMap<string, readonly ResourceKind[]> = new Map(),
+  /** `apiVersion` and `kind` of the objects each service's hook added, by service, for its project to allow. @default - none */
+  hookKinds: ReadonlyMap<string, ReadonlyArray<{ readonly apiVersion: string; readonly kind: string }>> = new Map(),
 ): { apps: Array<{ service: string; objects: Record<string, any>[] }>; root: Record<string, any>[] } {
   const { config } = project;
   const environment = config.environments[env];
@@ -193,7 +190,8 @@ export function synthApplications(
   for (const unit of project.units.filter((u) => u.env === env)) {
     const chart = new Chart(app, `argocd-${env}-${unit.name}`, { disableResourceNameHashes: true });
     const namespace = unit.model.namespace;
-    const projectProps = serviceProject(config, env, unit.name, namespace, added.get(unit.name));
+    const extraKinds = [...(unit.extras ?? []).map((x) => ({ apiVersion: x.object.apiVersion, kind: x.object.kind })), ...(hookKinds.get(unit.name) ?? [])];
+    const projectProps = serviceProject(config, env, unit.name, namespace, extraKinds);
     if (projectProps) new ArgoProject(chart, 'project', projectProps);
     new ArgoApplication(chart, unit.name, {
       ...common,
@@ -267,26 +265,17 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   const findings: Finding[] = [];
   // Guardrail findings told at the spec field that produced them, once (spec/findings.ts).
   const problems = new Map<string, Problem>();
-  // Findings on what a hook added or changed, told at the hook's file once, with the environments they are in.
-  const hookFindings = new Map<string, { problem: Problem; envs: string[] }>();
   let count = 0;
-  const add = (place: Omit<OutputUnit, 'files' | 'objects'>, file: string, objects: Record<string, any>[], unit?: ServiceUnit, hooked?: BuiltUnit['hooked']) => {
+  // Problems told at an extra file or a patch, with the environments they happen in.
+  const placedProblems: PlacedProblems = new Map();
+  const add = (place: Omit<OutputUnit, 'files' | 'objects'>, file: string, objects: Record<string, any>[], unit?: ServiceUnit, traced?: TracedUnit) => {
     count += objects.length;
     files.set(file, toYamlStream(objects));
     const list = objects.map((object) => ({ file, object }));
     units.push({ ...place, files: [file], objects: keepManifests ? list : [] });
     const env = place.kind === 'manifests' ? project.config.environments[place.env] : undefined;
     let found = check ? check(list, env) : [];
-    if (hooked && found.length) {
-      const placed = placeHookFindings(found, hooked);
-      for (const p of placed.problems) {
-        const key = `${p.file}\0${p.path}\0${p.message}`;
-        const seen = hookFindings.get(key);
-        if (seen) seen.envs.push(place.env);
-        else hookFindings.set(key, { problem: p, envs: [place.env] });
-      }
-      found = placed.rest;
-    }
+    if (traced && unit && found.length) found = placeTraced(found, traced, unit.env, placedProblems);
     if (unit?.sources && found.length) {
       const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, sources: unit.sources });
       for (const p of placed.problems) problems.set(`${p.file}\0${p.path}\0${p.message}`, p);
@@ -298,22 +287,19 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   // changes a few fields; the spec is where the service is described), once per message, with
   // the environments it happened in.
   const refused = new Map<string, { file: string; message: string; envs: string[] }>();
-  // A hook that failed: once per file, line and message, with the environments it failed in.
-  const hookFailures = new Map<string, { problem: Problem; envs: string[] }>();
   // The kinds hooks added, by environment and service, for the services' AppProjects to allow.
-  const kindsAdded = new Map<string, Map<string, ResourceKind[]>>();
+  const hookKinds = new Map<string, Map<string, Array<{ apiVersion: string; kind: string }>>>();
   for (const unit of project.units) {
-    let built: BuiltUnit;
+    let traced: TracedUnit;
     try {
-      built = buildUnit(project, unit);
+      traced = synthUnitTraced(project, unit);
     } catch (e) {
+      if (e instanceof SpecError) {
+        for (const p of e.problems) addPlaced(placedProblems, p, unit.env);
+        continue;
+      }
       if (e instanceof HookError) {
-        const { problem } = e;
-        const text = problem.message.slice(unit.env.length + 2);
-        const key = `${problem.file}\0${problem.line}\0${text}`;
-        const seen = hookFailures.get(key);
-        if (seen) seen.envs.push(unit.env);
-        else hookFailures.set(key, { problem: { ...problem, message: text }, envs: [unit.env] });
+        addPlaced(placedProblems, e.problem, unit.env);
         continue;
       }
       const file = unit.files[0];
@@ -324,25 +310,75 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
       else refused.set(key, { file, message, envs: [unit.env] });
       continue;
     }
-    if (built.hooked) {
-      const kinds = addedKinds(built.objects);
-      if (kinds.length) kindsAdded.set(unit.env, (kindsAdded.get(unit.env) ?? new Map()).set(unit.name, kinds));
+    const hooked = traced.hooked;
+    if (hooked) {
+      // The namespaced kinds berth does not write (a PodMonitor): the service's AppProject allows them too.
+      const added = traced.objects.filter((o) => hooked.objects.get(objectRef(o)) === 'adds').map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }));
+      if (added.length) hookKinds.set(unit.env, (hookKinds.get(unit.env) ?? new Map()).set(unit.name, added));
     }
-    add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, built.objects, unit, built.hooked);
+    add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, traced.objects, unit, traced);
   }
-  if (refused.size || hookFailures.size) {
-    throw new SpecError([
-      ...[...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })),
-      ...[...hookFailures.values()].map((h): Problem => ({ ...h.problem, message: `${h.envs.sort().join(', ')}: ${h.problem.message}` })),
-    ]);
+  // An extra object or a patch that cannot be built is the person's to fix, at its file: no output.
+  const stageProblems = [...placedProblems.values()].filter((p) => !p.finding).map(placedProblem);
+  if (stageProblems.length) throw new SpecError(stageProblems);
+  if (refused.size) {
+    throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })));
   }
   for (const env of Object.keys(project.config.environments).sort()) {
-    const { apps, root } = synthApplications(project, env, outDir, kindsAdded.get(env));
+    const { apps, root } = synthApplications(project, env, outDir, hookKinds.get(env));
     for (const { service, objects } of apps) add({ env, service, kind: 'argocd' }, `${appsDir(outDir, env)}/${objects[objects.length - 1].metadata.name}.yaml`, objects);
     add({ env, kind: 'argocd' }, rootAppFile(outDir, env), root);
   }
-  const placed = [...hookFindings.values()].map(({ problem, envs }): Problem => ({ ...problem, message: `${envs.sort().join(', ')}: ${problem.message}` }));
-  return { files, units, manifests, objects: count, findings, problems: [...problems.values(), ...placed] };
+  return { files, units, manifests, objects: count, findings, problems: [...problems.values(), ...[...placedProblems.values()].map(placedProblem)] };
+}
+
+/** Problems by file, path and message (without the environment), with the environments they happen in. */
+type PlacedProblems = Map<string, { problem: Problem; envs: string[]; finding: boolean }>;
+
+function addPlaced(placed: PlacedProblems, problem: Problem, env: string, finding = false): void {
+  const key = `${problem.file}\0${problem.path}\0${problem.message}`;
+  const seen = placed.get(key);
+  if (seen) {
+    if (!seen.envs.includes(env)) seen.envs.push(env);
+  } else placed.set(key, { problem, envs: [env], finding });
+}
+
+function placedProblem({ problem, envs }: { problem: Problem; envs: string[] }): Problem {
+  return { ...problem, message: `${envs.sort().join(', ')}: ${problem.message}` };
+}
+
+/** Does a finding's field lie in (or contain) a field a patch changed? */
+function related(finding: string, changed: string): boolean {
+  const under = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+  return under(finding, changed) || under(changed, finding);
+}
+
+/**
+ * Tells the findings on an extra object at its file, document and line, and the findings at a
+ * field a patch changed at that patch; returns the rest.
+ */
+function placeTraced(findings: readonly Finding[], traced: TracedUnit, env: string, placed: PlacedProblems): Finding[] {
+  const fix = (f: Finding) => f.fix ?? `change the object so the ${f.check} check passes`;
+  return findings.filter((f) => {
+    const x = traced.extras.get(f.object);
+    if (x) {
+      const message = `Document ${x.index + 1} (${x.object.kind} ${x.object.metadata.name}): ${f.message}`;
+      addPlaced(placed, { file: x.file, path: f.path, line: x.lineOf(parsePath(f.path)), message, fix: fix(f) }, env, true);
+      return false;
+    }
+    const patch = (traced.patched.get(f.object) ?? []).find((p) => p.changed.some((c) => related(f.path, c)));
+    if (patch) {
+      const { source } = patch;
+      const message = `${f.object} at ${f.path}, which patch ${source.index + 1} changes: ${f.message}`;
+      addPlaced(placed, { file: source.file, path: `patches[${source.index}]`, message, fix: fix(f), ...(source.line === undefined ? {} : { line: source.line }) }, env, true);
+      return false;
+    }
+    // An object the hook added or changed: a person fixes the hook, not dist/.
+    const origin = traced.hooked?.objects.get(f.object);
+    if (!traced.hooked || origin === undefined) return true;
+    addPlaced(placed, { file: traced.hooked.hook.file, path: `${f.object}${f.path ? ` ${f.path}` : ''}`, message: `${f.message} (${f.object}, which this hook ${origin})`, fix: fix(f) }, env, true);
+    return false;
+  });
 }
 
 /** The per-file check of a synth: every check, with the environment's production settings. */

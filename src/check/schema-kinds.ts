@@ -47,6 +47,7 @@ export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
   },
   'v1/Service': { load: () => require('kubernetes-models/v1/Service').Service },
   'apps/v1/Deployment': { load: () => require('kubernetes-models/apps/v1/Deployment').Deployment },
+  'v1/Pod': { load: () => require('kubernetes-models/v1/Pod').Pod },
   'batch/v1/Job': { load: () => require('kubernetes-models/batch/v1/Job').Job },
   'batch/v1/CronJob': { load: () => require('kubernetes-models/batch/v1/CronJob').CronJob },
   'policy/v1/PodDisruptionBudget': {
@@ -67,6 +68,9 @@ export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
   'monitoring.coreos.com/v1/ServiceMonitor': {
     load: () =>
       require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
+  },
+  'monitoring.coreos.com/v1/PodMonitor': {
+    load: () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor').PodMonitor,
   },
   'monitoring.coreos.com/v1/PrometheusRule': {
     load: () =>
@@ -127,18 +131,6 @@ export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
         },
       },
     },
-  },
-};
-
-/**
- * Kinds berth never writes itself but validates when a service's hook (charts/<service>/chart.ts)
- * adds them. Not in `KIND_MODELS`, which is also what every service's AppProject allows: a
- * service's project allows one of these only when that service's output holds one (app.ts).
- */
-export const ADDED_KIND_MODELS: Readonly<Record<string, KindModel>> = {
-  'v1/Pod': { load: () => require('kubernetes-models/v1/Pod').Pod },
-  'monitoring.coreos.com/v1/PodMonitor': {
-    load: () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor').PodMonitor,
   },
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -9,14 +9,14 @@
  * `must be integer (got "80")`, `missing required field "selector"`.
  */
 import type { KindKey } from '../util/kinds';
-import { ADDED_KIND_MODELS, KIND_MODELS, KindModel, ModelClass } from './schema-kinds';
+import { KIND_MODELS, ModelClass } from './schema-kinds';
 import { PathSegments, SchemaError, StrictValidator } from './schema-strict';
 import { Finding, Manifest, objectRef } from './types';
 
 type Json = Record<string, unknown>;
 
 /** The `apiVersion/kind` keys berth validates, e.g. `apps/v1/Deployment`. */
-export const SCHEMA_KINDS: readonly string[] = [...Object.keys(KIND_MODELS), ...Object.keys(ADDED_KIND_MODELS)];
+export const SCHEMA_KINDS: readonly string[] = Object.keys(KIND_MODELS);
 
 /** Validates every object against its schema; one finding per problem, none when all are valid. */
 export function validateSchema(manifests: readonly Manifest[]): Finding[] {
@@ -93,8 +93,8 @@ const validators = new Map<string, KindValidator>();
 
 function strictValidator(key: string): KindValidator | undefined {
   let entry = validators.get(key);
-  const kind: KindModel | undefined = Object.hasOwn(KIND_MODELS, key) ? KIND_MODELS[key as KindKey] : Object.hasOwn(ADDED_KIND_MODELS, key) ? ADDED_KIND_MODELS[key] : undefined;
-  if (entry === undefined && kind !== undefined) {
+  if (entry === undefined && Object.prototype.hasOwnProperty.call(KIND_MODELS, key)) {
+    const kind = KIND_MODELS[key as KindKey];
     const model = kind.load();
     const validate = runModel(model);
     // A model whose validate() finds nothing wrong with a plain `{}` did not run: it finds its

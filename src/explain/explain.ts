@@ -141,7 +141,8 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
     inbound.columns.length ? formatMatrix(inbound, { reasons: opts.reasons }) : '(no process of the service listens on a port)\n',
     `Where the pods of ${service} can connect:\n`,
     insiders.length ? formatMatrix(outbound, { reasons: opts.reasons }) : '(the service has no pods)\n',
-  ].join('\n');
+    containersSection(service, workloads),
+  ].filter((part) => part !== '').join('\n');
   return { matrix, inbound, outbound, text, mermaid };
 }
 
@@ -150,7 +151,7 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
  * explanation of the objects synthesized for that service and environment.
  * @param model the service's model in that environment @default - the environment's own ingress controller
  */
-export function explainCommand(output: SynthOutput, env: Environment, service: string, envName: string, format: ExplainFormat = 'text', model?: Pick<ServiceModel, 'ingressController'>): string {
+export function explainCommand(output: SynthOutput, env: Environment, service: string, envName: string, format: ExplainFormat = 'text', model?: Pick<ServiceModel, 'ingressController'>, added: readonly AddedObject[] = []): string {
   const here = output.units.filter((u) => u.kind === 'manifests' && u.env === envName);
   const mine = here.filter((u) => u.service === service).flatMap((u) => u.objects);
   if (mine.length === 0) {
@@ -159,15 +160,32 @@ export function explainCommand(output: SynthOutput, env: Environment, service: s
   }
   const explanation = explainService(mine.map((m) => m.object), { env, model, service, envName });
   switch (format) {
-    case 'text': return explanation.text;
+    case 'text': return explanation.text + addedText(added);
     case 'mermaid': return explanation.mermaid;
-    case 'json': return JSON.stringify({ service, environment: envName, ...explanation.matrix }, null, 2) + '\n';
+    case 'json': return JSON.stringify({ service, environment: envName, ...explanation.matrix, ...(added.length ? { added } : {}) }, null, 2) + '\n';
     default: throw new Error(`explain: format "${String(format)}" is not one of text, mermaid, json`);
   }
 }
 
+/** An object the service's own files add or change: an extra object, or one a patch changes. */
+export interface AddedObject {
+  readonly kind: string;
+  readonly name: string;
+  /** Where: `charts/ledger/extra/podmonitor.yaml (document 1)`, `charts/ledger/service.yaml patches[0]`. */
+  readonly from: string;
+  readonly how: 'extra' | 'patched';
+}
+
+/** The objects the service adds (extra/) or patches, under the tables: they are part of what the policies above decide. */
+function addedText(added: readonly AddedObject[]): string {
+  if (added.length === 0) return '';
+  const rows = added.map((a) => [`${a.kind} ${a.name}`, a.how === 'extra' ? `extra object from ${a.from}` : `patched by ${a.from}`]);
+  const width = Math.max(...rows.map(([w]) => w.length));
+  return `\nObjects the service adds or patches (docs/escape-hatches.md):\n\n${rows.map(([w, f]) => `  ${w.padEnd(width)}  ${f}`).join('\n')}\n`;
+}
+
 /** One pod per workload of the namespace, named by its process (`app.kubernetes.io/component`). */
-function workloadPods(objects: readonly K8sObject[], namespaceLabels: Readonly<Record<string, string>>): Array<{ name: string; endpoint: PodEndpoint }> {
+function workloadPods(objects: readonly K8sObject[], namespaceLabels: Readonly<Record<string, string>>): Array<{ name: string; endpoint: PodEndpoint; containers: string[] }> {
   const workloads = objects
     .filter((o) => o.kind in WORKLOAD_RANK)
     .map((o, index) => ({ o, index }))
@@ -177,12 +195,40 @@ function workloadPods(objects: readonly K8sObject[], namespaceLabels: Readonly<R
     const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
     const labels: Record<string, string> = template?.metadata?.labels ?? {};
     const name: string = labels[COMPONENT_LABEL] ?? o.metadata?.name;
-    const ports: ContainerPort[] = (template?.spec?.containers ?? []).flatMap((c: K8sObject) =>
+    // A native sidecar listens on the pod's address like the app: its ports are destinations too.
+    const listening = [...(template?.spec?.containers ?? []), ...sidecarsOf(template)];
+    const ports: ContainerPort[] = listening.flatMap((c: K8sObject) =>
       (c.ports ?? []).map((p: K8sObject) => ({ name: p.name ?? String(p.containerPort), port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol })));
     const endpoint: PodEndpoint = { kind: 'pod', namespace: o.metadata?.namespace ?? 'default', namespaceLabels, name, labels, ip: `10.244.${i + 1}.10`, ports };
-    return { name, endpoint };
+    return { name, endpoint, containers: extraContainersOf(template) };
   });
 }
+
+// --- More containers (issue 21 item 5) -----------------------------------------------------------
+
+/** The native sidecars of a pod template: init containers with `restartPolicy: Always`. */
+function sidecarsOf(template: K8sObject | undefined): K8sObject[] {
+  return (template?.spec?.initContainers ?? []).filter((c: K8sObject) => c.restartPolicy === 'Always');
+}
+
+/** One line per init container and sidecar of a pod template, in the order the kubelet starts them. */
+function extraContainersOf(template: K8sObject | undefined): string[] {
+  return (template?.spec?.initContainers ?? []).map((c: K8sObject) => {
+    const sidecar = c.restartPolicy === 'Always';
+    const ports = (c.ports ?? []).map((p: K8sObject) => `${p.name ?? p.containerPort} ${p.containerPort}`).join(', ');
+    return `${sidecar ? 'sidecar' : 'init'} ${c.name}: ${c.image}${ports ? ` (ports ${ports})` : ''}`;
+  });
+}
+
+/** The init containers and sidecars of each workload, for the text output. @returns '' when none has any */
+function containersSection(service: string, workloads: ReadonlyArray<{ name: string; containers: readonly string[] }>): string {
+  const withExtra = workloads.filter((w) => w.containers.length);
+  if (!withExtra.length) return '';
+  return `Init containers and sidecars of ${service} (a sidecar's ports are destinations above like the app's):\n` +
+    withExtra.map((w) => `  ${w.name}\n${w.containers.map((c) => `    ${c}\n`).join('')}`).join('') + '\n';
+}
+
+// --- end of more containers ----------------------------------------------------------------------
 
 /**
  * The destinations outside the service that its egress policies open: in-cluster pods in

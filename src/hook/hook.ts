@@ -4,7 +4,6 @@
  * loads hooks; this module only runs them, so it touches no file.
  */
 import { ApiObject, Chart } from 'cdk8s';
-import type { ServiceChart } from '../chart/service-chart';
 import type { ServiceModel } from '../model/service-model';
 import type { Problem } from '../spec/errors';
 import type { Environment, ServiceSpec } from '../spec/schema';
@@ -33,7 +32,7 @@ export interface HookContext {
  * it (`new ApiObject(chart, …)`, the typed classes of `imports/`, cdk8s-plus-28's `k8s` classes)
  * and change berth's (`ApiObject.of(…).addJsonPatch(…)`). It runs once per environment.
  */
-export type ServiceHook = (chart: ServiceChart, ctx: HookContext) => void;
+export type ServiceHook = (chart: Chart, ctx: HookContext) => void;
 
 /** A hook as main.ts loaded it. */
 export interface LoadedHook {
@@ -47,7 +46,7 @@ export interface LoadedHook {
 /** What a hook did to an object: added it, or changed one berth built. */
 export type HookOrigin = 'adds' | 'changes';
 
-/** Thrown when a hook fails: the problem names the hook's file and line, never a stack. */
+/** Thrown when a hook fails: the problem names the hook's file and line, never a stack (app.ts prefixes the environments it failed in). */
 export class HookError extends Error {
   constructor(readonly problem: Problem) {
     super(problem.message);
@@ -58,14 +57,14 @@ export class HookError extends Error {
 const HOOK_FIX = 'fix the hook at this line (run it under BERTH_DEBUG=1 for the whole stack)';
 
 /** The problem for an error a hook threw (or caused: a JSON patch that does not apply is thrown when the chart renders). */
-export function hookFailure(hook: LoadedHook, env: string, error: unknown, doing: string): HookError {
+export function hookFailure(hook: LoadedHook, error: unknown, doing: string): HookError {
   const at = hook.locate(error);
   const message = error instanceof Error ? error.message : String(error);
   return new HookError({
     file: at?.file ?? hook.file,
     path: '',
     line: at?.line,
-    message: `${env}: ${doing}: ${message.split('\n')[0]}`,
+    message: `${doing}: ${message.split('\n')[0]}`,
     fix: at ? HOOK_FIX : 'fix the hook (a JSON patch path must exist in the object it patches; run under BERTH_DEBUG=1 for the whole stack)',
   });
 }
@@ -77,12 +76,12 @@ export function hookFailure(hook: LoadedHook, env: string, error: unknown, doing
  * object it added or changed in another namespace than the service's.
  * Renders the chart before and after: only for a service that has a hook.
  */
-export function runHook(chart: ServiceChart, hook: LoadedHook, ctx: HookContext): Map<string, HookOrigin> {
+export function runHook(chart: Chart, hook: LoadedHook, ctx: HookContext): Map<string, HookOrigin> {
   const before = new Map(apiObjects(chart).map((o) => [o, JSON.stringify(o.toJson())]));
   try {
     hook.run(chart, ctx);
   } catch (e) {
-    throw hookFailure(hook, ctx.env, e, 'the hook threw');
+    throw hookFailure(hook, e, 'the hook threw');
   }
   const touched = new Map<string, HookOrigin>();
   const seen = new Set<string>();
@@ -92,27 +91,27 @@ export function runHook(chart: ServiceChart, hook: LoadedHook, ctx: HookContext)
     try {
       json = o.toJson();
     } catch (e) {
-      throw hookFailure(hook, ctx.env, e, `${o.kind} "${o.name}" does not render after the hook`);
+      throw hookFailure(hook, e, `${o.kind} "${o.name}" does not render after the hook`);
     }
     const namespace: unknown = json.metadata?.namespace;
     const ref = `${json.kind}/${namespace === undefined ? '' : `${namespace}/`}${json.metadata?.name}`;
     // Argo CD would apply one of the two over the other, whichever it met last.
-    if (seen.has(ref)) throw refusal(hook, ctx.env, `the chart holds ${ref} twice`, 'change the object berth wrote (find it in chart.node.findAll(), then addJsonPatch) instead of adding one with its kind and name');
+    if (seen.has(ref)) throw refusal(hook, `the chart holds ${ref} twice`, 'change the object berth wrote (find it in chart.node.findAll(), then addJsonPatch) instead of adding one with its kind and name');
     seen.add(ref);
     if (was === undefined) touched.set(ref, 'adds');
     else if (was !== JSON.stringify(json)) touched.set(ref, 'changes');
     else continue;
     // The service's AppProject lets its Application write into the service's namespace only.
     if (namespace !== undefined && namespace !== ctx.namespace) {
-      throw refusal(hook, ctx.env, `${ref} is in namespace "${namespace}", not the service's`, `leave metadata.namespace out (the chart gives every object "${ctx.namespace}"); the service's Argo CD project writes into no other namespace`);
+      throw refusal(hook, `${ref} is in namespace "${namespace}", not the service's`, `leave metadata.namespace out (the chart gives every object "${ctx.namespace}"); the service's Argo CD project writes into no other namespace`);
     }
   }
   return touched;
 }
 
 /** A rule the hook's objects broke, at the hook's file (no line: the objects are checked after it returned). */
-function refusal(hook: LoadedHook, env: string, message: string, fix: string): HookError {
-  return new HookError({ file: hook.file, path: '', message: `${env}: ${message}`, fix });
+function refusal(hook: LoadedHook, message: string, fix: string): HookError {
+  return new HookError({ file: hook.file, path: '', message, fix });
 }
 
 function apiObjects(chart: Chart): ApiObject[] {

@@ -8,7 +8,10 @@
 /** The annotation Argo CD reads an object's sync wave from. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
-/** Sync wave by kind. */
+/**
+ * Sync wave by kind. A kind with no entry (an extra object's, such as a Role) syncs in wave 0,
+ * Argo CD's default: with the workloads.
+ */
 export const SYNC_WAVES = {
   Namespace: -3,
   ServiceAccount: -2,
@@ -32,11 +35,8 @@ export const SYNC_WAVES = {
   Ingress: 1,
   HTTPRoute: 1,
   ServiceMonitor: 1,
-  PrometheusRule: 1,
-  // Kinds berth validates when a service's hook adds them (check/schema-kinds.ts ADDED_KIND_MODELS):
-  // a bare Pod with the workloads, a PodMonitor with the ServiceMonitor, after the pods it scrapes.
-  Pod: 0,
   PodMonitor: 1,
+  PrometheusRule: 1,
   // Before the Applications that use it, when the root syncs them in one go.
   AppProject: -1,
 } as const satisfies Record<string, number>;

@@ -84,15 +84,15 @@ describe('validateSchema: valid objects', () => {
         'cert-manager.io/v1/Certificate',
         'monitoring.coreos.com/v1/ServiceMonitor',
         'monitoring.coreos.com/v1/PrometheusRule',
+        // Only as a service's extra objects (charts/<service>/extra/).
+        'monitoring.coreos.com/v1/PodMonitor',
+        'v1/Pod',
         'external-secrets.io/v1/ExternalSecret',
         'bitnami.com/v1alpha1/SealedSecret',
         'argoproj.io/v1alpha1/Application',
         'argoproj.io/v1alpha1/AppProject',
         'gateway.networking.k8s.io/v1/HTTPRoute',
         'traefik.io/v1alpha1/Middleware',
-        // Validated when a hook adds them (ADDED_KIND_MODELS).
-        'v1/Pod',
-        'monitoring.coreos.com/v1/PodMonitor',
       ].sort(),
     );
   });
@@ -205,6 +205,12 @@ describe('validateSchema: planted violations', () => {
         path: 'spec.groups[0].rules[0].severity',
         message: 'unknown field "severity"',
       },
+    ]);
+  });
+
+  test('fails when a PodMonitor endpoint has a field prometheus-operator does not have', () => {
+    expect(validateSchema(invalid('crd-podmonitor-unknown-field.yaml')).map(({ object, path, message }) => ({ object, path, message }))).toEqual([
+      { object: 'PodMonitor/ledger/ledger-worker', path: 'spec.podMetricsEndpoints[0].targetPorts', message: 'unknown field "targetPorts"' },
     ]);
   });
 
@@ -438,7 +444,7 @@ maybe(`scripts/validate-openapi.js against ${HAVE_OPENAPI ? SHOWN_OPENAPI : `the
   test('the valid fixtures pass, with a count line', () => {
     const r = run(VALID);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`${load(VALID).length} object(s) in 5 file(s) valid against openapi-v2.json\n`);
+    expect(r.stdout).toBe(`${load(VALID).length} object(s) in 4 file(s) valid against openapi-v2.json\n`);
     expect(r.status).toBe(0);
   });
 

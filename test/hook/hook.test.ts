@@ -3,7 +3,7 @@
  * repository (test/fixtures/hook-repo: one service, payments, whose hook adds a PodMonitor and
  * patches berth's API Deployment), run through the real CLI as a user runs it. The refusals
  * (a privileged Pod, a Secret with a value, a throw, a syntax error) are cases of the bad-input
- * catalogue (test/bad-inputs/cases/21x-hook-*).
+ * catalogue (test/bad-inputs/cases/26x-hook-*).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -97,7 +97,7 @@ test("type errors are tsc's to report: the project's tsconfig includes hooks and
   // A hook anywhere, type-checked with the project's options alone (not the whole project: a third of the time).
   const file = path.join(tempDir(), HOOK);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, "import type { HookContext, ServiceChart } from 'berth';\n\nexport default function (_chart: ServiceChart, ctx: HookContext): void {\n  const replicas: number = ctx.namespace;\n  void replicas;\n}\n");
+  fs.writeFileSync(file, "import type { HookContext } from 'berth';\n\nexport default function (_chart: unknown, ctx: HookContext): void {\n  const replicas: number = ctx.namespace;\n  void replicas;\n}\n");
   const program = ts.createProgram([file], { ...config.options, incremental: false, tsBuildInfoFile: undefined });
   const found = ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => `line ${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   expect(found).toEqual(["line 4: Type 'string' is not assignable to type 'number'."]);

@@ -11,9 +11,10 @@ import { hasDotSegment } from '../../util/paths';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { objectName } from '../workloads/labels';
-import { PodContribution, ResourceProps } from '../workloads/pod';
+import { checkProcessProps, PodContribution, ResourceProps } from '../workloads/pod';
 import { JOB_RESOURCES, JobPodProps, JobScheduleProps, ScheduledJob } from './scheduled-job';
 import { TMP_CLEANUP_SCRIPT } from './scripts';
+import type { BERTH_VOLUMES } from '../../util/pod-volumes';
 
 /**
  * BusyBox 1.37.0, pinned by tag and by the digest of its multi-platform image index (the tag
@@ -55,7 +56,7 @@ export interface TmpCleanupProps extends JobScheduleProps, JobPodProps {
 }
 
 /** The name of the volume that mounts the app's claim in the cleanup pod. */
-const VOLUME = 'tmp-files';
+const VOLUME: keyof typeof BERTH_VOLUMES = 'tmp-files';
 
 /** A CronJob that deletes old files from a shared volume. */
 export class TmpCleanup extends Construct {
@@ -67,6 +68,7 @@ export class TmpCleanup extends Construct {
 
   constructor(scope: Construct, id: string, props: TmpCleanupProps) {
     super(scope, id);
+    checkProcessProps(this, props, props.app && { prop: 'app.image', value: props.app.image });
     const where = `TmpCleanup ${objectName(props.identity)}`;
     if (!/^\/[^/]/.test(props.mountPath) || hasDotSegment(props.mountPath)) {
       throw new Error(`${where}: mountPath "${props.mountPath}" must be an absolute path below / with no "." or ".." segments, such as /tmp/rag_uploads`);

@@ -1,8 +1,0 @@
-// A JSON patch whose path is not in the object: it fails when the chart renders, after the hook returned.
-import { ApiObject, JsonPatch } from 'cdk8s';
-import type { ServiceChart } from 'berth';
-
-export default function (chart: ServiceChart): void {
-  const api = chart.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Deployment' && c.name === 'ledger-api');
-  api?.addJsonPatch(JsonPatch.add('/spec/template/spec/sidecars/0/name', 'proxy'));
-}
