@@ -54,7 +54,7 @@ export class HookError extends Error {
   }
 }
 
-const HOOK_FIX = 'fix the hook at this line (run it under BERTH_DEBUG=1 for the whole stack)';
+const HOOK_FIX = 'fix the hook at this line (the innermost line of your own code the error came through)';
 
 /** The problem for an error a hook threw (or caused: a JSON patch that does not apply is thrown when the chart renders). */
 export function hookFailure(hook: LoadedHook, error: unknown, doing: string): HookError {
@@ -65,7 +65,7 @@ export function hookFailure(hook: LoadedHook, error: unknown, doing: string): Ho
     path: '',
     line: at?.line,
     message: `${doing}: ${message.split('\n')[0]}`,
-    fix: at ? HOOK_FIX : 'fix the hook (a JSON patch path must exist in the object it patches; run under BERTH_DEBUG=1 for the whole stack)',
+    fix: at ? HOOK_FIX : 'fix the hook: a JSON patch path must exist in the object it patches, and an object it adds must render',
   });
 }
 

@@ -196,7 +196,7 @@ describe('hooks are compiled again when they change', () => {
         'charts/payments/chart.ts',
         '  ✖ prod, staging: the hook threw: payments: no business metrics yet',
         '    → at (line 20)',
-        '    → fix: fix the hook at this line (run it under BERTH_DEBUG=1 for the whole stack)',
+        '    → fix: fix the hook at this line (the innermost line of your own code the error came through)',
         '',
       ].join('\n'),
     );
