@@ -13,6 +13,13 @@
 // `ensureFresh()` rebuilds only when a source file (or this file, which holds the build options) is
 // newer than the last build, so a user who edits a construct and runs `npm run synth` never runs
 // stale code.
+//
+// Per-service hooks (charts/<service>/chart.ts, docs/hooks.md) are compiled here too, by
+// `compileHook`, each into its own bundle kept until the hook or a file it imports changes. The
+// synth asks for them (src/main.ts loadHooks) rather than ensureFresh(): ensureFresh runs only in
+// bin/berth.js, while berth also runs in process (the tests) and on repositories other than this
+// one; a hook added, edited or removed is noticed at the next synth either way. A full build
+// compiles this repository's hooks ahead, so the first synth after `npm ci` finds them compiled.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -85,7 +92,28 @@ function build(files) {
   const bundle = path.join(outDir, 'berth.js');
   fs.writeFileSync(`${bundle}.wrapped`, require('module').wrap(fs.readFileSync(bundle, 'latin1')), 'latin1');
   fs.writeFileSync(stamp, `${files.length}\n`);
+  compileRepoHooks();
   writeCodeCaches();
+}
+
+/** Compiles this repository's hooks ahead of its first synth; one that does not compile is the synth's to report. */
+function compileRepoHooks() {
+  const charts = path.join(root, 'charts');
+  let dirs = [];
+  try {
+    dirs = fs.readdirSync(charts);
+  } catch {
+    return;
+  }
+  for (const d of dirs) {
+    const rel = `charts/${d}/${HOOK_FILE}`;
+    if (!fs.existsSync(path.join(root, rel))) continue;
+    try {
+      compileHook(root, rel);
+    } catch {
+      // Reported, with its line, by the synth.
+    }
+  }
 }
 
 /** Runs `berth synth`, `check`, `diff` and `explain` once on a synthetic project, so each writes its code cache. */
@@ -171,6 +199,142 @@ function ensureFresh(force = false) {
   });
 }
 
-module.exports = { ensureFresh, withLock };
+// --- Per-service hooks (charts/<service>/chart.ts) -------------------------------------------------
+
+/**
+ * The modules a hook shares with berth: left out of its bundle and handed to it at run time from
+ * berth's own (src/main.ts `loadHooks`), so `instanceof ApiObject`, `Chart.of` and the construct
+ * tree are the very ones berth built the chart with. A second copy of cdk8s in the hook would make
+ * objects berth's chart does not see as its own. Anything else a hook imports is bundled into it:
+ * cdk8s-plus-28 too (berth's own bundle uses its classes as types only), whose `cdk8s` and
+ * `constructs` are then these shared ones.
+ */
+const HOOK_SHARED = ['cdk8s', 'constructs', 'berth'];
+
+/** A hook's file name beside service.yaml (src/main.ts HOOK_FILE; a test keeps the two equal). */
+const HOOK_FILE = 'chart.ts';
+
+/** Where a project's compiled hooks are kept: one folder per project, under lib/ (rebuilt with it). */
+function hookCacheDir(projectRoot) {
+  const id = require('crypto').createHash('sha256').update(fs.realpathSync(projectRoot)).digest('hex').slice(0, 16);
+  return path.join(outDir, 'hooks', id);
+}
+
+/** Removes the compiled hooks of projects that are gone (test repositories in temporary folders). */
+function pruneHookCaches() {
+  const hooks = path.join(outDir, 'hooks');
+  let dirs;
+  try {
+    dirs = fs.readdirSync(hooks);
+  } catch {
+    return;
+  }
+  for (const d of dirs) {
+    let project;
+    try {
+      project = fs.readFileSync(path.join(hooks, d, 'project'), 'utf8');
+    } catch {
+      continue; // being written
+    }
+    if (!fs.existsSync(project)) fs.rmSync(path.join(hooks, d), { recursive: true, force: true });
+  }
+}
+
+/** Whether every file a compiled hook was built from is as it was then (same size and mtime). */
+function hookIsFresh(metaFile) {
+  try {
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
+    return Object.entries(meta.inputs).every(([f, [size, mtimeMs]]) => {
+      const st = fs.statSync(f);
+      return st.size === size && st.mtimeMs === mtimeMs;
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** Writes a file whole or not at all (another berth may read it at the same moment). */
+function writeAtomically(file, text) {
+  const tmp = `${file}.${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * Compiles one hook (`rel`, e.g. `charts/ledger/chart.ts`, relative to `projectRoot`) with esbuild
+ * into one CommonJS file and its source map, and keeps both until the hook or a file it imports
+ * changes: a synth that changes no hook compiles none. Type-checking is `tsc --noEmit`'s
+ * business, as for berth itself (tsconfig.json includes charts/).
+ *
+ * Returns `{ code, readMap() }`: the map's `sources` are relative to `projectRoot`, so an error's
+ * line maps to `charts/<service>/chart.ts`. Throws an Error with `hookErrors` ({ file, line, column,
+ * text }, file relative to `projectRoot`) when the hook does not compile.
+ */
+function compileHook(projectRoot, rel) {
+  const dir = hookCacheDir(projectRoot);
+  const base = path.join(dir, rel.replace(/[\\/]/g, '__'));
+  const [jsFile, mapFile, metaFile] = [`${base}.js`, `${base}.js.map`, `${base}.json`];
+  if (hookIsFresh(metaFile)) {
+    try {
+      // The map is read only for an error: parsing a hook's map that bundles cdk8s-plus-28 costs 50 ms.
+      return { code: fs.readFileSync(jsFile, 'utf8'), readMap: () => fs.readFileSync(mapFile, 'utf8') };
+    } catch {
+      // Removed meanwhile: compile again.
+    }
+  }
+  const esbuild = require('esbuild');
+  let result;
+  try {
+    result = esbuild.buildSync({
+      absWorkingDir: projectRoot,
+      entryPoints: [rel],
+      outfile: jsFile,
+      bundle: true,
+      write: false,
+      metafile: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      external: HOOK_SHARED,
+      // A hook in any project resolves berth's dependencies (cdk8s-plus-28) from berth's install.
+      nodePaths: [path.join(root, 'node_modules')],
+      // The typed classes berth generated (imports/), by one name wherever the project is.
+      alias: { 'berth/imports': path.join(root, 'imports') },
+      sourcemap: 'external',
+      sourcesContent: false,
+      charset: 'utf8',
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    if (!Array.isArray(e.errors)) throw e;
+    const err = new Error(`${rel} does not compile`);
+    err.hookErrors = e.errors.map((m) => ({ file: m.location ? m.location.file : rel, line: m.location ? m.location.line : undefined, column: m.location ? m.location.column : undefined, text: m.text }));
+    throw err;
+  }
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js')).text;
+  const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map')).text);
+  map.sources = map.sources.map((s) => path.relative(projectRoot, path.resolve(dir, s)).split(path.sep).join('/'));
+  const mapText = JSON.stringify(map);
+  // The inputs as esbuild read them, and this file (it holds the options): a change to any of them compiles again.
+  const inputs = {};
+  for (const f of [...Object.keys(result.metafile.inputs).map((f) => path.resolve(projectRoot, f)), __filename]) {
+    const st = fs.statSync(f);
+    inputs[f] = [st.size, st.mtimeMs];
+  }
+  try {
+    pruneHookCaches();
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'project'), fs.realpathSync(projectRoot));
+    writeAtomically(jsFile, code);
+    writeAtomically(mapFile, mapText);
+    // Last: the meta file says the two above are complete.
+    writeAtomically(metaFile, JSON.stringify({ inputs }));
+  } catch {
+    // A read-only checkout compiles its hooks on every run.
+  }
+  return { code, readMap: () => mapText };
+}
+
+module.exports = { ensureFresh, withLock, compileHook, HOOK_SHARED, HOOK_FILE };
 
 if (require.main === module) ensureFresh(process.argv.includes('--force'));

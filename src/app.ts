@@ -8,7 +8,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { runbookBase } from './alerts/plan';
 import { runChecks } from './check/index';
-import { Finding, Manifest } from './check/types';
+import { Finding, Manifest, objectRef } from './check/types';
+import { HookError, HookOrigin, LoadedHook, runHook } from './hook/hook';
 import { ServiceChart } from './chart/service-chart';
 import { addExtraObjects } from './chart/extra-objects';
 import { AppliedPatch, applyPatches } from './chart/patches';
@@ -95,16 +96,20 @@ export interface TracedUnit {
   readonly extras: ReadonlyMap<string, ExtraObject>;
   /** The patches applied to each object, by object reference. */
   readonly patched: ReadonlyMap<string, readonly AppliedPatch[]>;
+  /** The service's hook, and what it did to each object it added or changed, by object reference. @default - no hook */
+  readonly hooked?: { readonly hook: LoadedHook; readonly objects: ReadonlyMap<string, HookOrigin> };
 }
 
 /**
- * {@link synthUnit}, with the escape hatches traced. The stages, in order: berth's objects →
- * extra objects (chart/extra-objects.ts) → the TypeScript hook → patches (chart/patches.ts) →
- * sync waves and order; the checks run on the result (buildOutput), so nothing a person adds or
- * changes escapes them.
+ * {@link synthUnit}, with the escape hatches traced. The stages, in order: berth's objects → the
+ * TypeScript hook (hook/hook.ts), on the cdk8s chart, so it runs before the chart is rendered →
+ * extra objects (chart/extra-objects.ts), plain objects added to the rendered ones → patches
+ * (chart/patches.ts) → sync waves and order; the checks run on the result (buildOutput), so
+ * nothing a person adds or changes escapes them. Throws HookError when the hook fails.
  */
 export function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): TracedUnit {
   const environment = project.config.environments[unit.env];
+  const hook = project.hooks?.get(unit.name);
   const chart = new ServiceChart(unitApp(), unit.name, {
     spec: unit.spec,
     model: unit.model,
@@ -112,12 +117,13 @@ export function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): Trac
     envName: unit.env,
     runbookBase: runbookBase(project.config),
   });
+  // Copies: what the hook does to them must not reach the Application or the next check.
+  const touched = hook ? runHook(chart, hook, { service: unit.name, env: unit.env, namespace: unit.model.namespace, production: environment.production, environment: structuredClone(environment), spec: structuredClone(unit.spec), model: structuredClone(unit.model) }) : undefined;
   const objects = renderObjects(chart);
   const extras = addExtraObjects(objects, unit.extras ?? [], unit.name, unit.model.namespace);
-  // The TypeScript hook (charts/<service>/chart.ts) runs here: after extra objects, before patches.
   const patched = applyPatches(objects, unit.spec.patches, { production: environment.production, sources: unit.patchSources ?? [] });
   applySyncOrder(objects);
-  return { objects: sortObjects(objects), extras, patched };
+  return { objects: sortObjects(objects), extras, patched, hooked: hook && touched ? { hook, objects: touched } : undefined };
 }
 
 /** The folder holding one environment's Argo CD Applications. */
@@ -163,7 +169,13 @@ export function placeOf(file: string, outDir = 'dist'): OutputPlace | undefined 
  * existing project) and its Application, written together into `appsDir`; and the root
  * Application with its own project, written beside it and applied once by hand.
  */
-export function synthApplications(project: LoadedProject, env: string, outDir: string): { apps: Array<{ service: string; objects: Record<string, any>[] }>; root: Record<string, any>[] } {
+export function synthApplications(
+  project: LoadedProject,
+  env: string,
+  outDir: string,
+  /** `apiVersion` and `kind` of the objects each service's hook added, by service, for its project to allow. @default - none */
+  hookKinds: ReadonlyMap<string, ReadonlyArray<{ readonly apiVersion: string; readonly kind: string }>> = new Map(),
+): { apps: Array<{ service: string; objects: Record<string, any>[] }>; root: Record<string, any>[] } {
   const { config } = project;
   const environment = config.environments[env];
   const app = unitApp();
@@ -178,7 +190,7 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
   for (const unit of project.units.filter((u) => u.env === env)) {
     const chart = new Chart(app, `argocd-${env}-${unit.name}`, { disableResourceNameHashes: true });
     const namespace = unit.model.namespace;
-    const extraKinds = (unit.extras ?? []).map((x) => ({ apiVersion: x.object.apiVersion, kind: x.object.kind }));
+    const extraKinds = [...(unit.extras ?? []).map((x) => ({ apiVersion: x.object.apiVersion, kind: x.object.kind })), ...(hookKinds.get(unit.name) ?? [])];
     const projectProps = serviceProject(config, env, unit.name, namespace, extraKinds);
     if (projectProps) new ArgoProject(chart, 'project', projectProps);
     new ArgoApplication(chart, unit.name, {
@@ -275,6 +287,8 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   // changes a few fields; the spec is where the service is described), once per message, with
   // the environments it happened in.
   const refused = new Map<string, { file: string; message: string; envs: string[] }>();
+  // The kinds hooks added, by environment and service, for the services' AppProjects to allow.
+  const hookKinds = new Map<string, Map<string, Array<{ apiVersion: string; kind: string }>>>();
   for (const unit of project.units) {
     let traced: TracedUnit;
     try {
@@ -282,6 +296,10 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
     } catch (e) {
       if (e instanceof SpecError) {
         for (const p of e.problems) addPlaced(placedProblems, p, unit.env);
+        continue;
+      }
+      if (e instanceof HookError) {
+        addPlaced(placedProblems, e.problem, unit.env);
         continue;
       }
       const file = unit.files[0];
@@ -292,6 +310,12 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
       else refused.set(key, { file, message, envs: [unit.env] });
       continue;
     }
+    const hooked = traced.hooked;
+    if (hooked) {
+      // The namespaced kinds berth does not write (a PodMonitor): the service's AppProject allows them too.
+      const added = traced.objects.filter((o) => hooked.objects.get(objectRef(o)) === 'adds').map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }));
+      if (added.length) hookKinds.set(unit.env, (hookKinds.get(unit.env) ?? new Map()).set(unit.name, added));
+    }
     add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, traced.objects, unit, traced);
   }
   // An extra object or a patch that cannot be built is the person's to fix, at its file: no output.
@@ -301,7 +325,7 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
     throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })));
   }
   for (const env of Object.keys(project.config.environments).sort()) {
-    const { apps, root } = synthApplications(project, env, outDir);
+    const { apps, root } = synthApplications(project, env, outDir, hookKinds.get(env));
     for (const { service, objects } of apps) add({ env, service, kind: 'argocd' }, `${appsDir(outDir, env)}/${objects[objects.length - 1].metadata.name}.yaml`, objects);
     add({ env, kind: 'argocd' }, rootAppFile(outDir, env), root);
   }
@@ -343,10 +367,16 @@ function placeTraced(findings: readonly Finding[], traced: TracedUnit, env: stri
       return false;
     }
     const patch = (traced.patched.get(f.object) ?? []).find((p) => p.changed.some((c) => related(f.path, c)));
-    if (!patch) return true;
-    const { source } = patch;
-    const message = `${f.object} at ${f.path}, which patch ${source.index + 1} changes: ${f.message}`;
-    addPlaced(placed, { file: source.file, path: `patches[${source.index}]`, message, fix: fix(f), ...(source.line === undefined ? {} : { line: source.line }) }, env, true);
+    if (patch) {
+      const { source } = patch;
+      const message = `${f.object} at ${f.path}, which patch ${source.index + 1} changes: ${f.message}`;
+      addPlaced(placed, { file: source.file, path: `patches[${source.index}]`, message, fix: fix(f), ...(source.line === undefined ? {} : { line: source.line }) }, env, true);
+      return false;
+    }
+    // An object the hook added or changed: a person fixes the hook, not dist/.
+    const origin = traced.hooked?.objects.get(f.object);
+    if (!traced.hooked || origin === undefined) return true;
+    addPlaced(placed, { file: traced.hooked.hook.file, path: `${f.object}${f.path ? ` ${f.path}` : ''}`, message: `${f.message} (${f.object}, which this hook ${origin})`, fix: fix(f) }, env, true);
     return false;
   });
 }

@@ -304,7 +304,8 @@ function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
 function alerts(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service] = args.positionals;
   if (!service) throw new UsageError('name the service, e.g. berth alerts rag --env prod');
-  const project = loadService(io.cwd, service);
+  // Alerts read the model, which a hook cannot change: its hook is not loaded.
+  const project = loadService(io.cwd, service, { hooks: false });
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   environmentNamed(project.config, envName);
   print(io, alertsCommand(project, service, envName, (single(args, '--format') ?? 'text') as AlertsFormat));

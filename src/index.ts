@@ -13,6 +13,9 @@ export { parseServiceSpec } from './api/spec-file';
 export type { SpecSource } from './api/spec-file';
 export type { Environment, ServiceSpec, ServiceSpecInput } from './spec/schema';
 
+// The per-service hook (charts/<service>/chart.ts, docs/hooks.md): what it is given.
+export type { HookContext, ServiceHook } from './hook/hook';
+
 // Checks, for unit tests of synthesized charts.
 export { checkManifests } from './api/check';
 export type { CheckManifestsOptions } from './api/check';

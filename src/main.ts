@@ -3,7 +3,12 @@
  * run the pure pipeline (load → build → check) and write dist/ atomically.
  */
 import * as fs from 'fs';
+import Module, { isBuiltin, SourceMap } from 'module';
 import * as path from 'path';
+import * as cdk8s from 'cdk8s';
+import * as constructs from 'constructs';
+import * as publicApi from './index';
+import type { LoadedHook } from './hook/hook';
 import { buildOutput, CheckError, envFolderOf, placeOf, SynthOutput, unitChecker } from './app';
 import { checkLeaks, runChecks } from './check/index';
 import { compareFindings } from './check/format';
@@ -29,7 +34,7 @@ export interface RepoPaths {
  * Reads berth.yaml and every file under charts/ (or, with `only`, under charts/<only>/ alone),
  * refusing anything that resolves outside the repo.
  */
-export function readSources(root: string, only?: string): { config: SourceFile; charts: SourceFile[] } {
+export function readSources(root: string, only?: string): { config: SourceFile; charts: SourceFile[]; hooks: string[] } {
   const realRoot = fs.realpathSync(root);
   const read = (rel: string): SourceFile => {
     const abs = path.join(root, rel);
@@ -44,6 +49,7 @@ export function readSources(root: string, only?: string): { config: SourceFile; 
     throw new SpecError([{ file: configPath, path: '', message: 'Project file berth.yaml is missing', fix: 'run berth from the repository root, or create berth.yaml with repoURL and environments' }]);
   }
   const charts: SourceFile[] = [];
+  const hooks: string[] = [];
   const folders: Problem[] = [];
   const chartsDir = path.join(root, 'charts');
   const dirs = fs.existsSync(chartsDir) ? fs.readdirSync(chartsDir, { withFileTypes: true }) : [];
@@ -65,11 +71,116 @@ export function readSources(root: string, only?: string): { config: SourceFile; 
         folders.push({ file: `${rel}/${f.name}`, path: '', message: 'Unexpected folder under charts/', fix: 'specs live at charts/<service>/service.yaml and charts/<service>/<env>.yaml; move or delete this folder' });
         continue;
       }
-      charts.push(read(`${rel}/${f.name}`));
+      const file = read(`${rel}/${f.name}`);
+      if (f.name === HOOK_FILE) hooks.push(file.path);
+      else charts.push(file);
     }
   }
   if (folders.length) throw new SpecError(folders);
-  return { config: read(configPath), charts };
+  return { config: read(configPath), charts, hooks };
+}
+
+/** The per-service TypeScript hook's file name, beside service.yaml (docs/hooks.md). */
+export const HOOK_FILE = 'chart.ts';
+
+/** bin/build.js, which compiles hooks with the same esbuild as berth's own bundle (it sits one folder up from both src/ and lib/). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hookBuilder = (): { compileHook(root: string, rel: string): CompiledHook } => require(path.join(__dirname, '..', 'bin', 'build.js'));
+
+/** A hook as bin/build.js compiled it: CommonJS code, and its source map (read on demand). */
+interface CompiledHook {
+  readonly code: string;
+  readonly readMap: () => string;
+}
+
+/** The modules a hook shares with berth, berth's own instances (bin/build.js `HOOK_SHARED` leaves them out of the hook's bundle; a test keeps the two lists equal). */
+export const HOOK_MODULES: Readonly<Record<string, () => unknown>> = {
+  cdk8s: () => cdk8s,
+  constructs: () => constructs,
+  berth: () => publicApi,
+};
+
+/**
+ * Compiles (bin/build.js keeps the result until the hook changes) and loads each service's
+ * hook, by service name. A hook that does not compile, throws while it loads, or exports no
+ * function is a problem at its file and line.
+ */
+export function loadHooks(root: string, hookFiles: readonly string[], project: LoadedProject): Map<string, LoadedHook> {
+  const hooks = new Map<string, LoadedHook>();
+  const problems: Problem[] = [];
+  for (const rel of hookFiles) {
+    const base = `${path.posix.dirname(rel)}/service.yaml`;
+    const unit = project.units.find((u) => u.files[0] === base);
+    // A hook without its service: loadProject reported the folder already, or the spec failed.
+    if (!unit) continue;
+    let compiled: CompiledHook;
+    try {
+      compiled = hookBuilder().compileHook(root, rel);
+    } catch (e) {
+      const errors = (e as { hookErrors?: Array<{ file: string; line?: number; text: string }> }).hookErrors;
+      if (!errors) throw e;
+      for (const m of errors) problems.push({ file: m.file, path: '', line: m.line, message: `The hook does not compile: ${m.text}`, fix: 'fix the TypeScript at this line (`npx tsc --noEmit` type-checks hooks too)' });
+      continue;
+    }
+    const filename = path.join(root, `${rel}.compiled.js`);
+    let map: SourceMap | undefined;
+    const locate = (error: unknown) => sourceLine(error, filename, () => (map ??= new SourceMap(JSON.parse(compiled.readMap()))));
+    const hookModule = { exports: {} as Record<string, unknown> };
+    const requireShared = (id: string): unknown => {
+      if (Object.hasOwn(HOOK_MODULES, id)) return HOOK_MODULES[id]();
+      if (isBuiltin(id)) return require(id);
+      throw new Error(`a hook cannot load "${id}" at run time: import it so bin/build.js bundles it`);
+    };
+    try {
+      // An indirect eval, not vm: the hook must run in the realm berth runs in (under jest that is
+      // not Node's main one), or the plain objects it writes fail cdk8s's `constructor === Object`
+      // and its IntOrString values do not render. sourceURL names it in stack traces (sourceLine).
+      const wrapped = (0, eval)(`${Module.wrap(compiled.code)}\n//# sourceURL=${filename}`) as (...args: unknown[]) => void;
+      wrapped.call(hookModule.exports, hookModule.exports, requireShared, hookModule, filename, path.dirname(filename));
+    } catch (e) {
+      const at = locate(e);
+      problems.push({ file: at?.file ?? rel, path: '', line: at?.line, message: `The hook failed while loading: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, fix: 'fix the hook at this line: code outside the exported function runs once, when berth loads the hook' });
+      continue;
+    }
+    const exported = hookModule.exports.default ?? hookModule.exports;
+    if (typeof exported !== 'function') {
+      problems.push({ file: rel, path: '', message: 'The hook exports no function', fix: 'export one: `export default function (chart: Chart, ctx: HookContext): void { … }` (Chart from \'cdk8s\', HookContext from \'berth\')' });
+      continue;
+    }
+    hooks.set(unit.name, { file: rel, run: exported as LoadedHook['run'], locate });
+  }
+  if (problems.length) throw new SpecError(problems);
+  return hooks;
+}
+
+/**
+ * The TypeScript file and line of the innermost stack frame in the project's own code of a hook
+ * (the hook or a file of the repository it imports). Frames of the packages bundled into it
+ * (cdk8s-plus-28) are skipped: the line to fix is the hook's call into them.
+ */
+function sourceLine(error: unknown, filename: string, map: () => SourceMap): { file: string; line: number } | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  for (const line of stack.split('\n')) {
+    const at = line.lastIndexOf(`${filename}:`);
+    if (at < 0) continue;
+    const m = /^:(\d+):(\d+)/.exec(line.slice(at + filename.length));
+    if (!m) continue;
+    const entry = map().findEntry(Number(m[1]) - 1, Number(m[2]) - 1) as { originalSource?: string; originalLine?: number };
+    if (entry.originalSource === undefined || entry.originalLine === undefined || /(^|\/)node_modules\//.test(entry.originalSource)) continue;
+    return { file: entry.originalSource, line: entry.originalLine + 1 };
+  }
+  return undefined;
+}
+
+/** What a command loads beyond the specs. */
+export interface LoadOptions {
+  /** Compile and load the services' hooks: every command that synthesizes needs them. @default true */
+  readonly hooks?: boolean;
+}
+
+/** A project as loaded, with its services' hooks (unless the caller does not synthesize). */
+function withHooks(root: string, hookFiles: readonly string[], project: LoadedProject, opts: LoadOptions): LoadedProject {
+  return hookFiles.length && opts.hooks !== false ? { ...project, hooks: loadHooks(root, hookFiles, project) } : project;
 }
 
 /** The folder of a service's extra objects (docs/escape-hatches.md). */
@@ -96,9 +207,9 @@ function readExtra(root: string, rel: string, read: (rel: string) => SourceFile,
 }
 
 /** Loads and validates every spec of the repo. */
-export function loadRepo(root: string): LoadedProject {
-  const { config, charts } = readSources(root);
-  return loadProject(config, charts);
+export function loadRepo(root: string, opts: LoadOptions = {}): LoadedProject {
+  const { config, charts, hooks } = readSources(root);
+  return withHooks(root, hooks, loadProject(config, charts), opts);
 }
 
 /**
@@ -108,14 +219,14 @@ export function loadRepo(root: string): LoadedProject {
  * routes) are the synth's business. When the folder does not hold that service, the whole repo
  * is loaded, and the caller's errors list every service as before.
  */
-export function loadService(root: string, service: string): LoadedProject {
+export function loadService(root: string, service: string, opts: LoadOptions = {}): LoadedProject {
   // A name that could leave charts/ is not a folder name: it is looked up in the whole repo.
   if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(service) && fs.existsSync(path.join(root, 'charts', service, 'service.yaml'))) {
-    const { config, charts } = readSources(root, service);
+    const { config, charts, hooks } = readSources(root, service);
     const project = loadProject(config, charts);
-    if (project.units.some((u) => u.name === service)) return project;
+    if (project.units.some((u) => u.name === service)) return withHooks(root, hooks, project, opts);
   }
-  return loadRepo(root);
+  return loadRepo(root, opts);
 }
 
 /** Synthesizes the repo in memory: nothing is written. */
@@ -146,6 +257,7 @@ export function synthAndCheck(paths: RepoPaths): SynthOutput {
  */
 export function synthUnchecked(paths: RepoPaths): { stream: string; output: SynthOutput } {
   const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: (manifests) => checkLeaks(manifests), keepManifests: false });
+  // Leaks in what a hook or an extra object adds are told at its file: problems, not findings.
   if (output.findings.length || output.problems.length) throw new CheckError(output.findings, output.problems);
   const stream = [...output.files].map(([file, text]) => `# Source: ${file}\n${text}`).join('---\n');
   return { stream, output };

@@ -16,6 +16,7 @@ import { Environment, ProjectConfig, ServiceSpec } from './schema';
 import { checkSemantics } from './semantics';
 import { resolveService, ServiceModel } from '../model/service-model';
 import { EXTRA_FILE, ExtraObject, extraObjectsIn, parseExtraFile } from './extra-objects';
+import type { LoadedHook } from '../hook/hook';
 
 /** A file handed in by main.ts: its repository-relative path and text. */
 export interface SourceFile {
@@ -54,6 +55,8 @@ export interface PatchSource {
 export interface LoadedProject {
   readonly config: ProjectConfig;
   readonly units: readonly ServiceUnit[];
+  /** The services' TypeScript hooks (charts/<service>/chart.ts), by service name, as main.ts loaded them. @default - none */
+  readonly hooks?: ReadonlyMap<string, LoadedHook>;
 }
 
 /** Limits that keep a hostile or broken file from hanging or exhausting the process. */

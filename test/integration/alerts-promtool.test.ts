@@ -21,6 +21,8 @@ import { buildOutput } from '../../src/app';
 import { PlannedAlert } from '../../src/alerts/plan';
 import { planFor } from '../../src/alerts/table';
 import { loadRepo } from '../../src/main';
+import { serviceObjectName } from '../../src/util/names';
+import { CHART_SERVICES } from '../helpers';
 import { LoadedProject, loadProject } from '../../src/spec/load';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -191,13 +193,14 @@ function run(args: string[]): { status: number | null; out: string } {
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-/** Every PrometheusRule of an output with its file, env and service. */
-function ruleObjects(files: ReadonlyMap<string, string>): Array<{ env: string; service: string; object: any }> {
+/** Every PrometheusRule of an output with its file, env and service: berth's own (`<service>-alerts`), or the others (a hook's). */
+function ruleObjects(files: ReadonlyMap<string, string>, whose: 'berth' | 'others' = 'berth'): Array<{ env: string; service: string; object: any }> {
   return [...files]
     .filter(([f]) => !f.includes('/argocd/'))
     .flatMap(([f, text]) => {
       const [, env, service] = f.split('/');
-      return (yaml.loadAll(text) as any[]).filter((o) => o?.kind === 'PrometheusRule').map((object) => ({ env, service, object }));
+      const rules = (yaml.loadAll(text) as any[]).filter((o) => o?.kind === 'PrometheusRule');
+      return rules.filter((o) => (o.metadata.name === serviceObjectName(service, 'alerts')) === (whose === 'berth')).map((object) => ({ env, service, object }));
     });
 }
 
@@ -253,8 +256,20 @@ describe('the reference systems (dist/)', () => {
   }
 
   test('every rule file passes promtool check rules, and every rule fires when it should and only then', () => {
-    expect(ruleObjects(files).length).toBe(10);
+    // One per service and environment.
+    expect(ruleObjects(files).length).toBe(2 * CHART_SERVICES.length);
     checkAndTest(project, files, 'dist');
+  });
+
+  test("the rules a hook adds (charts/ledger/chart.ts: its workers' errors) pass promtool check rules", () => {
+    const others = ruleObjects(files, 'others');
+    expect(others.map((r) => `${r.env}/${r.object.metadata.name}`).sort()).toEqual(['prod/ledger-worker-alerts', 'staging/ledger-worker-alerts']);
+    for (const { env, object } of others) {
+      const rulesFile = path.join(work, `hook-${env}-${object.metadata.name}.rules.yaml`);
+      fs.writeFileSync(rulesFile, yaml.dump(object.spec));
+      const checked = run(['check', 'rules', rulesFile]);
+      expect({ env, status: checked.status, out: checked.status === 0 ? '' : checked.out }).toEqual({ env, status: 0, out: '' });
+    }
   });
 
   const rag = ruleObjects(files).find((r) => r.env === 'prod' && r.service === 'rag')!.object;

@@ -1,0 +1,2 @@
+// A hook that only exports settings: berth has no function to call.
+export const replicas = 3;

@@ -1,0 +1,222 @@
+/**
+ * The per-service TypeScript hook (charts/<service>/chart.ts, docs/hooks.md) on a reference-style
+ * repository (test/fixtures/hook-repo: one service, payments, whose hook adds a PodMonitor and
+ * patches berth's API Deployment), run through the real CLI as a user runs it. The refusals
+ * (a privileged Pod, a Secret with a value, a throw, a syntax error) are cases of the bad-input
+ * catalogue (test/bad-inputs/cases/26x-hook-*).
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { SERVICE_NAMESPACED_KINDS } from '../../src/chart/delivery';
+import { HOOK_FILE, HOOK_MODULES } from '../../src/main';
+import { berth, berthInProcess, find, hashTree, REPO, tempDir } from '../helpers';
+
+const FIXTURE = path.join(__dirname, '../fixtures/hook-repo');
+const HOOK = 'charts/payments/chart.ts';
+
+/** A fresh copy of the fixture repository. */
+function fixtureRepo(): string {
+  const dir = tempDir();
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+const objectsOf = (dir: string, file: string): any[] => yaml.loadAll(fs.readFileSync(path.join(dir, file), 'utf8')) as any[];
+const manifests = (dir: string, env: string) => objectsOf(dir, `dist/${env}/payments/manifests.yaml`);
+/** The (group, kind) pairs the service's AppProject lets its Application write. */
+const allowedKinds = (dir: string, env: string): string[] =>
+  find(objectsOf(dir, `dist/argocd/${env}/payments-${env}.yaml`), 'AppProject').spec.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
+
+describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => {
+  const repo = fixtureRepo();
+  const synth = berth(repo, 'synth');
+
+  test('synth runs it: the PodMonitor it adds and the annotation it patches onto the Deployment are in dist/', () => {
+    expect({ code: synth.code, stderr: synth.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const env of ['prod', 'staging']) {
+      const objects = manifests(repo, env);
+      const monitor = find(objects, 'PodMonitor', 'payments-business');
+      expect(monitor.metadata.namespace).toBe('payments');
+      expect(monitor.spec).toEqual({ selector: { matchLabels: { 'app.kubernetes.io/name': 'payments', 'app.kubernetes.io/component': 'api' } }, podMetricsEndpoints: [{ port: 'http', path: '/metrics/business', interval: '5m' }] });
+      // The hook found berth's Deployment by class (instanceof ApiObject): the hook's cdk8s is berth's.
+      const api = find(objects, 'Deployment', 'payments-api');
+      expect(api.metadata.annotations).toMatchObject({ 'example.com/owner': 'payments-team', 'example.com/environment': env });
+      // berth's sync wave is still applied after the patch.
+      expect(api.metadata.annotations['argocd.argoproj.io/sync-wave']).toBeDefined();
+    }
+  });
+
+  test("the service's AppProject allows the kind the hook adds, after the kinds berth writes", () => {
+    const berths = SERVICE_NAMESPACED_KINDS.map((k) => `${k.group}/${k.kind}`);
+    expect(berths).not.toContain('monitoring.coreos.com/PodMonitor');
+    for (const env of ['prod', 'staging']) expect(allowedKinds(repo, env)).toEqual([...berths, 'monitoring.coreos.com/PodMonitor']);
+  });
+
+  test('what it wrote passes `berth check`, and `berth diff` (which runs the hook too) sees nothing to change', () => {
+    expect(berth(repo, 'check', 'dist')).toMatchObject({ code: 0 });
+    expect(berth(repo, 'diff', '--exit-code')).toMatchObject({ code: 0 });
+  });
+
+  test('the in-process synth (berth from src/, as jest loads it) writes the same dist/', async () => {
+    const other = fixtureRepo();
+    expect(await berthInProcess(other, 'synth')).toMatchObject({ code: 0, stderr: '' });
+    expect(hashTree(path.join(other, 'dist'))).toEqual(hashTree(path.join(repo, 'dist')));
+  });
+
+  test('the cdk8s CLI path (`synth --from-cdk8s-cli`) runs it too', () => {
+    // As cdk8s.yaml's app runs it: the cdk8s CLI sets CDK8S_OUTDIR and reads the copies there.
+    const out = path.join(tempDir(), 'cdk8s.out');
+    const r = spawnSync(process.execPath, [path.join(REPO, 'bin/berth.js'), 'synth', '--from-cdk8s-cli'], { cwd: repo, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out } });
+    expect(r.status).toBe(0);
+    expect((yaml.loadAll(fs.readFileSync(path.join(out, 'prod.payments.k8s.yaml'), 'utf8')) as any[]).map((o) => o.kind)).toContain('PodMonitor');
+  });
+});
+
+test("the modules bin/build.js leaves out of a hook are the ones main.ts hands it, and both know the hook's file by one name", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const build = require('../../bin/build.js') as { HOOK_SHARED: string[]; HOOK_FILE: string };
+  expect(Object.keys(HOOK_MODULES).sort()).toEqual([...build.HOOK_SHARED].sort());
+  expect(build.HOOK_FILE).toBe(HOOK_FILE);
+});
+
+test('`berth alerts` reads the model, which a hook cannot change: it does not load the hook', async () => {
+  const repo = fixtureRepo();
+  fs.writeFileSync(path.join(repo, HOOK), 'export default function (chart) {\n');
+  expect((await berthInProcess(repo, 'synth')).stderr).toContain('The hook does not compile');
+  expect(await berthInProcess(repo, 'alerts', 'payments', '--env', 'prod')).toMatchObject({ code: 0, stderr: '' });
+});
+
+test("type errors are tsc's to report: the project's tsconfig includes hooks and resolves 'berth' for them", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+  expect(config.fileNames).toContain(path.join(REPO, 'charts/ledger/chart.ts'));
+  expect(config.fileNames).toContain(path.join(FIXTURE, 'charts/payments/chart.ts'));
+  // A hook anywhere, type-checked with the project's options alone (not the whole project: a third of the time).
+  const file = path.join(tempDir(), HOOK);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, "import type { HookContext } from 'berth';\n\nexport default function (_chart: unknown, ctx: HookContext): void {\n  const replicas: number = ctx.namespace;\n  void replicas;\n}\n");
+  const program = ts.createProgram([file], { ...config.options, incremental: false, tsBuildInfoFile: undefined });
+  const found = ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => `line ${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  expect(found).toEqual(["line 4: Type 'string' is not assignable to type 'number'."]);
+}, 30_000);
+
+describe('what a hook may not do to the chart', () => {
+  /** Synth (in process) of the fixture with a line added at the end of its hook's function (and an import at its top). */
+  async function synthWith(line: string, importLine = '') {
+    const repo = fixtureRepo();
+    const file = path.join(repo, HOOK);
+    fs.writeFileSync(file, importLine + fs.readFileSync(file, 'utf8').replace(/\n}\n$/, `\n  ${line}\n}\n`));
+    return { repo, ...(await berthInProcess(repo, 'synth')) };
+  }
+
+  test("fails when an object it added does not render: told at the hook's file, not at the bundled package's", async () => {
+    const r = await synthWith("new KubePod(chart, 'bad', { metadata: { name: 'payments-bad' }, spec: { containers: 'debug' as never } });", "import { KubePod } from 'cdk8s-plus-28/lib/imports/k8s';\n");
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines.slice(2, 4)).toEqual(['charts/payments/chart.ts', `  ✖ prod, staging: Pod "payments-bad" does not render after the hook: ${lines[3].split(': ').pop()}`]);
+    expect(lines[3]).toMatch(/is not a function$/);
+    expect(r.stderr).not.toMatch(/node_modules|\(line /);
+  });
+
+  test('fails when it adds an object of a kind and name the chart already holds', async () => {
+    const r = await synthWith("new ApiObject(chart, 'second-config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payments-config' }, data: { A: '1' } });");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      [
+        'charts/payments/chart.ts',
+        '  ✖ prod, staging: the chart holds ConfigMap/payments/payments-config twice',
+        '    → fix: change the object berth wrote (find it in chart.node.findAll(), then addJsonPatch) instead of adding one with its kind and name',
+      ].join('\n'),
+    );
+    expect(fs.existsSync(path.join(r.repo, 'dist'))).toBe(false);
+  });
+
+  test('`synth --no-checks` prints nothing when a Secret it adds carries a value (the leak guard still runs)', async () => {
+    const value = 'whsec_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
+    const repo = fixtureRepo();
+    const file = path.join(repo, HOOK);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n}\n$/, `\n  new ApiObject(chart, 'webhook', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'payments-webhook' }, stringData: { SIGNING_SECRET: '${value}' } });\n}\n`));
+    const r = await berthInProcess(repo, 'synth', '--no-checks');
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(r.stderr).toContain('Secret carries a value in stringData (SIGNING_SECRET); berth only references secrets (Secret/payments/payments-webhook, which this hook adds)');
+    expect(r.stderr).not.toContain(value);
+  });
+
+  test("fails when it puts an object in another namespace than the service's", async () => {
+    const r = await synthWith("new ApiObject(chart, 'elsewhere', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payments-shared', namespace: 'monitoring' }, data: { A: '1' } });");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('  ✖ prod, staging: ConfigMap/monitoring/payments-shared is in namespace "monitoring", not the service\'s\n');
+  });
+
+  test('what it does to ctx.spec and ctx.environment reaches neither the Application nor another environment', async () => {
+    const r = await synthWith("(ctx.spec as { description?: string }).description = 'changed by the hook'; (ctx.environment as { cluster: string }).cluster = 'https://elsewhere.example.com';");
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const app = find(objectsOf(r.repo, 'dist/argocd/prod/payments-prod.yaml'), 'Application');
+    expect(app.spec.destination.server).not.toBe('https://elsewhere.example.com');
+    expect(JSON.stringify(app)).not.toContain('changed by the hook');
+  });
+});
+
+describe('hooks are compiled again when they change', () => {
+  test('an edited hook is recompiled, a removed one no longer runs (nor is allowed in the AppProject)', () => {
+    const repo = fixtureRepo();
+    expect(berth(repo, 'synth').code).toBe(0);
+    const file = path.join(repo, HOOK);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("'payments-team'", "'ledger-team'"));
+    expect(berth(repo, 'synth').code).toBe(0);
+    expect(find(manifests(repo, 'prod'), 'Deployment', 'payments-api').metadata.annotations['example.com/owner']).toBe('ledger-team');
+
+    fs.rmSync(file);
+    expect(berth(repo, 'synth').code).toBe(0);
+    const objects = manifests(repo, 'prod');
+    expect(objects.filter((o) => o.kind === 'PodMonitor')).toEqual([]);
+    expect(find(objects, 'Deployment', 'payments-api').metadata.annotations['example.com/owner']).toBeUndefined();
+    expect(allowedKinds(repo, 'prod')).not.toContain('monitoring.coreos.com/PodMonitor');
+  });
+
+  test('fails when a hook throws: its file and line, no stack trace, dist/ byte for byte as it was', () => {
+    const repo = fixtureRepo();
+    expect(berth(repo, 'synth').code).toBe(0);
+    const before = hashTree(path.join(repo, 'dist'));
+    const file = path.join(repo, HOOK);
+    // Line 20 of the fixture's hook becomes a throw, inside the exported function.
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    expect(lines[19]).toMatch(/^\s+if \(!api\)/);
+    lines[19] = "  throw new Error('payments: no business metrics yet');";
+    fs.writeFileSync(file, lines.join('\n'));
+    const r = berth(repo, 'synth');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        'berth: 1 problem found; dist/ was not changed.',
+        '',
+        'charts/payments/chart.ts',
+        '  ✖ prod, staging: the hook threw: payments: no business metrics yet',
+        '    → at (line 20)',
+        '    → fix: fix the hook at this line (the innermost line of your own code the error came through)',
+        '',
+      ].join('\n'),
+    );
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+  });
+
+  test("fails when a hook makes berth's own object break a check: told at the hook's file, as what the hook changes", async () => {
+    const repo = fixtureRepo();
+    const file = path.join(repo, HOOK);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("api.addJsonPatch(", "api.addJsonPatch(JsonPatch.add('/spec/template/spec/hostNetwork', true), "));
+    const r = await berthInProcess(repo, 'synth');
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').slice(0, 6)).toEqual([
+      'berth: the synthesized manifests fail their checks; dist/ was not changed.',
+      '',
+      'charts/payments/chart.ts',
+      '  ✖ prod, staging: host namespaces (hostNetwork=true) (Deployment/payments/payments-api, which this hook changes)',
+      '    → at Deployment/payments/payments-api spec.template.spec.hostNetwork',
+      "    → fix: remove hostNetwork: the pod must not share the node's namespaces",
+    ]);
+    expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
+  });
+});
