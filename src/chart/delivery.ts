@@ -37,7 +37,7 @@ const ARGO_GROUP = 'argoproj.io';
  * Every namespaced kind berth may write for a service: the kinds the strict schema check knows
  * (one list, `KIND_MODELS`), minus cluster-scoped ones, Secrets and Argo CD's own.
  */
-const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
+export const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
   const seen = new Map<string, ResourceKind>();
   for (const key of Object.keys(KIND_MODELS)) {
     const kind = kindOf(key);
