@@ -9,6 +9,7 @@ import { SECRET_FILE_MODE } from '../constructs/secrets/secret-files';
 import { PodContribution } from '../constructs/workloads/pod';
 import { CronKind, ProcessModel, SecretsModel } from '../model/service-model';
 import { ServiceContext } from './context';
+import { podSettingsProps } from './pod-settings';
 import { processContainer, toResources } from './workloads';
 
 /** The long-running process that mounts a claim, when exactly one does (for co-location). */
@@ -50,6 +51,7 @@ export function buildJobs(ctx: ServiceContext): void {
         ...base,
         ...p.schedule!,
         identity: identity(p.name),
+        settings: podSettingsProps(model, p),
         claimName: volume.claimName,
         mountPath: volume.mountPath,
         subPath: cleanup.subPath,
@@ -69,6 +71,7 @@ export function buildJobs(ctx: ServiceContext): void {
         ...base,
         ...p.schedule!,
         identity: identity(p.name),
+        settings: podSettingsProps(model, p),
         tables: retention.tables,
         column: retention.column,
         days: retention.days,
@@ -83,6 +86,7 @@ export function buildJobs(ctx: ServiceContext): void {
         ...base,
         ...p.schedule!,
         identity: identity(p.name),
+        settings: podSettingsProps(model, p),
         container: processContainer(p, []),
         contributions: ctx.contributions.for(p.name),
       });

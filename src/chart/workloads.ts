@@ -15,6 +15,7 @@ import { serviceObjectName } from '../util/names';
 import { Resources, ServiceSpec, WebProcess } from '../spec/schema';
 import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { ServiceContext } from './context';
+import { podEnvVars, podSettingsProps } from './pod-settings';
 
 /** The Deployments and Services built for a service, by process name. */
 export interface BuiltWorkloads {
@@ -69,7 +70,7 @@ export function processContainer(p: ProcessModel, env: readonly EnvVar[]) {
     command: p.command && [...p.command],
     args: p.args && [...p.args],
     workingDir: p.workingDir,
-    env: [...env, ...toEnvVars(p.env)],
+    env: [...env, ...podEnvVars(p), ...toEnvVars(p.env)],
     resources: toResources(p.resources!),
   };
 }
@@ -90,6 +91,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       web.set(p.name, new WebService(scope, `web-${p.name}`, {
         ...base,
         identity: identity(p),
+        settings: podSettingsProps(model, p),
         container: processContainer(p, [...followerFlags(spec), ...callerUrls(ctx, p)]),
         port: w.port,
         metricsPort: w.metrics?.port,
@@ -109,6 +111,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       workers.set(p.name, new Worker(scope, `worker-${p.name}`, {
         ...base,
         identity: identity(p),
+        settings: podSettingsProps(model, p),
         container: processContainer(p, [...followerFlags(spec), ...callerUrls(ctx, p)]),
         replicas: w.replicas,
         probe: w.probe,
@@ -123,6 +126,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       singletons.set(p.name, new Singleton(scope, `singleton-${p.name}`, {
         ...base,
         identity: identity(p),
+        settings: podSettingsProps(model, p),
         flag: s.flag,
         container: processContainer(p, [...followerFlags(spec, p.name), ...callerUrls(ctx, p)]),
         scratch: { gunicornTmp: like?.server === 'gunicorn' },
@@ -134,6 +138,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       migration = new MigrationJob(scope, 'migrate', {
         ...base,
         identity: identity(p),
+        settings: podSettingsProps(model, p),
         container: processContainer(p, followerFlags(spec)),
         backoffLimit: m.backoffLimit,
         activeDeadlineSeconds: m.activeDeadlineSeconds,

@@ -26,6 +26,7 @@ import { namespaceOf } from '../util/names';
 import { allProcesses, processNames } from './processes';
 import { Dependency, ServiceSpec } from './schema';
 import type { SemanticProblem } from './semantics';
+import { EnvValue, plainEnv } from './pod-settings';
 
 /** The processes that run the app's own code and may call `externalHttps` when the spec names none. */
 function appCallers(spec: ServiceSpec): string[] {
@@ -149,8 +150,9 @@ interface ProcessInputs {
  * cleanup script gets nothing; the retention script reads only its database URL.
  */
 function processInputs(spec: ServiceSpec): ProcessInputs[] {
-  const shared = Object.entries(spec.env).map(([k, value]) => ({ field: `env.${k}`, value, shared: true }));
-  const own = (prefix: string, env: Record<string, string>) => Object.entries(env).map(([k, value]) => ({ field: `${prefix}.env.${k}`, value, shared: false }));
+  // Values read from the pod (fieldRef, resourceFieldRef) name no host: only text is looked at.
+  const shared = Object.entries(plainEnv(spec.env)).map(([k, value]) => ({ field: `env.${k}`, value, shared: true }));
+  const own = (prefix: string, env: Readonly<Record<string, EnvValue>>) => Object.entries(plainEnv(env)).map(([k, value]) => ({ field: `${prefix}.env.${k}`, value, shared: false }));
   const consumed = (name: string) => Object.entries(spec.secrets?.items ?? {})
     .filter(([, i]) => i.consumers === undefined || i.consumers.includes(name))
     .map(([item]) => ({ field: `secrets.items.${item}`, item }));

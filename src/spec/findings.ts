@@ -55,9 +55,9 @@ export function findingsToProblems(findings: readonly Finding[], unit: FindingSo
 }
 
 /** The process group and spec of a container, by its name (containers are named after their process). */
-function processOf(spec: ServiceSpec, container: string): { at: string; p: { env?: Record<string, string>; image?: string; command?: string[]; args?: string[] } } | undefined {
+function processOf(spec: ServiceSpec, container: string): { at: string; p: { env?: Record<string, unknown>; image?: string; command?: string[]; args?: string[] } } | undefined {
   for (const group of ['web', 'workers', 'singletons'] as const) {
-    const p = (spec[group] as Record<string, { env?: Record<string, string> }>)[container];
+    const p = (spec[group] as Record<string, { env?: Record<string, unknown>; image?: string; command?: string[]; args?: string[] }>)[container];
     if (p) return { at: `${group}.${container}`, p };
   }
   if (spec.cron.jobs[container]) return { at: `cron.jobs.${container}`, p: spec.cron.jobs[container] };

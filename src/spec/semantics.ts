@@ -332,6 +332,18 @@ const alertRules: Rule = ({ spec, out }) => {
   }
 };
 
+/** The Kubernetes API token in production needs a reason, as loosened security does; it lands on the pods. */
+const serviceAccountTokenRule: Rule = ({ spec, env, envName, out }) => {
+  const sa = spec.serviceAccount;
+  if (env.production && sa?.automountToken && sa.reason === undefined) {
+    out.push({
+      path: 'serviceAccount.automountToken',
+      message: `automountToken mounts the Kubernetes API token into every pod in ${envName} without a reason`,
+      fix: 'say why the app calls the Kubernetes API in serviceAccount.reason (it is recorded on the pods), or remove automountToken (workload identity needs only the annotations, or a projected token with serviceAccount.token)',
+    });
+  }
+};
+
 /** Loosened security in production needs a reason that lands in an annotation. */
 const securityRule: Rule = ({ spec, env, envName, out }) => {
   if (env.production && !spec.security.readOnlyRootFilesystem && !spec.security.reason) {
@@ -347,7 +359,7 @@ const constructInputs: Rule = ({ spec, out }) => {
 /** Every rule, in the order its problems are reported. */
 const RULES: readonly Rule[] = [
   uniqueProcessNames, mountReferences, processRules, secretItemRules, secretDeliveryRules, dependencyRules, policyNameRules, egressNeeds,
-  jobRules, claimRules, edgeRules, objectNameRules, namespaceRule, resourceRules, mountPathRules, routeRules, alertRules, securityRule, constructInputs,
+  jobRules, claimRules, edgeRules, objectNameRules, namespaceRule, resourceRules, mountPathRules, routeRules, alertRules, securityRule, serviceAccountTokenRule, constructInputs,
 ];
 
 /** Checks one validated spec in one environment, with its resolved model. */

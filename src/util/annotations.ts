@@ -13,6 +13,8 @@ export const ROUTE_ROLE_ANNOTATION = 'berth.dev/route-role';
 export const CONFIG_CHECKSUM_ANNOTATION = 'berth.dev/config-checksum';
 /** On pod templates: why a security default was loosened. */
 export const SECURITY_EXCEPTION_ANNOTATION = 'berth.dev/security-exception';
+/** On pod templates: why the pods get the Kubernetes API token (`serviceAccount.reason`). */
+export const SERVICE_ACCOUNT_TOKEN_ANNOTATION = 'berth.dev/service-account-token';
 /** On pod templates: a checksum of the Secret's definition in Git, so a change in Git rolls the pods. */
 export const SECRET_VERSION_ANNOTATION = 'berth.dev/secret-version';
 /** Stakater Reloader: roll the workload when the named Secret's data changes. */

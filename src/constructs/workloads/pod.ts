@@ -10,13 +10,16 @@
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../util/annotations';
 import { SCRATCH_PATHS } from '../../util/scratch-paths';
 import * as k8s from '../k8s';
-import { workloadLabels, WorkloadIdentity } from './labels';
+import { selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
+import { mergeAffinity, PodSettingsProps, podSettingsSpec, spreadConstraints } from './pod-settings';
 
-/** An env var: a literal, or a reference to a Secret or ConfigMap key. */
+/** An env var: a literal, a reference to a Secret or ConfigMap key, or a field or resource of the pod. */
 export type EnvVar =
   | { readonly name: string; readonly value: string }
   | { readonly name: string; readonly secretKeyRef: { readonly name: string; readonly key: string } }
-  | { readonly name: string; readonly configMapKeyRef: { readonly name: string; readonly key: string } };
+  | { readonly name: string; readonly configMapKeyRef: { readonly name: string; readonly key: string } }
+  | { readonly name: string; readonly fieldRef: { readonly fieldPath: string } }
+  | { readonly name: string; readonly resourceFieldRef: { readonly resource: string; readonly divisor?: string } };
 
 /** A pod volume. Exactly one source is set. */
 export interface VolumeSource {
@@ -30,6 +33,8 @@ export interface VolumeSource {
   readonly persistentVolumeClaim?: { readonly claimName: string; readonly readOnly?: boolean };
   /** Keys of a ConfigMap as files. @default - not a ConfigMap volume */
   readonly configMap?: { readonly name: string };
+  /** A projected service-account token with an audience. @default - not a projected volume */
+  readonly projected?: { readonly serviceAccountToken: { readonly audience: string; readonly expirationSeconds: number; readonly path: string } };
 }
 
 /** Where a volume appears in a container. */
@@ -159,6 +164,10 @@ export interface PodProps {
    * these labels select. @default - no spread constraints
    */
   readonly spreadSelector?: Readonly<Record<string, string>>;
+  /** The labels that select these pods, which a spread constraint without a labelSelector counts. @default - the pod labels */
+  readonly selector?: Readonly<Record<string, string>>;
+  /** Pull secrets, the service-account token, extra metadata and scheduling (issue 21). @default - none */
+  readonly settings?: PodSettingsProps;
 }
 
 
@@ -179,12 +188,19 @@ export interface ProcessPodProps {
   readonly contributions?: readonly PodContribution[];
   /** Pod template annotations. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Pull secrets, the service-account token, extra metadata and scheduling (issue 21). @default - none */
+  readonly settings?: PodSettingsProps;
 }
 
 
 function toEnv(e: EnvVar): k8s.EnvVar {
   if ('value' in e) return { name: e.name, value: e.value };
   if ('secretKeyRef' in e) return { name: e.name, valueFrom: { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } };
+  if ('fieldRef' in e) return { name: e.name, valueFrom: { fieldRef: { fieldPath: e.fieldRef.fieldPath } } };
+  if ('resourceFieldRef' in e) {
+    const { resource, divisor } = e.resourceFieldRef;
+    return { name: e.name, valueFrom: { resourceFieldRef: { resource, divisor: divisor === undefined ? undefined : k8s.Quantity.fromString(divisor) } } };
+  }
   return { name: e.name, valueFrom: { configMapKeyRef: { name: e.configMapKeyRef.name, key: e.configMapKeyRef.key } } };
 }
 
@@ -195,6 +211,7 @@ function toVolume(v: VolumeSource): k8s.Volume {
     ...(v.secret && { secret: { secretName: v.secret.secretName, defaultMode: v.secret.defaultMode, items: v.secret.items?.map((i) => ({ ...i })) } }),
     ...(v.persistentVolumeClaim && { persistentVolumeClaim: { ...v.persistentVolumeClaim } }),
     ...(v.configMap && { configMap: { name: v.configMap.name } }),
+    ...(v.projected && { projected: { sources: [{ serviceAccountToken: { ...v.projected.serviceAccountToken } }] } }),
   };
 }
 
@@ -232,13 +249,16 @@ function scratch(props: ScratchProps): PodContribution {
 
 /** Renders a hardened pod template from berth's props. */
 export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
-  const parts = [scratch(props.scratch ?? {}), ...(props.contributions ?? [])];
+  const settings = props.settings ?? {};
+  const extra = podSettingsSpec(settings);
+  const parts = [scratch(props.scratch ?? {}), ...(props.contributions ?? []), { volumes: extra.volumes, mounts: extra.mounts }];
   const c = props.container;
   const volumes = new Map<string, VolumeSource>();
   const mounts: Mount[] = [];
   const env: EnvVar[] = [];
   const envFrom: string[] = [];
-  const annotations: Record<string, string> = { ...props.annotations };
+  // The spec's pod annotations first: berth's own (checksums, exceptions) are written over them.
+  const annotations: Record<string, string> = { ...settings.annotations, ...props.annotations, ...extra.annotations };
   for (const p of parts) {
     for (const v of p.volumes ?? []) volumes.set(v.name, v);
     mounts.push(...(p.mounts ?? []));
@@ -279,10 +299,10 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
   };
 
   return {
-    metadata: { labels: { ...props.labels }, annotations: Object.keys(annotations).length ? sortKeys(annotations) : undefined },
+    metadata: { labels: { ...settings.labels, ...props.labels }, annotations: Object.keys(annotations).length ? sortKeys(annotations) : undefined },
     spec: {
       serviceAccountName: props.serviceAccountName,
-      automountServiceAccountToken: false,
+      ...extra.spec,
       enableServiceLinks: false,
       restartPolicy: props.restartPolicy,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 30,
@@ -294,12 +314,19 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      topologySpreadConstraints: props.spreadSelector && (['topology.kubernetes.io/zone', 'kubernetes.io/hostname'] as const).map((topologyKey) => ({
-        maxSkew: 1,
-        topologyKey,
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: { ...props.spreadSelector } },
-      })),
+      affinity: mergeAffinity(settings.affinity, undefined),
+      topologySpreadConstraints: spreadConstraints(
+        props.spreadSelector
+          ? (['topology.kubernetes.io/zone', 'kubernetes.io/hostname'] as const).map((topologyKey) => ({
+              maxSkew: 1,
+              topologyKey,
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { ...props.spreadSelector } },
+            }))
+          : [],
+        settings,
+        props.selector ?? props.labels,
+      ),
       containers: [container],
       volumes: volumes.size ? [...volumes.values()].map(toVolume) : undefined,
     },
@@ -326,6 +353,8 @@ export function renderProcessPod(props: ProcessPodProps, options: ProcessPodOpti
     restartPolicy: options.restartPolicy,
     terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
     spreadSelector: options.spreadSelector,
+    selector: selectorLabels(props.identity),
+    settings: props.settings,
     container: { ...props.container, name: props.identity.component, ...options.container },
   });
 }
