@@ -22,6 +22,7 @@ import { EGRESS_TO_LABEL } from '../util/annotations';
 import type { Environment } from '../spec/schema';
 import { computeMatrix, Destination, formatMatrix, MatrixCell, Probe, ReachabilityMatrix } from './matrix';
 import { renderMermaid } from './mermaid';
+import { explainPods } from './pods';
 import { ContainerPort, Endpoint, NetworkPolicy, PodEndpoint, Protocol } from './reachability';
 
 // Synthesized objects are open-ended JSON, read defensively.
@@ -141,6 +142,8 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
     inbound.columns.length ? formatMatrix(inbound, { reasons: opts.reasons }) : '(no process of the service listens on a port)\n',
     `Where the pods of ${service} can connect:\n`,
     insiders.length ? formatMatrix(outbound, { reasons: opts.reasons }) : '(the service has no pods)\n',
+    // Who the pods are and where they run, when the spec says more than berth's defaults.
+    ...[explainPods(objects, service)].filter(Boolean),
   ].join('\n');
   return { matrix, inbound, outbound, text, mermaid };
 }

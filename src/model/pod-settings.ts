@@ -104,15 +104,16 @@ export function podEnvOf(...blocks: ReadonlyArray<Readonly<Record<string, EnvVal
  * The pod settings of one process: the environment's pull secrets, the service's fields, then
  * the process's own, merged as the module says; `fieldEnv` is the caller's (it knows which env
  * blocks a process gets).
+ * @param registry the Secret the service's secret source writes registry credentials to @default - none
  */
-export function resolvePodSettings(spec: ServiceSpec, env: Environment, own: PodSettingsInput, fieldEnv: readonly PodEnvModel[], account: ServiceAccountModel): PodSettingsModel {
+export function resolvePodSettings(spec: ServiceSpec, env: Environment, own: PodSettingsInput, fieldEnv: readonly PodEnvModel[], account: ServiceAccountModel, registry?: string): PodSettingsModel {
   const affinity = { ...spec.affinity, ...own.affinity };
   const spread = new Map<string, TopologySpreadConstraint>();
   for (const c of [...(spec.topologySpreadConstraints ?? []), ...(own.topologySpreadConstraints ?? [])]) spread.set(c.topologyKey, c);
   const azure = Object.hasOwn(account.annotations, AZURE_CLIENT_ID_ANNOTATION);
   const priorityClassName = own.priorityClassName ?? spec.priorityClassName;
   return {
-    imagePullSecrets: unique([...env.imagePullSecrets, ...(spec.imagePullSecrets ?? []), ...(own.imagePullSecrets ?? [])], (s) => s),
+    imagePullSecrets: unique([...env.imagePullSecrets, ...(registry === undefined ? [] : [registry]), ...(spec.imagePullSecrets ?? []), ...(own.imagePullSecrets ?? [])], (s) => s),
     annotations: { ...spec.podAnnotations, ...own.podAnnotations },
     // Azure Workload Identity mutates only pods that opt in with this label.
     labels: { ...spec.podLabels, ...own.podLabels, ...(azure && { [AZURE_USE_LABEL]: 'true' }) },

@@ -117,6 +117,8 @@ export interface SecretsModel {
   /** @default - no .env (delivery is not `dotenv`) */
   readonly dotenvPath?: string;
   readonly items: readonly SecretItemModel[];
+  /** Registry credentials from the source, as the `kubernetes.io/dockerconfigjson` Secret `<service>-registry` (issue 21). @default - none */
+  readonly registry?: { readonly secretName: string; readonly remoteKey?: string; readonly property?: string; readonly encrypted?: string };
 }
 
 /** A volume and the claim that backs it. */
@@ -221,11 +223,14 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
   const retention = spec.cron.retention;
 
   const account = resolveServiceAccount(spec);
+  // An existing Secret source has no object to write credentials with (semantics.ts refuses it).
+  const pullSecret = spec.secrets?.imagePullSecret;
+  const registry = pullSecret && !('existingSecret' in spec.secrets!.source) ? { secretName: serviceObjectName(service, 'registry'), ...pullSecret } : undefined;
   type Own = Omit<ProcessModel, 'objectName' | 'labels' | 'secretItems' | 'dependencies' | 'internet' | 'calls' | 'callers' | 'longRunning' | 'pod'>;
   // The pod settings of a process: its spec section's over the service's; env read from the pod
   // only where the app's env goes (the built-in cleanup and retention scripts get none).
   const podOf = (own: PodSettingsInput, ...envBlocks: Array<Readonly<Record<string, EnvValue>> | undefined>) =>
-    resolvePodSettings(spec, env, own, envBlocks.length ? podEnvOf(spec.env, ...envBlocks) : [], account);
+    resolvePodSettings(spec, env, own, envBlocks.length ? podEnvOf(spec.env, ...envBlocks) : [], account, registry?.secretName);
   const complete = (p: Own, pod: PodSettingsModel): ProcessModel => {
     const longRunning = p.kind === 'web' || p.kind === 'worker' || p.kind === 'singleton';
     const secretItems = p.cron === 'retention' ? [retention!.databaseUrlSecret] : p.cron === 'tmp-cleanup' && !p.command ? [] : items.filter((i) => i.consumers.includes(p.name)).map((i) => i.name);
@@ -282,6 +287,7 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
     mountPath: spec.secrets.mountPath,
     ...(spec.secrets.dotenvPath !== undefined && { dotenvPath: spec.secrets.dotenvPath }),
     items,
+    ...(registry && { registry }),
   };
   const controller = ingressControllerPods(env, spec.edge);
   const edge = resolveEdge(spec, env);

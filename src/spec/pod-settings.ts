@@ -28,6 +28,13 @@ export const PullSecretName = z
   // A refinement carries a fix; the pattern is still published for editors.
   .meta({ pattern: DNS_SUBDOMAIN.source });
 
+/** Registry credentials from the service's secret source: where the docker config JSON is, never the JSON itself. */
+export const RegistryCredentialsItem = z.strictObject({
+  remoteKey: z.string().min(1).optional().describe('externalSecret: the key of the docker config JSON in the store'),
+  property: z.string().min(1).optional().describe('externalSecret: its property, when the remote value is a JSON object'),
+  encrypted: z.string().min(16).optional().describe('sealedSecret: the docker config JSON sealed with kubeseal --raw for the Secret <service>-registry'),
+});
+
 /** A label or annotation key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
 const MetadataKey = z
   .string()

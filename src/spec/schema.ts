@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ALERT_NAMES } from '../alerts/kinds';
 import { CRON_MACRO_LIST, isCronMacro, parseCron } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
-import { EnvValue, PodSettingsFields, PullSecretName, ServicePodSettingsFields } from './pod-settings';
+import { EnvValue, PodSettingsFields, PullSecretName, RegistryCredentialsItem, ServicePodSettingsFields } from './pod-settings';
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
@@ -250,6 +250,9 @@ export const Secrets = z.strictObject({
   mountPath: z.string().regex(/^(\/[^\0/]+)+$/, 'must be an absolute directory without a trailing slash, such as /run/secrets').default('/run/secrets'),
   dotenvPath: z.string().regex(/^\/.*\/\.env$/, 'must be an absolute path ending in /.env').optional(),
   items: z.record(EnvName, SecretItem),
+  imagePullSecret: RegistryCredentialsItem.optional().describe(
+    'registry credentials (a docker config JSON) from this source, written as the Secret <service>-registry of type kubernetes.io/dockerconfigjson and added to every pod\'s imagePullSecrets; with an existingSecret source, list the existing Secret in imagePullSecrets instead',
+  ),
 });
 export type Secrets = z.infer<typeof Secrets>;
 

@@ -332,6 +332,24 @@ const alertRules: Rule = ({ spec, out }) => {
   }
 };
 
+/** Registry credentials from the secret source: the fields that source reads, and a source that writes objects. */
+const registryCredentialsRule: Rule = ({ spec, out }) => {
+  const pull = spec.secrets?.imagePullSecret;
+  if (!pull) return;
+  const source = spec.secrets!.source;
+  const at = 'secrets.imagePullSecret';
+  if ('existingSecret' in source) {
+    out.push({ path: at, message: 'An existingSecret source writes no objects, so berth cannot create registry credentials from it', fix: 'remove secrets.imagePullSecret and list the existing registry Secret in imagePullSecrets' });
+    return;
+  }
+  const external = 'externalSecret' in source;
+  if (external && !pull.remoteKey) out.push({ path: `${at}.remoteKey`, message: 'Registry credentials need remoteKey for an ExternalSecret source', fix: 'set remoteKey to the key of the docker config JSON in the store (and property, if the value is a JSON object)' });
+  if (!external && !pull.encrypted) out.push({ path: `${at}.encrypted`, message: 'Registry credentials need their encrypted value for a SealedSecret source', fix: `seal the docker config JSON with kubeseal --raw --name ${spec.name}-registry and paste the output here` });
+  for (const field of external ? (['encrypted'] as const) : (['remoteKey', 'property'] as const)) {
+    if (pull[field] !== undefined) out.push({ path: `${at}.${field}`, message: `Registry credentials set ${field}, which a ${external ? 'externalSecret' : 'sealedSecret'} source does not read`, fix: `remove ${field}` });
+  }
+};
+
 /** The Kubernetes API token in production needs a reason, as loosened security does; it lands on the pods. */
 const serviceAccountTokenRule: Rule = ({ spec, env, envName, out }) => {
   const sa = spec.serviceAccount;
@@ -359,7 +377,7 @@ const constructInputs: Rule = ({ spec, out }) => {
 /** Every rule, in the order its problems are reported. */
 const RULES: readonly Rule[] = [
   uniqueProcessNames, mountReferences, processRules, secretItemRules, secretDeliveryRules, dependencyRules, policyNameRules, egressNeeds,
-  jobRules, claimRules, edgeRules, objectNameRules, namespaceRule, resourceRules, mountPathRules, routeRules, alertRules, securityRule, serviceAccountTokenRule, constructInputs,
+  jobRules, claimRules, edgeRules, objectNameRules, namespaceRule, resourceRules, mountPathRules, routeRules, alertRules, securityRule, serviceAccountTokenRule, registryCredentialsRule, constructInputs,
 ];
 
 /** Checks one validated spec in one environment, with its resolved model. */

@@ -54,6 +54,33 @@ describe('imagePullSecrets', () => {
     }
   });
 
+  test('registry credentials from an ExternalSecret: a dockerconfigjson Secret every pod names', () => {
+    const objects = synthSpec(
+      everyPod({ secrets: { source: { externalSecret: { store: 'vault' } }, items: { DATABASE_URL: { remoteKey: 'demo/db' } }, imagePullSecret: { remoteKey: 'demo/registry', property: 'dockerconfigjson' } } }),
+    );
+    const es = find(objects, 'ExternalSecret', 'demo-registry');
+    expect(es.spec.target.template).toEqual({ type: 'kubernetes.io/dockerconfigjson', engineVersion: 'v2', data: { '.dockerconfigjson': '{{ .dockerconfigjson | toString }}' } });
+    expect(es.spec.data).toEqual([{ secretKey: 'dockerconfigjson', remoteRef: { key: 'demo/registry', property: 'dockerconfigjson' } }]);
+    expect(es.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
+    const pods = podTemplates(objects);
+    expect(names(pods)).toEqual(EVERY_POD);
+    for (const { template } of pods) expect(template.spec.imagePullSecrets).toEqual([{ name: 'demo-registry' }]);
+  });
+
+  test('registry credentials from a SealedSecret: the sealed docker config under .dockerconfigjson, typed for the kubelet', () => {
+    const objects = synthSpec(specInput({ secrets: { source: { sealedSecret: {} }, items: { TOKEN: { encrypted: 'AgBy3i4OJSWK+PiTySYZZA==' } }, imagePullSecret: { encrypted: 'AgCx9registryciphertext==' } } }));
+    const sealed = find(objects, 'SealedSecret', 'demo-registry');
+    expect(sealed.spec.encryptedData).toEqual({ '.dockerconfigjson': 'AgCx9registryciphertext==' });
+    expect(sealed.spec.template.type).toBe('kubernetes.io/dockerconfigjson');
+    expect(find(objects, 'Deployment', 'demo-api').spec.template.spec.imagePullSecrets).toEqual([{ name: 'demo-registry' }]);
+  });
+
+  test('fails when registry credentials are asked of an existing Secret source', () => {
+    expect(problems(BASE + 'secrets:\n  source: { existingSecret: demo-env }\n  items: { TOKEN: {} }\n  imagePullSecret: { remoteKey: demo/registry }\n')).toBe(
+      'charts/demo/service.yaml\n  ✖ An existingSecret source writes no objects, so berth cannot create registry credentials from it\n    → at secrets.imagePullSecret (line 7)\n    → fix: remove secrets.imagePullSecret and list the existing registry Secret in imagePullSecrets',
+    );
+  });
+
   test('none by default: the pods have no imagePullSecrets field', () => {
     for (const { template } of podTemplates(synthSpec(specInput()))) expect(template.spec).not.toHaveProperty('imagePullSecrets');
   });
