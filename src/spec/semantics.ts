@@ -360,7 +360,21 @@ const serviceAccountTokenRule: Rule = ({ spec, env, envName, out }) => {
       fix: 'say why the app calls the Kubernetes API in serviceAccount.reason (it is recorded on the pods), or remove automountToken (workload identity needs only the annotations, or a projected token with serviceAccount.token)',
     });
   }
+  // Two mounts at one path are refused by the API server: say which field to change before that.
+  const token = sa?.token?.mountPath;
+  if (token === undefined) return;
+  const taken = new Map<string, string>([
+    ...SCRATCH_DIRS.map((d): [string, string] => [d.path, d.purpose]),
+    ...Object.entries(spec.volumes).map(([n, v]): [string, string] => [v.mountPath.replace(/\/+$/, '') || '/', `volume ${n}`]),
+    ...(spec.secrets ? [[spec.secrets.mountPath, 'the secret files (secrets.mountPath)'] as [string, string]] : []),
+    ...(sa?.automountToken ? [[API_TOKEN_DIR, 'the Kubernetes API token (automountToken)'] as [string, string]] : []),
+  ]);
+  const owner = taken.get(token);
+  if (owner) out.push({ path: 'serviceAccount.token.mountPath', message: `The projected token is mounted at ${token}, where berth mounts ${owner}`, fix: 'mount the token in a directory of its own, e.g. /var/run/secrets/tokens' });
 };
+
+/** Where the kubelet mounts the Kubernetes API token when it is automounted. */
+const API_TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Loosened security in production needs a reason that lands in an annotation. */
 const securityRule: Rule = ({ spec, env, envName, out }) => {

@@ -131,6 +131,24 @@ describe('serviceAccount', () => {
       'charts/demo/service.yaml\n  ✖ automountToken mounts the Kubernetes API token into every pod in prod without a reason\n    → at serviceAccount.automountToken (line 4)\n    → fix: say why the app calls the Kubernetes API in serviceAccount.reason (it is recorded on the pods), or remove automountToken (workload identity needs only the annotations, or a projected token with serviceAccount.token)',
     );
   });
+
+  test('fails when the projected token would share a mount path with the secret files', () => {
+    expect(problems(BASE + 'secrets: { source: { existingSecret: s }, items: { A: {} } }\nserviceAccount:\n  token: { audience: vault, mountPath: /run/secrets }\n')).toBe(
+      'charts/demo/service.yaml\n  ✖ The projected token is mounted at /run/secrets, where berth mounts the secret files (secrets.mountPath)\n    → at serviceAccount.token.mountPath (line 6)\n    → fix: mount the token in a directory of its own, e.g. /var/run/secrets/tokens',
+    );
+  });
+});
+
+describe('overlays', () => {
+  test('an environment overlay sets pod settings for that environment only', () => {
+    const project = loadProject(CONFIG(), [
+      { path: 'charts/demo/service.yaml', text: BASE + 'imagePullSecrets: [base-registry]\n' },
+      { path: 'charts/demo/prod.yaml', text: 'imagePullSecrets: [prod-registry]\nnodeSelector: { node.example.com/pool: prod }\n' },
+    ]);
+    const pod = (env: string) => project.units.find((u) => u.env === env)!.model.processes[0].pod;
+    expect([pod('staging').imagePullSecrets, pod('staging').nodeSelector]).toEqual([['base-registry'], {}]);
+    expect([pod('prod').imagePullSecrets, pod('prod').nodeSelector]).toEqual([['prod-registry'], { 'node.example.com/pool': 'prod' }]);
+  });
 });
 
 describe('metadata', () => {
