@@ -52,6 +52,8 @@ describe('imagePullSecrets', () => {
       const expected = owner.metadata.name === 'demo-worker' ? ['cluster-pull', 'registry-a', 'registry-b'] : ['cluster-pull', 'registry-a'];
       expect([owner.metadata.name, template.spec.imagePullSecrets]).toEqual([owner.metadata.name, expected.map((name) => ({ name }))]);
     }
+    // None by default: the pods have no imagePullSecrets field at all.
+    for (const { template } of podTemplates(synthSpec(everyPod()))) expect(template.spec).not.toHaveProperty('imagePullSecrets');
   });
 
   test('registry credentials from an ExternalSecret: a dockerconfigjson Secret every pod names', () => {
@@ -79,10 +81,6 @@ describe('imagePullSecrets', () => {
     expect(problems(BASE + 'secrets:\n  source: { existingSecret: demo-env }\n  items: { TOKEN: {} }\n  imagePullSecret: { remoteKey: demo/registry }\n')).toBe(
       'charts/demo/service.yaml\n  ✖ An existingSecret source writes no objects, so berth cannot create registry credentials from it\n    → at secrets.imagePullSecret (line 7)\n    → fix: remove secrets.imagePullSecret and list the existing registry Secret in imagePullSecrets',
     );
-  });
-
-  test('none by default: the pods have no imagePullSecrets field', () => {
-    for (const { template } of podTemplates(synthSpec(specInput()))) expect(template.spec).not.toHaveProperty('imagePullSecrets');
   });
 
   test('fails when an entry is not a DNS name', () => {
