@@ -75,7 +75,7 @@ const Metadata = (what: 'label' | 'annotation', where: string) =>
 /** A node-selector requirement (node affinity), as Kubernetes writes it. */
 const NodeSelectorRequirement = z.strictObject({
   key: z.string().min(1).describe('a node label (or, in matchFields, a node field such as metadata.name)'),
-  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']),
+  operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']).describe('how the key relates to values; Gt/Lt compare integers'),
   values: z.array(z.string()).optional().describe('In/NotIn: one or more; Gt/Lt: exactly one integer; Exists/DoesNotExist: none'),
 });
 const NodeSelectorTerm = z.strictObject({
@@ -89,14 +89,17 @@ export const LabelSelector = z.strictObject({
   matchExpressions: z
     .array(
       z.strictObject({
-        key: MetadataKey,
-        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+        key: MetadataKey.describe('a pod label key'),
+        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']).describe('how the label relates to values'),
         values: z.array(LabelValue).optional().describe('In/NotIn: one or more; Exists/DoesNotExist: none'),
       }),
     )
     .optional()
     .describe('label requirements, all of which must hold'),
 });
+
+/** The weight of a preferred scheduling term. */
+const Weight = z.number().int().min(1).max(100).describe('how much the scheduler prefers this, 1-100');
 
 const PodAffinityTerm = z.strictObject({
   labelSelector: LabelSelector.optional().describe('the pods this term is about'),
@@ -107,7 +110,7 @@ const PodAffinityTerm = z.strictObject({
 const PodAffinity = z.strictObject({
   requiredDuringSchedulingIgnoredDuringExecution: z.array(PodAffinityTerm).optional().describe('terms every placement must meet'),
   preferredDuringSchedulingIgnoredDuringExecution: z
-    .array(z.strictObject({ weight: z.number().int().min(1).max(100), podAffinityTerm: PodAffinityTerm }))
+    .array(z.strictObject({ weight: Weight, podAffinityTerm: PodAffinityTerm.describe('the pods to prefer being near (or away from)') }))
     .optional()
     .describe('terms the scheduler prefers, by weight 1-100'),
 });
@@ -117,11 +120,11 @@ export const Affinity = z.strictObject({
   nodeAffinity: z
     .strictObject({
       requiredDuringSchedulingIgnoredDuringExecution: z
-        .strictObject({ nodeSelectorTerms: z.array(NodeSelectorTerm).min(1, 'must list at least one term') })
+        .strictObject({ nodeSelectorTerms: z.array(NodeSelectorTerm).min(1, 'must list at least one term').describe('node selector terms, any one of which must match') })
         .optional()
         .describe('nodes the pods may run on: any one of the terms must match'),
       preferredDuringSchedulingIgnoredDuringExecution: z
-        .array(z.strictObject({ weight: z.number().int().min(1).max(100), preference: NodeSelectorTerm }))
+        .array(z.strictObject({ weight: Weight, preference: NodeSelectorTerm.describe('the nodes preferred') }))
         .optional()
         .describe('nodes the scheduler prefers, by weight 1-100'),
     })
@@ -156,8 +159,8 @@ export const TopologySpreadConstraint = z
     whenUnsatisfiable: z.enum(['DoNotSchedule', 'ScheduleAnyway']).describe('DoNotSchedule: a hard rule; ScheduleAnyway: a preference'),
     labelSelector: LabelSelector.optional().describe('the pods counted; default the pods of this process'),
     minDomains: z.number().int().min(1).optional().describe('DoNotSchedule only: the fewest domains counted'),
-    nodeAffinityPolicy: z.enum(['Honor', 'Ignore']).optional(),
-    nodeTaintsPolicy: z.enum(['Honor', 'Ignore']).optional(),
+    nodeAffinityPolicy: z.enum(['Honor', 'Ignore']).optional().describe("count only nodes matching the pods' nodeSelector and node affinity (Honor, the default) or all nodes"),
+    nodeTaintsPolicy: z.enum(['Honor', 'Ignore']).optional().describe('count only nodes whose taints the pods tolerate (Honor) or all nodes (Ignore, the default)'),
     matchLabelKeys: z.array(MetadataKey).optional().describe('pod label keys whose values also select the pods counted, e.g. pod-template-hash'),
   })
   .superRefine((c, ctx) => {
