@@ -6,6 +6,7 @@
  * none of it, so a service without these settings is explained as before.
  */
 import { COMPONENT_LABEL } from '../constructs/workloads/labels';
+import { WORKLOAD_IDENTITY_ANNOTATIONS } from '../util/annotations';
 
 // Synthesized objects are open-ended JSON, read defensively.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -43,7 +44,7 @@ function podPhrases(spec: K8sObject): string[] {
 /** The lines explain adds about the pods' identity and placement; empty when there is nothing beyond the defaults. */
 export function explainPods(objects: readonly K8sObject[], service: string): string {
   const account = objects.find((o) => o.kind === 'ServiceAccount');
-  const annotations = Object.entries((account?.metadata?.annotations ?? {}) as Record<string, string>).filter(([k]) => !k.startsWith('argocd.argoproj.io/'));
+  const annotations = Object.entries((account?.metadata?.annotations ?? {}) as Record<string, string>).filter(([k]) => WORKLOAD_IDENTITY_ANNOTATIONS.includes(k));
   const rows = objects
     .map((o) => ({ o, t: templateOf(o) }))
     .filter((r): r is { o: K8sObject; t: K8sObject } => r.t !== undefined)

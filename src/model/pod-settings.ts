@@ -14,11 +14,8 @@
  */
 import { Affinity, EnvValue, PodEnvSource, ServiceAccount, Toleration, TopologySpreadConstraint } from '../spec/pod-settings';
 import type { Environment, ServiceSpec } from '../spec/schema';
+import { AZURE_CLIENT_ID_ANNOTATION, AZURE_USE_LABEL } from '../util/annotations';
 
-/** The Azure Workload Identity annotation on a ServiceAccount; its webhook acts only on pods labelled {@link AZURE_USE_LABEL}. */
-export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
-/** The pod label Azure Workload Identity's webhook needs before it injects the token. */
-export const AZURE_USE_LABEL = 'azure.workload.identity/use';
 
 /** An env var the kubelet reads from the pod. */
 export interface PodEnvModel {

@@ -33,3 +33,9 @@ export const ENVIRONMENT_LABEL = 'berth.dev/environment';
 export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
 /** Argo CD: when a hook's object is deleted. */
 export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
+/** Azure Workload Identity on a ServiceAccount: the client id of the managed identity. */
+export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+/** Pod label Azure Workload Identity's webhook needs before it injects the token; berth sets it with {@link AZURE_CLIENT_ID_ANNOTATION}. */
+export const AZURE_USE_LABEL = 'azure.workload.identity/use';
+/** The ServiceAccount annotations of cloud workload identity (EKS IRSA, GKE, AKS), which `berth explain` shows. */
+export const WORKLOAD_IDENTITY_ANNOTATIONS: readonly string[] = ['eks.amazonaws.com/role-arn', 'iam.gke.io/gcp-service-account', AZURE_CLIENT_ID_ANNOTATION];
