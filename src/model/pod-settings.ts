@@ -112,8 +112,9 @@ export function resolvePodSettings(spec: ServiceSpec, env: Environment, own: Pod
   return {
     imagePullSecrets: unique([...env.imagePullSecrets, ...(registry === undefined ? [] : [registry]), ...(spec.imagePullSecrets ?? []), ...(own.imagePullSecrets ?? [])], (s) => s),
     annotations: { ...spec.podAnnotations, ...own.podAnnotations },
-    // Azure Workload Identity mutates only pods that opt in with this label.
-    labels: { ...spec.podLabels, ...own.podLabels, ...(azure && { [AZURE_USE_LABEL]: 'true' }) },
+    // Azure Workload Identity mutates only pods that opt in with this label; a process may opt
+    // out by setting it to "false" itself.
+    labels: { ...(azure && { [AZURE_USE_LABEL]: 'true' }), ...spec.podLabels, ...own.podLabels },
     nodeSelector: { ...spec.nodeSelector, ...own.nodeSelector },
     tolerations: unique([...(spec.tolerations ?? []), ...(own.tolerations ?? [])]),
     ...(Object.keys(affinity).length > 0 && { affinity }),

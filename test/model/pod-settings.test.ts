@@ -32,6 +32,8 @@ describe('resolvePodSettings', () => {
   test('Azure Workload Identity on the ServiceAccount labels the pods azure.workload.identity/use', () => {
     const s = spec({ serviceAccount: { annotations: { 'azure.workload.identity/client-id': 'abc' } } });
     expect(resolvePodSettings(s, environment(), {}, [], resolveServiceAccount(s)).labels).toEqual({ 'azure.workload.identity/use': 'true' });
+    // A process that must not get the token opts out.
+    expect(resolvePodSettings(s, environment(), { podLabels: { 'azure.workload.identity/use': 'false' } }, [], resolveServiceAccount(s)).labels).toEqual({ 'azure.workload.identity/use': 'false' });
   });
 });
 
