@@ -76,9 +76,11 @@ export interface TolerationProps {
 
 /** A topology spread constraint. */
 export interface TopologySpreadProps {
+  /** The largest allowed difference in pod count between two domains. */
   readonly maxSkew: number;
   /** The node label of a domain; replaces berth's own constraint on the same key. */
   readonly topologyKey: string;
+  /** A hard rule (DoNotSchedule) or a preference (ScheduleAnyway). */
   readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
   /** The pods counted. @default - the pods of this workload (its selector labels) */
   readonly labelSelector?: LabelSelectorProps;
