@@ -161,6 +161,8 @@ function withLock(lock, fn, { staleMs = 120_000, waitMs = 300_000 } = {}) {
 function ensureFresh(force = false) {
   // The build's own cache-writing runs: lib/ was just written.
   if (process.env.BERTH_SKIP_BUILD === '1') return;
+  // An installed package (npm pack) holds lib/ as it was packed, and no sources to build it from.
+  if (!fs.existsSync(path.join(root, 'src'))) return;
   const files = listSources();
   if (!force && isFresh(files)) return;
   // Under the lock, look again: whoever held it may have just built the same sources.

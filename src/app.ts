@@ -10,11 +10,14 @@ import { runbookBase } from './alerts/plan';
 import { runChecks } from './check/index';
 import { Finding, Manifest } from './check/types';
 import { ServiceChart } from './chart/service-chart';
+import { addExtraObjects } from './chart/extra-objects';
+import { AppliedPatch, applyPatches } from './chart/patches';
 import { applySyncOrder } from './chart/sync-waves';
+import { ExtraObject } from './spec/extra-objects';
 import { ArgoApplication } from './constructs/delivery/argo-application';
 import { ArgoProject } from './constructs/delivery/argo-project';
 import { IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
-import { Problem, SpecError } from './spec/errors';
+import { parsePath, Problem, SpecError } from './spec/errors';
 import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
 import { Environment } from './spec/schema';
@@ -82,16 +85,39 @@ export function renderObjects(chart: Chart): Record<string, any>[] {
 
 /** Synthesizes one service in one environment into plain objects, in sync order. */
 export function synthUnit(project: LoadedProject, unit: ServiceUnit): Record<string, any>[] {
+  return synthUnitTraced(project, unit).objects;
+}
+
+/** A unit's objects, and where the ones a person added or changed came from (for their findings). */
+export interface TracedUnit {
+  readonly objects: Record<string, any>[];
+  /** Extra objects by object reference (check/types.ts `objectRef`). */
+  readonly extras: ReadonlyMap<string, ExtraObject>;
+  /** The patches applied to each object, by object reference. */
+  readonly patched: ReadonlyMap<string, readonly AppliedPatch[]>;
+}
+
+/**
+ * {@link synthUnit}, with the escape hatches traced. The stages, in order: berth's objects →
+ * extra objects (chart/extra-objects.ts) → the TypeScript hook → patches (chart/patches.ts) →
+ * sync waves and order; the checks run on the result (buildOutput), so nothing a person adds or
+ * changes escapes them.
+ */
+export function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): TracedUnit {
+  const environment = project.config.environments[unit.env];
   const chart = new ServiceChart(unitApp(), unit.name, {
     spec: unit.spec,
     model: unit.model,
-    env: project.config.environments[unit.env],
+    env: environment,
     envName: unit.env,
     runbookBase: runbookBase(project.config),
   });
   const objects = renderObjects(chart);
+  const extras = addExtraObjects(objects, unit.extras ?? [], unit.name, unit.model.namespace);
+  // The TypeScript hook (charts/<service>/chart.ts) runs here: after extra objects, before patches.
+  const patched = applyPatches(objects, unit.spec.patches, { production: environment.production, sources: unit.patchSources ?? [] });
   applySyncOrder(objects);
-  return sortObjects(objects);
+  return { objects: sortObjects(objects), extras, patched };
 }
 
 /** The folder holding one environment's Argo CD Applications. */
@@ -152,7 +178,8 @@ export function synthApplications(project: LoadedProject, env: string, outDir: s
   for (const unit of project.units.filter((u) => u.env === env)) {
     const chart = new Chart(app, `argocd-${env}-${unit.name}`, { disableResourceNameHashes: true });
     const namespace = unit.model.namespace;
-    const projectProps = serviceProject(config, env, unit.name, namespace);
+    const extraKinds = (unit.extras ?? []).map((x) => ({ apiVersion: x.object.apiVersion, kind: x.object.kind }));
+    const projectProps = serviceProject(config, env, unit.name, namespace, extraKinds);
     if (projectProps) new ArgoProject(chart, 'project', projectProps);
     new ArgoApplication(chart, unit.name, {
       ...common,
@@ -227,13 +254,16 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   // Guardrail findings told at the spec field that produced them, once (spec/findings.ts).
   const problems = new Map<string, Problem>();
   let count = 0;
-  const add = (place: Omit<OutputUnit, 'files' | 'objects'>, file: string, objects: Record<string, any>[], unit?: ServiceUnit) => {
+  // Problems told at an extra file or a patch, with the environments they happen in.
+  const placedProblems: PlacedProblems = new Map();
+  const add = (place: Omit<OutputUnit, 'files' | 'objects'>, file: string, objects: Record<string, any>[], unit?: ServiceUnit, traced?: TracedUnit) => {
     count += objects.length;
     files.set(file, toYamlStream(objects));
     const list = objects.map((object) => ({ file, object }));
     units.push({ ...place, files: [file], objects: keepManifests ? list : [] });
     const env = place.kind === 'manifests' ? project.config.environments[place.env] : undefined;
-    const found = check ? check(list, env) : [];
+    let found = check ? check(list, env) : [];
+    if (traced && unit && found.length) found = placeTraced(found, traced, unit.env, placedProblems);
     if (unit?.sources && found.length) {
       const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, sources: unit.sources });
       for (const p of placed.problems) problems.set(`${p.file}\0${p.path}\0${p.message}`, p);
@@ -246,10 +276,14 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
   // the environments it happened in.
   const refused = new Map<string, { file: string; message: string; envs: string[] }>();
   for (const unit of project.units) {
-    let objects: Record<string, any>[];
+    let traced: TracedUnit;
     try {
-      objects = synthUnit(project, unit);
+      traced = synthUnitTraced(project, unit);
     } catch (e) {
+      if (e instanceof SpecError) {
+        for (const p of e.problems) addPlaced(placedProblems, p, unit.env);
+        continue;
+      }
       const file = unit.files[0];
       const message = (e as Error).message;
       const key = `${file}\0${message}`;
@@ -258,8 +292,11 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
       else refused.set(key, { file, message, envs: [unit.env] });
       continue;
     }
-    add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, objects, unit);
+    add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, traced.objects, unit, traced);
   }
+  // An extra object or a patch that cannot be built is the person's to fix, at its file: no output.
+  const stageProblems = [...placedProblems.values()].filter((p) => !p.finding).map(placedProblem);
+  if (stageProblems.length) throw new SpecError(stageProblems);
   if (refused.size) {
     throw new SpecError([...refused.values()].map((r): Problem => ({ file: r.file, path: constructField(r.message), message: `${r.envs.sort().join(', ')}: ${r.message}`, fix: CONSTRUCT_FIX })));
   }
@@ -268,7 +305,50 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
     for (const { service, objects } of apps) add({ env, service, kind: 'argocd' }, `${appsDir(outDir, env)}/${objects[objects.length - 1].metadata.name}.yaml`, objects);
     add({ env, kind: 'argocd' }, rootAppFile(outDir, env), root);
   }
-  return { files, units, manifests, objects: count, findings, problems: [...problems.values()] };
+  return { files, units, manifests, objects: count, findings, problems: [...problems.values(), ...[...placedProblems.values()].map(placedProblem)] };
+}
+
+/** Problems by file, path and message (without the environment), with the environments they happen in. */
+type PlacedProblems = Map<string, { problem: Problem; envs: string[]; finding: boolean }>;
+
+function addPlaced(placed: PlacedProblems, problem: Problem, env: string, finding = false): void {
+  const key = `${problem.file}\0${problem.path}\0${problem.message}`;
+  const seen = placed.get(key);
+  if (seen) {
+    if (!seen.envs.includes(env)) seen.envs.push(env);
+  } else placed.set(key, { problem, envs: [env], finding });
+}
+
+function placedProblem({ problem, envs }: { problem: Problem; envs: string[] }): Problem {
+  return { ...problem, message: `${envs.sort().join(', ')}: ${problem.message}` };
+}
+
+/** Does a finding's field lie in (or contain) a field a patch changed? */
+function related(finding: string, changed: string): boolean {
+  const under = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+  return under(finding, changed) || under(changed, finding);
+}
+
+/**
+ * Tells the findings on an extra object at its file, document and line, and the findings at a
+ * field a patch changed at that patch; returns the rest.
+ */
+function placeTraced(findings: readonly Finding[], traced: TracedUnit, env: string, placed: PlacedProblems): Finding[] {
+  const fix = (f: Finding) => f.fix ?? `change the object so the ${f.check} check passes`;
+  return findings.filter((f) => {
+    const x = traced.extras.get(f.object);
+    if (x) {
+      const message = `Document ${x.index + 1} (${x.object.kind} ${x.object.metadata.name}): ${f.message}`;
+      addPlaced(placed, { file: x.file, path: f.path, line: x.lineOf(parsePath(f.path)), message, fix: fix(f) }, env, true);
+      return false;
+    }
+    const patch = (traced.patched.get(f.object) ?? []).find((p) => p.changed.some((c) => related(f.path, c)));
+    if (!patch) return true;
+    const { source } = patch;
+    const message = `${f.object} at ${f.path}, which patch ${source.index + 1} changes: ${f.message}`;
+    addPlaced(placed, { file: source.file, path: `patches[${source.index}]`, message, fix: fix(f), ...(source.line === undefined ? {} : { line: source.line }) }, env, true);
+    return false;
+  });
 }
 
 /** The per-file check of a synth: every check, with the environment's production settings. */

@@ -13,11 +13,11 @@ import { formatProblems, SpecError } from './spec/errors';
 import { buildOutput, CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { alertsCommand, AlertsFormat } from './alerts/table';
-import { explainCommand } from './explain/explain';
+import { AddedObject, explainCommand } from './explain/explain';
 import { checkFolder, diffRepo, editImages, ImageChange, loadService, sarifLog, synthAndWrite, synthUnchecked, writeSchemas } from './main';
 import { overlayFile, promotionEdits, runningImage, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
-import { environmentNamed, unitNamed } from './spec/load';
+import { environmentNamed, ServiceUnit, unitNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
 import { NEW_ARGS, newCommand } from './onboard/command';
 import { redact } from './util/redact';
@@ -274,6 +274,16 @@ function check(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   return findings.length ? 1 : 0;
 }
 
+/** The objects a unit's extra/ folder adds and those its patches change, for `berth explain`. */
+function addedObjects(unit: ServiceUnit): AddedObject[] {
+  const extras = (unit.extras ?? []).map((x): AddedObject => ({ kind: x.object.kind, name: x.object.metadata.name, from: `${x.file} (document ${x.index + 1})`, how: 'extra' }));
+  const patched = unit.spec.patches.map((p, i): AddedObject => {
+    const source = unit.patchSources?.[i];
+    return { kind: p.target.kind, name: p.target.name, from: source ? `${source.file} patches[${source.index}]` : `patches[${i}]`, how: 'patched' };
+  });
+  return [...extras, ...patched];
+}
+
 function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service] = args.positionals;
   if (!service) throw new UsageError('name the service, e.g. berth explain rag --env prod');
@@ -282,8 +292,8 @@ function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const envName = single(args, '--env') ?? Object.keys(project.config.environments).sort()[0];
   const env = environmentNamed(project.config, envName);
   const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
-  const { model } = unitNamed(project, service, envName);
-  const out = explainCommand(buildOutput(project), env, service, envName, format, model);
+  const unit = unitNamed(project, service, envName);
+  const out = explainCommand(buildOutput(project), env, service, envName, format, unit.model, addedObjects(unit));
   print(io, out.endsWith('\n') ? out : `${out}\n`);
   return 0;
 }

@@ -57,6 +57,10 @@ export function readSources(root: string, only?: string): { config: SourceFile; 
     }
     for (const f of fs.readdirSync(path.join(root, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (f.name.startsWith('.') || f.name.toLowerCase() === 'readme.md') continue;
+      if (f.isDirectory() && f.name === EXTRA_DIR) {
+        charts.push(...readExtra(root, `${rel}/${f.name}`, read, folders));
+        continue;
+      }
       if (f.isDirectory()) {
         folders.push({ file: `${rel}/${f.name}`, path: '', message: 'Unexpected folder under charts/', fix: 'specs live at charts/<service>/service.yaml and charts/<service>/<env>.yaml; move or delete this folder' });
         continue;
@@ -66,6 +70,29 @@ export function readSources(root: string, only?: string): { config: SourceFile; 
   }
   if (folders.length) throw new SpecError(folders);
   return { config: read(configPath), charts };
+}
+
+/** The folder of a service's extra objects (docs/escape-hatches.md). */
+const EXTRA_DIR = 'extra';
+
+/**
+ * The files of a service's `extra/` folder: its own files (every environment) and those of its
+ * environment folders, one level deep (load.ts says which environments exist).
+ */
+function readExtra(root: string, rel: string, read: (rel: string) => SourceFile, folders: Problem[]): SourceFile[] {
+  const out: SourceFile[] = [];
+  const visible = (dir: string) => fs.readdirSync(path.join(root, dir), { withFileTypes: true }).filter((e) => !e.name.startsWith('.') && e.name.toLowerCase() !== 'readme.md').sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const e of visible(rel)) {
+    if (!e.isDirectory()) {
+      out.push(read(`${rel}/${e.name}`));
+      continue;
+    }
+    for (const f of visible(`${rel}/${e.name}`)) {
+      if (f.isDirectory()) folders.push({ file: `${rel}/${e.name}/${f.name}`, path: '', message: 'Unexpected folder under extra/<env>/', fix: 'extra objects live at extra/*.yaml (every environment) and extra/<env>/*.yaml (one); move the files up' });
+      else out.push(read(`${rel}/${e.name}/${f.name}`));
+    }
+  }
+  return out;
 }
 
 /** Loads and validates every spec of the repo. */
@@ -119,7 +146,7 @@ export function synthAndCheck(paths: RepoPaths): SynthOutput {
  */
 export function synthUnchecked(paths: RepoPaths): { stream: string; output: SynthOutput } {
   const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: (manifests) => checkLeaks(manifests), keepManifests: false });
-  if (output.findings.length) throw new CheckError(output.findings);
+  if (output.findings.length || output.problems.length) throw new CheckError(output.findings, output.problems);
   const stream = [...output.files].map(([file, text]) => `# Source: ${file}\n${text}`).join('---\n');
   return { stream, output };
 }

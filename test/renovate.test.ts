@@ -35,22 +35,30 @@ describe('renovate.json custom manager', () => {
     expect(manager.datasourceTemplate).toBe('docker');
   });
 
-  test('its file pattern selects every spec and overlay under charts/, and nothing else', () => {
+  test('its file pattern selects every spec, overlay and extra-object file under charts/, and nothing else', () => {
     const files = specFiles();
     expect(files.length).toBeGreaterThanOrEqual(15);
     for (const f of files) expect([f, filePattern.test(f)]).toEqual([f, true]);
-    for (const f of ['dist/prod/rag/manifests.yaml', 'berth.yaml', 'charts/rag/README.md', 'bench/charts/x/service.yaml']) expect([f, filePattern.test(f)]).toEqual([f, false]);
+    for (const f of ['dist/prod/rag/manifests.yaml', 'berth.yaml', 'charts/rag/README.md', 'bench/charts/x/service.yaml', 'charts/rag/extra/a/b/deep.yaml']) expect([f, filePattern.test(f)]).toEqual([f, false]);
   });
 
   test('its regex finds every image line in charts/, as name, tag and digest', () => {
     let total = 0;
     for (const f of specFiles()) {
       const text = fs.readFileSync(path.join(REPO, f), 'utf8');
-      const expected = images(yaml.load(text));
+      // An extra file may hold several objects.
+      const expected = yaml.loadAll(text).flatMap(images);
       expect({ f, found: found(text) }).toEqual({ f, found: expected });
       total += expected.length;
     }
-    expect(total).toBe(13);
+    // The seeds' 13 and ledger's one.
+    expect(total).toBe(14);
+  });
+
+  test("finds a container image in an extra object's file", () => {
+    const text = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: exporter\n          image: quay.io/prometheus/statsd-exporter:v0.28.0\n';
+    expect(filePattern.test('charts/ledger/extra/prod/exporter.yaml')).toBe(true);
+    expect(found(text)).toEqual(['quay.io/prometheus/statsd-exporter:v0.28.0']);
   });
 
   test.each([

@@ -15,6 +15,7 @@ import { KIND_MODELS } from '../check/schema-kinds';
 import { Environment, NotificationSubscription, ProjectConfig } from '../spec/schema';
 import { ENVIRONMENT_LABEL } from '../util/annotations';
 import { applicationName } from '../util/names';
+import { EXTRA_ONLY_KINDS } from '../util/kinds';
 import { SYNC_WAVES } from '../util/sync-waves';
 
 /** The API server of the cluster Argo CD runs in: where Applications and AppProjects live. */
@@ -44,11 +45,21 @@ export const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
   for (const key of Object.keys(KIND_MODELS)) {
     const kind = key.slice(key.lastIndexOf('/') + 1);
     const group = groupOf(key.slice(0, key.lastIndexOf('/')));
-    if (CLUSTER_SCOPED.has(kind) || NEVER_WRITTEN.has(kind) || group === ARGO_GROUP) continue;
+    if (CLUSTER_SCOPED.has(kind) || NEVER_WRITTEN.has(kind) || group === ARGO_GROUP || EXTRA_ONLY_KINDS.has(key)) continue;
     seen.set(`${group}/${kind}`, { group, kind });
   }
   return [...seen.values()];
 })();
+
+/** The kinds, with those of `extra` that are not among them yet, in the order met. */
+function withKinds(kinds: readonly ResourceKind[], extra: ReadonlyArray<{ readonly apiVersion: string; readonly kind: string }>): readonly ResourceKind[] {
+  const out = [...kinds];
+  for (const { apiVersion, kind } of extra) {
+    const group = groupOf(apiVersion);
+    if (!out.some((k) => k.group === group && k.kind === kind)) out.push({ group, kind });
+  }
+  return out;
+}
 
 /** The name of the project berth writes for a service in an environment (the same as its Application). */
 export function serviceProjectName(service: string, env: string): string {
@@ -67,10 +78,12 @@ export function projectOf(environment: Environment, service: string, env: string
 
 /**
  * The AppProject of one service in one environment: the repository of berth.yaml, the service's
- * namespace on the environment's cluster, its Namespace object, and the kinds berth writes.
- * Undefined when berth.yaml names an existing project instead.
+ * namespace on the environment's cluster, its Namespace object, and the kinds berth writes, with
+ * the kinds of the service's extra objects (`apiVersion`s) that are not among them. Undefined
+ * when berth.yaml names an existing project instead.
+ * @param extraKinds `apiVersion` and `kind` of the service's extra objects @default - none
  */
-export function serviceProject(config: ProjectConfig, env: string, service: string, namespace: string): ArgoProjectProps | undefined {
+export function serviceProject(config: ProjectConfig, env: string, service: string, namespace: string, extraKinds: ReadonlyArray<{ readonly apiVersion: string; readonly kind: string }> = []): ArgoProjectProps | undefined {
   const environment = config.environments[env];
   if (environment.argocd.project !== undefined) return undefined;
   return {
@@ -80,7 +93,7 @@ export function serviceProject(config: ProjectConfig, env: string, service: stri
     sourceRepos: [config.repoURL],
     destinations: [{ server: environment.cluster, namespace }],
     clusterResources: [{ group: '', kind: 'Namespace', name: namespace }],
-    namespacedResources: SERVICE_NAMESPACED_KINDS,
+    namespacedResources: withKinds(SERVICE_NAMESPACED_KINDS, extraKinds),
     syncWindows: environment.argocd.syncWindows,
     // Before the Applications that use it, when the root syncs them in one go.
     syncWave: SYNC_WAVES.AppProject,

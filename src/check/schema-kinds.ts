@@ -47,6 +47,7 @@ export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
   },
   'v1/Service': { load: () => require('kubernetes-models/v1/Service').Service },
   'apps/v1/Deployment': { load: () => require('kubernetes-models/apps/v1/Deployment').Deployment },
+  'v1/Pod': { load: () => require('kubernetes-models/v1/Pod').Pod },
   'batch/v1/Job': { load: () => require('kubernetes-models/batch/v1/Job').Job },
   'batch/v1/CronJob': { load: () => require('kubernetes-models/batch/v1/CronJob').CronJob },
   'policy/v1/PodDisruptionBudget': {
@@ -67,6 +68,9 @@ export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
   'monitoring.coreos.com/v1/ServiceMonitor': {
     load: () =>
       require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
+  },
+  'monitoring.coreos.com/v1/PodMonitor': {
+    load: () => require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor').PodMonitor,
   },
   'monitoring.coreos.com/v1/PrometheusRule': {
     load: () =>

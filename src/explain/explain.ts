@@ -153,7 +153,7 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
  * explanation of the objects synthesized for that service and environment.
  * @param model the service's model in that environment @default - the environment's own ingress controller
  */
-export function explainCommand(output: SynthOutput, env: Environment, service: string, envName: string, format: ExplainFormat = 'text', model?: Pick<ServiceModel, 'ingressController'>): string {
+export function explainCommand(output: SynthOutput, env: Environment, service: string, envName: string, format: ExplainFormat = 'text', model?: Pick<ServiceModel, 'ingressController'>, added: readonly AddedObject[] = []): string {
   const here = output.units.filter((u) => u.kind === 'manifests' && u.env === envName);
   const mine = here.filter((u) => u.service === service).flatMap((u) => u.objects);
   if (mine.length === 0) {
@@ -162,11 +162,28 @@ export function explainCommand(output: SynthOutput, env: Environment, service: s
   }
   const explanation = explainService(mine.map((m) => m.object), { env, model, service, envName });
   switch (format) {
-    case 'text': return explanation.text;
+    case 'text': return explanation.text + addedText(added);
     case 'mermaid': return explanation.mermaid;
-    case 'json': return JSON.stringify({ service, environment: envName, ...explanation.matrix }, null, 2) + '\n';
+    case 'json': return JSON.stringify({ service, environment: envName, ...explanation.matrix, ...(added.length ? { added } : {}) }, null, 2) + '\n';
     default: throw new Error(`explain: format "${String(format)}" is not one of text, mermaid, json`);
   }
+}
+
+/** An object the service's own files add or change: an extra object, or one a patch changes. */
+export interface AddedObject {
+  readonly kind: string;
+  readonly name: string;
+  /** Where: `charts/ledger/extra/podmonitor.yaml (document 1)`, `charts/ledger/service.yaml patches[0]`. */
+  readonly from: string;
+  readonly how: 'extra' | 'patched';
+}
+
+/** The objects the service adds (extra/) or patches, under the tables: they are part of what the policies above decide. */
+function addedText(added: readonly AddedObject[]): string {
+  if (added.length === 0) return '';
+  const rows = added.map((a) => [`${a.kind} ${a.name}`, a.how === 'extra' ? `extra object from ${a.from}` : `patched by ${a.from}`]);
+  const width = Math.max(...rows.map(([w]) => w.length));
+  return `\nObjects the service adds or patches (docs/escape-hatches.md):\n\n${rows.map(([w, f]) => `  ${w.padEnd(width)}  ${f}`).join('\n')}\n`;
 }
 
 /** One pod per workload of the namespace, named by its process (`app.kubernetes.io/component`). */

@@ -15,6 +15,7 @@ import { UsageError } from '../util/argv';
 import { Environment, ProjectConfig, ServiceSpec } from './schema';
 import { checkSemantics } from './semantics';
 import { resolveService, ServiceModel } from '../model/service-model';
+import { EXTRA_FILE, ExtraObject, extraObjectsIn, parseExtraFile } from './extra-objects';
 
 /** A file handed in by main.ts: its repository-relative path and text. */
 export interface SourceFile {
@@ -33,6 +34,20 @@ export interface ServiceUnit {
   readonly files: readonly string[];
   /** Their text, base first: where a problem found later (a guardrail) is placed. @default - none */
   readonly sources?: readonly SourceFile[];
+  /** The objects of `extra/` and `extra/<env>/`, in the service's namespace. @default - none */
+  readonly extras?: readonly ExtraObject[];
+  /** Where each of `spec.patches` was written, in the same order. @default - none */
+  readonly patchSources?: readonly PatchSource[];
+}
+
+/** Where one patch of a unit was written: the spec or overlay, its index there and its line. */
+export interface PatchSource {
+  readonly file: string;
+  readonly index: number;
+  /** @default - unknown */
+  readonly line?: number;
+  /** The line of each of its RFC 6902 operations, by index. @default - none */
+  readonly opLines?: ReadonlyArray<number | undefined>;
 }
 
 /** Everything `charts/` and `berth.yaml` describe. */
@@ -101,7 +116,8 @@ function protoKeyPath(data: unknown, at = ''): string | undefined {
   return undefined;
 }
 
-function countNodes(data: unknown, budget: number): number {
+/** How many values data holds once aliases are expanded, counting up to just past `budget`. */
+export function countNodes(data: unknown, budget: number): number {
   let n = 0;
   const stack: unknown[] = [data];
   while (stack.length && n <= budget) {
@@ -128,7 +144,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Does the overlay set this field (or remove it with null)? The file root is the base's. */
-function overlayTouches(overlay: unknown, path: readonly PropertyKey[]): boolean {
+export function overlayTouches(overlay: unknown, path: readonly PropertyKey[]): boolean {
   if (path.length === 0) return false;
   let cur = overlay;
   for (const seg of path) {
@@ -250,7 +266,21 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
 
   // Group files by chart directory.
   const dirs = new Map<string, Map<string, SourceFile>>();
+  // Extra objects by chart directory, and the environment folder they sit in ('' for every one).
+  const extraFiles = new Map<string, Array<{ env: string; objects: ExtraObject[] }>>();
   for (const f of chartFiles) {
+    const x = EXTRA_FILE.exec(f.path);
+    if (x) {
+      const [, dir, env = ''] = x;
+      if (env !== '' && !envs.includes(env)) {
+        problems.push({ file: f.path, path: '', message: `Extra objects for unknown environment "${env}"`, fix: `environments in berth.yaml: ${envs.join(', ')}; rename the folder extra/${env}/ or add the environment` });
+        continue;
+      }
+      const parsed = parseExtraFile(f);
+      problems.push(...parsed.problems);
+      extraFiles.set(dir, [...(extraFiles.get(dir) ?? []), { env, objects: parsed.objects }]);
+      continue;
+    }
     const m = /^charts\/([^/]+)\/([^/]+)\.ya?ml$/.exec(f.path);
     if (!m) {
       problems.push({ file: f.path, path: '', message: 'Unexpected file under charts/', fix: 'specs live at charts/<service>/service.yaml and charts/<service>/<env>.yaml' });
@@ -261,6 +291,9 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
     dirs.get(dir)!.set(base, f);
   }
 
+  for (const dir of extraFiles.keys()) {
+    if (!dirs.get(dir)?.has('service')) problems.push({ file: `charts/${dir}/extra`, path: '', message: `Extra objects for an unknown service: charts/${dir}/ has no service.yaml`, fix: `create charts/${dir}/service.yaml, or move extra/ next to its service` });
+  }
   const units: ServiceUnit[] = [];
   const seenNames = new Map<string, string>();
   // One service per namespace and environment: each Application owns its Namespace object.
@@ -322,12 +355,19 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
           continue;
         }
       }
-      const merged = deepMerge(baseData, overlay);
-      const fileFor = (path: readonly PropertyKey[]) => (overlayFile && overlayTouches(overlay, path) ? overlayFile.path : baseFile.path);
+      const { merged, patchFiles } = mergeSpec(baseData, overlay, baseFile, overlayFile);
+      const fileFor = (path: readonly PropertyKey[]) =>
+        path[0] === 'patches' && typeof path[1] === 'number' && patchFiles[path[1]] ? patchFiles[path[1]].file : overlayFile && overlayTouches(overlay, path) ? overlayFile.path : baseFile.path;
       const result = ServiceSpec.safeParse(merged);
       if (!result.success) {
         const schemaProblems = issuesToProblems(ServiceSpec as unknown as z.core.$ZodType, result.error.issues, fileFor, merged);
-        problems.push(...schemaProblems.filter((p) => !literals.has(`${p.file}\0${p.path}`)));
+        // A patch's index in the file it was written in (an overlay's come after the service's).
+        const own = (p: Problem): Problem => {
+          const m = /^patches\[(\d+)\]/.exec(p.path);
+          const source = m ? patchFiles[Number(m[1])] : undefined;
+          return source ? { ...p, path: `patches[${source.index}]${p.path.slice(m![0].length)}` } : p;
+        };
+        problems.push(...schemaProblems.map(own).filter((p) => !literals.has(`${p.file}\0${p.path}`)));
         continue;
       }
       const model = resolveService(result.data, config.environments[env], env);
@@ -360,13 +400,50 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
         fix: 'give this service its own host, or route a different path prefix (web.<process>.paths)',
       }));
       problems.push(...claimed);
+      const extra = extraObjectsIn((extraFiles.get(dir) ?? []).filter((x) => x.env === '' || x.env === env).flatMap((x) => x.objects), ns);
+      problems.push(...extra.problems);
       if (semantic.length === 0) {
-        units.push({ name: result.data.name, env, spec: result.data, model, files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path], sources: overlayFile ? [baseFile, overlayFile] : [baseFile] });
+        units.push({
+          name: result.data.name,
+          env,
+          spec: result.data,
+          model,
+          files: overlayFile ? [baseFile.path, overlayFile.path] : [baseFile.path],
+          sources: overlayFile ? [baseFile, overlayFile] : [baseFile],
+          extras: extra.objects,
+          patchSources: patchFiles,
+        });
       }
     }
   }
   if (problems.length) throw new SpecError(withLines(dedupe(problems), [configFile, ...chartFiles]));
   return { config, units };
+}
+
+/**
+ * The base spec with an overlay merged over it (deepMerge), except `patches`: an overlay's
+ * patches come after the service's instead of replacing them (a patch for one environment is
+ * what an overlay adds; `patches: null` drops the service's), and each is remembered with the
+ * file it was written in.
+ */
+function mergeSpec(base: Record<string, unknown>, overlay: unknown, baseFile: SourceFile, overlayFile: SourceFile | undefined): { merged: unknown; patchFiles: PatchSource[] } {
+  const merged = deepMerge(base, overlay);
+  const own = (data: unknown) => (isPlainObject(data) && Array.isArray(data.patches) ? data.patches : []);
+  const fromBase = own(base);
+  const fromOverlay = own(overlay);
+  const at = (file: SourceFile, n: number) => {
+    const lines = new YamlLines(file.text);
+    const ops = (index: number) => {
+      const patch = (isPlainObject(file === baseFile ? base : overlay) ? own(file === baseFile ? base : overlay)[index] : undefined) as { patch?: unknown } | undefined;
+      return Array.isArray(patch?.patch) ? patch.patch.map((_, i) => lines.line(['patches', index, 'patch', i])) : [];
+    };
+    return Array.from({ length: n }, (_, index): PatchSource => ({ file: file.path, index, line: lines.line(['patches', index]), opLines: ops(index) }));
+  };
+  // `patches: null` in an overlay drops the service's patches in that environment, as null does everywhere.
+  const dropped = isPlainObject(overlay) && overlay.patches === null;
+  const patchFiles = [...(fromBase.length && !dropped ? at(baseFile, fromBase.length) : []), ...(overlayFile && fromOverlay.length ? at(overlayFile, fromOverlay.length) : [])];
+  if (fromBase.length && isPlainObject(overlay) && Array.isArray(overlay.patches) && isPlainObject(merged)) merged.patches = [...fromBase, ...fromOverlay];
+  return { merged, patchFiles };
 }
 
 /**

@@ -12,17 +12,28 @@ import { ALERT_NAMES } from '../alerts/kinds';
 import { CRON_MACRO_LIST, isCronMacro, parseCron } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
 import { EnvValue, PodSettingsFields, PullSecretName, RegistryCredentialsItem, ServicePodSettingsFields } from './pod-settings';
+import {
+  DNS_LABEL_LENGTH_MESSAGE,
+  DNS_LABEL_MAX_LENGTH,
+  DNS_LABEL_MESSAGE,
+  DNS_LABEL_PATTERN,
+  IMAGE_LATEST_MESSAGE,
+  IMAGE_LATEST_PATTERN,
+  IMAGE_REF_MESSAGE,
+  IMAGE_REF_PATTERN,
+  IMAGE_TAG_AND_DIGEST_MESSAGE,
+  IMAGE_TAG_AND_DIGEST_PATTERN,
+  PORT_MAX,
+  PORT_MESSAGE,
+  PORT_MIN,
+} from '../util/validate';
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
 // ---------------------------------------------------------------------------------------------
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** A DNS-1123 label that also starts with a letter: usable as a Service, namespace or object name. */
-export const DnsLabel = z
-  .string()
-  .max(40, 'must be at most 40 characters (object names are built from it and must fit in 63)')
-  .regex(DNS_LABEL, 'must be a DNS label: lower-case letters, digits and "-", starting with a letter');
+/** A DNS-1123 label that also starts with a letter: usable as a Service, namespace or object name (rules in util/validate.ts, shared with the constructs). */
+export const DnsLabel = z.string().max(DNS_LABEL_MAX_LENGTH, DNS_LABEL_LENGTH_MESSAGE).regex(DNS_LABEL_PATTERN, DNS_LABEL_MESSAGE);
 
 const HOSTNAME = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A fully qualified DNS host name, lower case (a leading `*.` wildcard is allowed). */
@@ -32,15 +43,9 @@ export const Hostname = z.string().max(253).regex(HOSTNAME, 'must be a lower-cas
 export const ImageRef = z
   .string()
   // Checked first (and alone): the reference pattern below would call it merely malformed.
-  .refine((s) => !/^[^@]*:[^/@]+@sha256:/.test(s), {
-    message: 'has both a tag and a digest: keep one (with Renovate, turn pinDigests off for charts/, as renovate.json does)',
-    abort: true,
-  })
-  .regex(
-    /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
-    'must be an image reference with a tag or digest, such as registry.example.com/app:1.4.2',
-  )
-  .refine((s) => !/:latest$/.test(s), 'must not use the "latest" tag: pin a version so a sync is reproducible');
+  .refine((s) => !IMAGE_TAG_AND_DIGEST_PATTERN.test(s), { message: IMAGE_TAG_AND_DIGEST_MESSAGE, abort: true })
+  .regex(IMAGE_REF_PATTERN, IMAGE_REF_MESSAGE)
+  .refine((s) => !IMAGE_LATEST_PATTERN.test(s), IMAGE_LATEST_MESSAGE);
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** The name of a cluster-scoped object such as an IngressClass or a StorageClass (a DNS-1123 subdomain). */
@@ -57,7 +62,7 @@ const INT32_MAX = 2147483647;
 const WorkingDir = z.string().regex(/^\//, 'must be an absolute path');
 
 /** A TCP port number. */
-export const Port = z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535');
+export const Port = z.number().int().min(PORT_MIN, PORT_MESSAGE).max(PORT_MAX, PORT_MESSAGE);
 
 /** An HTTP path starting with `/`. */
 export const HttpPath = z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'must be an HTTP path starting with "/"');
@@ -438,6 +443,52 @@ export const Alerts = z.strictObject({
 export type Alerts = z.infer<typeof Alerts>;
 
 // ---------------------------------------------------------------------------------------------
+// Patches (docs/escape-hatches.md): changes to the objects berth writes, applied before the checks
+// ---------------------------------------------------------------------------------------------
+
+/** An RFC 6901 JSON Pointer: empty, or `/` then tokens with `~1` for `/` and `~0` for `~`. */
+const JsonPointer = z
+  .string()
+  .regex(/^(\/([^~/]|~[01])*)*$/, 'must be a JSON Pointer such as /spec/template/spec/containers/0/image (write ~1 for "/" and ~0 for "~" inside a key)')
+  .describe('an RFC 6901 JSON Pointer, e.g. /metadata/annotations/external-dns.alpha.kubernetes.io~1ttl');
+
+/** One RFC 6902 operation. */
+export const JsonPatchOperation = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('add').describe('adds a field, or inserts into a list (the index, or - for the end)'), path: JsonPointer, value: z.unknown().describe('the value to add') }),
+  z.strictObject({ op: z.literal('remove').describe('removes a field or list item, which must exist'), path: JsonPointer }),
+  z.strictObject({ op: z.literal('replace').describe('replaces a field or list item, which must exist'), path: JsonPointer, value: z.unknown().describe('the new value') }),
+  z.strictObject({ op: z.literal('move').describe('moves the value at from to path'), from: JsonPointer, path: JsonPointer }),
+  z.strictObject({ op: z.literal('copy').describe('copies the value at from to path'), from: JsonPointer, path: JsonPointer }),
+  z.strictObject({ op: z.literal('test').describe('fails the patch unless the value at path equals value'), path: JsonPointer, value: z.unknown().describe('the value expected') }),
+], { error: 'must be an RFC 6902 operation: op is one of add, remove, replace, move, copy, test' });
+export type JsonPatchOperation = z.infer<typeof JsonPatchOperation>;
+
+/** The object a patch changes: one object berth writes for the service (its own, or an extra one). */
+export const PatchTarget = z.strictObject({
+  kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a Kubernetes kind such as Deployment or Ingress').describe('the kind, e.g. Deployment, Ingress'),
+  name: z.string().min(1).describe('the object name as berth writes it, e.g. ledger-api (see dist/<env>/<service>/manifests.yaml)'),
+});
+
+/** One patch: a target and either RFC 6902 operations or a strategic-merge-style object. */
+export const Patch = z
+  .strictObject({
+    target: PatchTarget.describe('the object to change (kind and name)'),
+    patch: z.array(JsonPatchOperation).min(1, 'must list at least one operation').optional().describe('RFC 6902 JSON Patch operations, applied in order'),
+    merge: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('a strategic-merge-style object: objects merge, null deletes a key, lists of named things (containers, env, volumes, ports) merge by name'),
+    reason: z
+      .string()
+      .trim()
+      .min(10, 'must say why (at least 10 characters)')
+      .optional()
+      .describe('why the patch loosens a security default (in production a patch that turns readOnlyRootFilesystem off needs one); recorded on the pod as berth.dev/security-exception'),
+  })
+  .refine((p) => (p.patch === undefined) !== (p.merge === undefined), { message: 'must have exactly one of patch (RFC 6902 operations) or merge (an object to merge)' });
+export type Patch = z.infer<typeof Patch>;
+
+// ---------------------------------------------------------------------------------------------
 // The service
 // ---------------------------------------------------------------------------------------------
 
@@ -472,6 +523,11 @@ export const ServiceSpec = z.strictObject({
   alerts: Alerts.prefault({}).describe('the PrometheusRule: thresholds, silences, off per environment (docs/alerts.md)'),
   // Pod settings, the service account and object metadata (issue 21): see pod-settings.ts.
   ...ServicePodSettingsFields,
+  // Patches: applied to the rendered objects, before the checks (docs/escape-hatches.md).
+  patches: z
+    .array(Patch)
+    .default([])
+    .describe("changes to the objects berth writes, applied before every check; an overlay's patches come after the service's"),
 });
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 /** The spec as written, before defaults. */

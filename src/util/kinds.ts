@@ -15,6 +15,8 @@ export const KIND_KEYS = [
   'batch/v1/Job',
   'v1/Service',
   'apps/v1/Deployment',
+  // Written only as a service's extra object; see EXTRA_ONLY_KINDS.
+  'v1/Pod',
   'policy/v1/PodDisruptionBudget',
   'autoscaling/v2/HorizontalPodAutoscaler',
   'batch/v1/CronJob',
@@ -23,6 +25,8 @@ export const KIND_KEYS = [
   'networking.k8s.io/v1/Ingress',
   'gateway.networking.k8s.io/v1/HTTPRoute',
   'monitoring.coreos.com/v1/ServiceMonitor',
+  // Written only as a service's extra object (charts/<service>/extra/); see EXTRA_ONLY_KINDS.
+  'monitoring.coreos.com/v1/PodMonitor',
   'monitoring.coreos.com/v1/PrometheusRule',
   'argoproj.io/v1alpha1/AppProject',
   'argoproj.io/v1alpha1/Application',
@@ -41,3 +45,9 @@ export function kindOf(key: string): string {
 
 /** The kinds in apply order. */
 export const KIND_ORDER: readonly string[] = KIND_KEYS.map(kindOf);
+
+/**
+ * Kinds berth validates but never writes itself, only as a service's extra objects: an AppProject
+ * allows them to the services whose extra/ holds one (chart/delivery.ts), not to every service.
+ */
+export const EXTRA_ONLY_KINDS: ReadonlySet<string> = new Set<KindKey>(['v1/Pod', 'monitoring.coreos.com/v1/PodMonitor']);

@@ -8,7 +8,10 @@
 /** The annotation Argo CD reads an object's sync wave from. */
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
-/** Sync wave by kind. */
+/**
+ * Sync wave by kind. A kind with no entry (an extra object's, such as a Role) syncs in wave 0,
+ * Argo CD's default: with the workloads.
+ */
 export const SYNC_WAVES = {
   Namespace: -3,
   ServiceAccount: -2,
@@ -32,6 +35,7 @@ export const SYNC_WAVES = {
   Ingress: 1,
   HTTPRoute: 1,
   ServiceMonitor: 1,
+  PodMonitor: 1,
   PrometheusRule: 1,
   // Before the Applications that use it, when the root syncs them in one go.
   AppProject: -1,

@@ -84,6 +84,9 @@ describe('validateSchema: valid objects', () => {
         'cert-manager.io/v1/Certificate',
         'monitoring.coreos.com/v1/ServiceMonitor',
         'monitoring.coreos.com/v1/PrometheusRule',
+        // Only as a service's extra objects (charts/<service>/extra/).
+        'monitoring.coreos.com/v1/PodMonitor',
+        'v1/Pod',
         'external-secrets.io/v1/ExternalSecret',
         'bitnami.com/v1alpha1/SealedSecret',
         'argoproj.io/v1alpha1/Application',
@@ -202,6 +205,12 @@ describe('validateSchema: planted violations', () => {
         path: 'spec.groups[0].rules[0].severity',
         message: 'unknown field "severity"',
       },
+    ]);
+  });
+
+  test('fails when a PodMonitor endpoint has a field prometheus-operator does not have', () => {
+    expect(validateSchema(invalid('crd-podmonitor-unknown-field.yaml')).map(({ object, path, message }) => ({ object, path, message }))).toEqual([
+      { object: 'PodMonitor/ledger/ledger-worker', path: 'spec.podMetricsEndpoints[0].targetPorts', message: 'unknown field "targetPorts"' },
     ]);
   });
 

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { REPO } from '../helpers';
 
-/** Every `.ts` file under src/constructs/. */
+/** Every `.ts` file under a folder of src/: the constructs, and the public API's own modules (src/api/). */
 function sources(dir = path.join(REPO, 'src/constructs')): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
@@ -48,11 +48,12 @@ function propProblems(file: string): string[] {
 }
 
 describe('construct props', () => {
-  const files = sources();
+  const files = [...sources(), ...sources(path.join(REPO, 'src/api'))];
 
   test('the scan reads the constructs (a scan of nothing would pass)', () => {
     expect(files.length).toBeGreaterThan(30);
     expect(files.some((f) => f.endsWith(path.join('workloads', 'pod.ts')))).toBe(true);
+    expect(files.some((f) => f.endsWith(path.join('api', 'service-chart.ts')))).toBe(true);
   });
 
   test('every exported interface and prop is documented, every optional prop has @default, no prop is a k8s.* type', () => {

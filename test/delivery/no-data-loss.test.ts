@@ -111,7 +111,9 @@ describe('no data is ever deleted', () => {
 
   test.each(services)('renaming %s: the old Namespace and claims stay', (service) => {
     const rename = (u: ServiceUnit): ServiceUnit => {
-      const spec = { ...u.spec, name: `${service}-v2` };
+      // A person renaming the service renames the objects its patches target too.
+      const patches = u.spec.patches.map((p) => ({ ...p, target: { ...p.target, name: p.target.name.replace(service, `${service}-v2`) } }));
+      const spec = { ...u.spec, name: `${service}-v2`, patches };
       // The charts read the model: resolved again, or the rename would change no object name.
       return { ...u, name: spec.name, spec, model: resolveService(spec, project.config.environments[u.env], u.env) };
     };

@@ -96,9 +96,9 @@ function dependencyEndpoint(name: string, d: ServiceSpec['dependencies'][string]
   return pod(d.namespace!, name, { ...d.podLabels }, '10.244.210.3');
 }
 
-test('the reference systems are synthesized in both environments', () => {
+test('the reference systems and ledger are synthesized in both environments', () => {
   expect(units.map((u) => `${u.env}/${u.service}`).sort()).toEqual(
-    ['prod', 'staging'].flatMap((e) => ['fluxion', 'george', 'rag', 'reporting', 'vector-chat'].map((s) => `${e}/${s}`)),
+    ['prod', 'staging'].flatMap((e) => ['fluxion', 'george', 'ledger', 'rag', 'reporting', 'vector-chat'].map((s) => `${e}/${s}`)),
   );
   // The environments name their controllers; the checks below rely on it.
   expect(environments.staging.ingressController).toEqual({ namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } });

@@ -118,6 +118,11 @@ const HAND_PICKED: Record<string, Json[]> = {
       ];
     }),
   ),
+  // A patch names an object of the spec: an RFC 6902 one and a merge, each with a visible change.
+  patches: [
+    [{ target: { kind: 'Namespace', name: 'demo' }, patch: [{ op: 'add', path: '/metadata/annotations/team', value: 'payments' }] }],
+    [{ target: { kind: 'ServiceAccount', name: 'demo' }, merge: { metadata: { labels: { team: 'payments' } } } }],
+  ],
 };
 
 /** Samples per JSON Schema pattern (the scalars of src/spec/schema.ts), keyed by the pattern itself. */

@@ -9,7 +9,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { objectName } from '../workloads/labels';
-import { EnvVar, ResourceProps } from '../workloads/pod';
+import { checkProcessProps, EnvVar, ResourceProps } from '../workloads/pod';
 import { JOB_RESOURCES, JobPodProps, JobScheduleProps, ScheduledJob } from './scheduled-job';
 import { RETENTION_PRUNE_SCRIPT } from './scripts';
 
@@ -57,6 +57,7 @@ export class RetentionPrune extends Construct {
 
   constructor(scope: Construct, id: string, props: RetentionPruneProps) {
     super(scope, id);
+    checkProcessProps(this, props, props.image === undefined ? undefined : { prop: 'image', value: props.image });
     const where = `RetentionPrune ${objectName(props.identity)}`;
     const column = props.column ?? 'created_at';
     const days = props.days ?? 90;

@@ -12,7 +12,7 @@ import { CRON_MACRO_LIST, isCronMacro } from '../../util/cron';
 import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
 import { mergeAffinity } from '../workloads/pod-settings';
-import { ProcessContainerProps, ProcessPodProps, renderProcessPod, ResourceProps, ScratchProps } from '../workloads/pod';
+import { checkProcessProps, ProcessContainerProps, ProcessPodProps, renderProcessPod, ResourceProps, ScratchProps } from '../workloads/pod';
 
 /** When a CronJob's runs start, how long they may take and how many are kept. */
 export interface JobScheduleProps {
@@ -69,6 +69,7 @@ export class ScheduledJob extends Construct {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
+    checkProcessProps(this, props, { prop: 'container.image', value: props.container.image });
     this.name = objectName(props.identity);
     checkSchedule(this.name, props.schedule);
     const labels = workloadLabels(props.identity);

@@ -11,7 +11,7 @@ import { hasDotSegment } from '../../util/paths';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { objectName } from '../workloads/labels';
-import { PodContribution, ResourceProps } from '../workloads/pod';
+import { checkProcessProps, PodContribution, ResourceProps } from '../workloads/pod';
 import { JOB_RESOURCES, JobPodProps, JobScheduleProps, ScheduledJob } from './scheduled-job';
 import { TMP_CLEANUP_SCRIPT } from './scripts';
 
@@ -67,6 +67,7 @@ export class TmpCleanup extends Construct {
 
   constructor(scope: Construct, id: string, props: TmpCleanupProps) {
     super(scope, id);
+    checkProcessProps(this, props, props.app && { prop: 'app.image', value: props.app.image });
     const where = `TmpCleanup ${objectName(props.identity)}`;
     if (!/^\/[^/]/.test(props.mountPath) || hasDotSegment(props.mountPath)) {
       throw new Error(`${where}: mountPath "${props.mountPath}" must be an absolute path below / with no "." or ".." segments, such as /tmp/rag_uploads`);

@@ -22,6 +22,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
+import { dnsLabelProblem, refuseProp } from '../../util/validate';
 import { serviceLabels } from '../workloads/labels';
 import { NetworkPeer, NetworkPort, processSelector } from './network-peer';
 import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy } from './policy-names';
@@ -82,6 +83,7 @@ export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
     const { service } = props;
+    refuseProp(this.node.path, 'service', service, dnsLabelProblem(service));
     const policies = new Map<string, ApiObject>();
     const add = (constructId: string, name: string, spec: k8s.NetworkPolicySpec, labels: Record<string, string> = {}, annotations?: Record<string, string>) => {
       if (policies.has(name)) {

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import * as prom from '../../../imports/monitoring.coreos.com';
 import { syncAnnotations } from '../edge/public-endpoint';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
+import { checkProcessProps } from '../workloads/pod';
 
 /** Props of {@link ServiceMonitor}. */
 export interface ServiceMonitorProps {
@@ -31,6 +32,7 @@ export class ServiceMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
+    checkProcessProps(this, props);
     const path = props.path ?? '/metrics';
     if (!path.startsWith('/')) throw new Error(`ServiceMonitor: path "${path}" does not start with "/"; write it as /${path}`);
     if (props.interval !== undefined && !/^([0-9]+(ms|s|m|h))+$/.test(props.interval)) {

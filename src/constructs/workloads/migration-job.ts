@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { objectName, workloadLabels } from './labels';
-import { ProcessPodProps, renderProcessPod } from './pod';
+import { checkProcessProps, ProcessPodProps, renderProcessPod } from './pod';
 
 /** Props of {@link MigrationJob}. */
 export interface MigrationJobProps extends ProcessPodProps {
@@ -41,6 +41,7 @@ export class MigrationJob extends Construct {
 
   constructor(scope: Construct, id: string, props: MigrationJobProps) {
     super(scope, id);
+    checkProcessProps(this, props, { prop: 'container.image', value: props.container.image });
     this.name = objectName(props.identity);
     const labels = workloadLabels(props.identity);
     this.job = kube(this, 'Job', k8s.KubeJob, {

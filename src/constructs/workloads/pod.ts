@@ -9,6 +9,8 @@
  */
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../util/annotations';
 import { SCRATCH_PATHS } from '../../util/scratch-paths';
+import { dnsLabelProblem, imageRefProblem, refuseProp } from '../../util/validate';
+import { Construct } from 'constructs';
 import * as k8s from '../k8s';
 import { selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
 import { mergeAffinity, PodSettingsProps, podSettingsSpec, spreadConstraints } from './pod-settings';
@@ -192,6 +194,20 @@ export interface ProcessPodProps {
   readonly settings?: PodSettingsProps;
 }
 
+
+/**
+ * Refuses, at construction, the identity names and the image of a process's props that the
+ * spec schema would refuse (the rules are shared in util/validate.ts): a TypeScript user learns
+ * which construct and which prop is wrong where the construct is created, not at synth.
+ * @param image @default - no image is checked (the construct picks its own)
+ */
+export function checkProcessProps(scope: Construct, props: Pick<ProcessPodProps, 'identity'>, image?: { readonly prop: string; readonly value: string }): void {
+  const at = scope.node.path;
+  refuseProp(at, 'identity.service', props.identity.service, dnsLabelProblem(props.identity.service));
+  refuseProp(at, 'identity.component', props.identity.component, dnsLabelProblem(props.identity.component));
+  // A tag beside the digest is only refused in a spec (for Renovate); a construct runs the digest.
+  if (image) refuseProp(at, image.prop, image.value, imageRefProblem(image.value, { allowTagAndDigest: true }));
+}
 
 function toEnv(e: EnvVar): k8s.EnvVar {
   if ('value' in e) return { name: e.name, value: e.value };

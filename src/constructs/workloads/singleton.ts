@@ -5,7 +5,7 @@
  * same flag to "0" on every other process of the service.
  */
 import { Construct } from 'constructs';
-import { ProcessPodProps, ScratchProps } from './pod';
+import { checkProcessProps, ProcessPodProps, ScratchProps } from './pod';
 import { Worker } from './worker';
 
 /** Props of {@link Singleton}. */
@@ -31,6 +31,7 @@ export class Singleton extends Construct {
 
   constructor(scope: Construct, id: string, props: SingletonProps) {
     super(scope, id);
+    checkProcessProps(this, props, { prop: 'container.image', value: props.container.image });
     this.worker = new Worker(this, 'Process', {
       ...props,
       replicas: 1,

@@ -9,7 +9,8 @@ import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { addDisruptionBudget } from './disruption-budget';
 import { objectName, selectorLabels, workloadLabels } from './labels';
-import { httpProbe, ProcessPodProps, renderProcessPod, ScratchProps } from './pod';
+import { refuseProp, portProblem } from '../../util/validate';
+import { checkProcessProps, httpProbe, ProcessPodProps, renderProcessPod, ScratchProps } from './pod';
 
 /** Probe paths on the web port. */
 export interface WebProbes {
@@ -69,6 +70,9 @@ export class WebService extends Construct {
 
   constructor(scope: Construct, id: string, props: WebServiceProps) {
     super(scope, id);
+    checkProcessProps(this, props, { prop: 'container.image', value: props.container.image });
+    refuseProp(this.node.path, 'port', props.port, portProblem(props.port));
+    if (props.metricsPort !== undefined) refuseProp(this.node.path, 'metricsPort', props.metricsPort, portProblem(props.metricsPort));
     this.name = objectName(props.identity);
     const labels = workloadLabels(props.identity);
     const selector = selectorLabels(props.identity);

@@ -9,7 +9,7 @@ import * as k8s from '../k8s';
 import { kube } from '../resource';
 import { addDisruptionBudget } from './disruption-budget';
 import { objectName, selectorLabels, workloadLabels } from './labels';
-import { ProbeProps, ProcessPodProps, renderProcessPod, ScratchProps } from './pod';
+import { checkProcessProps, ProbeProps, ProcessPodProps, renderProcessPod, ScratchProps } from './pod';
 
 /** Props of {@link Worker}. */
 export interface WorkerProps extends ProcessPodProps {
@@ -32,6 +32,7 @@ export class Worker extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
+    checkProcessProps(this, props, { prop: 'container.image', value: props.container.image });
     this.name = objectName(props.identity);
     const labels = workloadLabels(props.identity);
     const probe: ProbeProps | undefined = props.probe

@@ -1,0 +1,31 @@
+/**
+ * `berth explain` lists what a service adds beside berth's objects: its extra objects (with the
+ * file and document they come from) and the objects its patches change; the extra NetworkPolicy
+ * of ledger is part of the reachability it computes.
+ */
+import { berthInProcess, REPO } from '../helpers';
+
+describe('berth explain and the escape hatches', () => {
+  test("lists ledger's extra objects and patched objects, and counts its extra NetworkPolicy", async () => {
+    const r = await berthInProcess(REPO, 'explain', 'ledger', '--env', 'prod');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('berth explain ledger (prod): namespace ledger, 5 NetworkPolicies');
+    const at = lines.indexOf('Objects the service adds or patches (docs/escape-hatches.md):');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 2, at + 6)).toEqual([
+      '  PodMonitor ledger-worker             extra object from charts/ledger/extra/podmonitor.yaml (document 1)',
+      '  NetworkPolicy ledger-worker-metrics  extra object from charts/ledger/extra/worker-metrics-policy.yaml (document 1)',
+      '  Ingress ledger                       patched by charts/ledger/service.yaml patches[0]',
+      '  Deployment ledger-worker             patched by charts/ledger/service.yaml patches[1]',
+    ]);
+    // The patched port and the extra policy: Prometheus reaches the worker's metrics.
+    expect(lines.find((l) => l.startsWith('prometheus '))).toMatch(/^prometheus\s+allowed\s+allowed$/);
+  });
+
+  test('a service with neither prints no such section', async () => {
+    const r = await berthInProcess(REPO, 'explain', 'rag', '--env', 'prod');
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('Objects the service adds or patches');
+  });
+});
