@@ -113,7 +113,7 @@ export function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): Trac
     runbookBase: runbookBase(project.config),
   });
   const objects = renderObjects(chart);
-  const extras = addExtraObjects(objects, unit.extras ?? [], unit.name, unit.model.namespace);
+  const extras = addExtraObjects(objects, unit.extras ?? [], unit.name, unit.model.namespace, unit.model.metadata);
   // The TypeScript hook (charts/<service>/chart.ts) runs here: after extra objects, before patches.
   const patched = applyPatches(objects, unit.spec.patches, { production: environment.production, sources: unit.patchSources ?? [] });
   applySyncOrder(objects);
