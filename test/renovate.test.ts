@@ -51,8 +51,8 @@ describe('renovate.json custom manager', () => {
       expect({ f, found: found(text) }).toEqual({ f, found: expected });
       total += expected.length;
     }
-    // The seeds' 13 and ledger's one.
-    expect(total).toBe(14);
+    // The seeds' 13, ledger's image, and its collector sidecar's and wait-for-db init container's.
+    expect(total).toBe(16);
   });
 
   test("finds a container image in an extra object's file", () => {

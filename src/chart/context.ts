@@ -40,4 +40,22 @@ export class Contributions {
   for(process: string): PodContribution[] {
     return [...this.all, ...(this.byProcess.get(process) ?? [])];
   }
+
+  // --- More containers (issue 21 item 5) ---
+  private readonly byContainer = new Map<string, PodContribution[]>();
+
+  /**
+   * Adds mounts and env for one init container or sidecar of a process; its volumes go to the
+   * process's pod, where every container can mount them.
+   */
+  addToContainer(contribution: PodContribution, process: string, container: string): void {
+    const key = `${process}/${container}`;
+    this.byContainer.set(key, [...(this.byContainer.get(key) ?? []), contribution]);
+    if (contribution.volumes?.length) this.add({ volumes: contribution.volumes }, [process]);
+  }
+
+  /** The mounts and env of one init container or sidecar of a process. */
+  forContainer(process: string, container: string): PodContribution[] {
+    return this.byContainer.get(`${process}/${container}`) ?? [];
+  }
 }

@@ -7,16 +7,21 @@ import { ScheduledJob } from '../constructs/jobs/scheduled-job';
 import { TmpCleanup } from '../constructs/jobs/tmp-cleanup';
 import { SECRET_FILE_MODE } from '../constructs/secrets/secret-files';
 import { PodContribution } from '../constructs/workloads/pod';
-import { CronKind, ProcessModel, SecretsModel } from '../model/service-model';
+import { CronKind, podMounts, ProcessModel, SecretsModel } from '../model/service-model';
+import type { BERTH_VOLUMES } from '../util/pod-volumes';
 import { ServiceContext } from './context';
+import { extraContainersOf } from './extra-containers';
 import { podSettingsProps } from './pod-settings';
 import { processContainer, toResources } from './workloads';
 
 /** The long-running process that mounts a claim, when exactly one does (for co-location). */
 function soleUserOf(ctx: ServiceContext, volume: string): ProcessModel | undefined {
-  const users = ctx.model.processes.filter((p) => p.longRunning && p.mounts.includes(volume));
+  const users = ctx.model.processes.filter((p) => p.longRunning && podMounts(p).includes(volume));
   return users.length === 1 ? users[0] : undefined;
 }
+
+/** The pod volume of the retention job's own copy of the database URL. */
+const RETENTION_URL_VOLUME: keyof typeof BERTH_VOLUMES = 'database-url';
 
 /** Where the retention job's own copy of the database URL is mounted. */
 const RETENTION_SECRET_DIR = '/run/secrets/retention';
@@ -30,8 +35,8 @@ function databaseUrlFile(secrets: SecretsModel, secretName: string): PodContribu
   if (secrets.delivery === 'files') return undefined;
   const item = secrets.items.find((i) => i.name === secretName)!;
   return {
-    volumes: [{ name: 'database-url', secret: { secretName: secrets.secretName, defaultMode: SECRET_FILE_MODE, items: [{ key: item.key, path: item.file }] } }],
-    mounts: [{ name: 'database-url', mountPath: RETENTION_SECRET_DIR, readOnly: true }],
+    volumes: [{ name: RETENTION_URL_VOLUME, secret: { secretName: secrets.secretName, defaultMode: SECRET_FILE_MODE, items: [{ key: item.key, path: item.file }] } }],
+    mounts: [{ name: RETENTION_URL_VOLUME, mountPath: RETENTION_SECRET_DIR, readOnly: true }],
     env: [{ name: `${secretName}_FILE`, value: `${RETENTION_SECRET_DIR}/${item.file}` }],
   };
 }
@@ -60,6 +65,7 @@ export function buildJobs(ctx: ServiceContext): void {
         // The app's own command runs with the app's config and secrets; the built-in script needs neither.
         app: p.command ? { image: p.image!, command: [...p.command], workingDir: p.workingDir } : undefined,
         contributions: p.command ? ctx.contributions.for(p.name) : [],
+        extraContainers: extraContainersOf(ctx, p),
         // A ReadWriteOnce claim attaches to one node: run where the app runs.
         colocateWith: sole ? identity(sole.name) : undefined,
       });
@@ -89,6 +95,7 @@ export function buildJobs(ctx: ServiceContext): void {
         settings: podSettingsProps(model, p),
         container: processContainer(p, []),
         contributions: ctx.contributions.for(p.name),
+        extraContainers: extraContainersOf(ctx, p),
       });
     },
   };

@@ -70,6 +70,10 @@ export function buildSecrets(ctx: ServiceContext): void {
     built = new DotEnvFile(scope, 'secret-dotenv', { ...delivery, path: secrets.dotenvPath });
   }
   for (const [process, contribution] of built.contributions) ctx.contributions.add(contribution, [process]);
+  // Init containers and sidecars get the items they name the way their process does (issue 21 item 5).
+  for (const p of model.processes) {
+    for (const c of [...p.sidecars, ...p.initContainers]) if (c.secrets.length) ctx.contributions.addToContainer(built.forContainer(c.secrets), p.name, c.name);
+  }
 }
 
 /** Two mounts on one path are rejected by the API server: catch it here, with the field to change. */

@@ -16,6 +16,7 @@ import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { buildAlerts } from './alerts';
 import { Contributions, ServiceContext } from './context';
 import { buildEdge } from './edge';
+import { buildExtraVolumes } from './extra-containers';
 import { buildJobs } from './jobs';
 import { buildNetwork } from './network';
 import { buildSecrets } from './secrets';
@@ -92,6 +93,7 @@ export class ServiceChart extends Chart {
     }
     buildSecrets(this.context);
     buildVolumes(this.context);
+    buildExtraVolumes(this.context);
     const workloads = buildWorkloads(this.context);
     buildJobs(this.context);
     buildNetwork(this.context, workloads);

@@ -10,11 +10,13 @@ import { FOLLOWER, Singleton } from '../constructs/workloads/singleton';
 import { WebService } from '../constructs/workloads/web-service';
 import { Worker } from '../constructs/workloads/worker';
 import { serviceLabels } from '../constructs/workloads/labels';
-import { ProcessKind, ProcessModel } from '../model/service-model';
+import { podMounts, ProcessKind, ProcessModel } from '../model/service-model';
 import { serviceObjectName } from '../util/names';
+import { claimVolumeName } from '../util/pod-volumes';
 import { Resources, ServiceSpec, WebProcess } from '../spec/schema';
 import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { ServiceContext } from './context';
+import { extraContainersOf } from './extra-containers';
 import { podEnvVars, podSettingsProps } from './pod-settings';
 
 /** The Deployments and Services built for a service, by process name. */
@@ -60,7 +62,7 @@ function webSocketBackend(ctx: ServiceContext, p: WebProcess): boolean {
 
 /** Does this process mount a ReadWriteOnce claim (so it must never run two pods on two nodes)? */
 function ownsRwoClaim(ctx: ServiceContext, p: ProcessModel): boolean {
-  return ctx.model.volumes.some((v) => p.mounts.includes(v.name) && v.accessMode !== 'ReadWriteMany');
+  return ctx.model.volumes.some((v) => podMounts(p).includes(v.name) && v.accessMode !== 'ReadWriteMany');
 }
 
 /** The container of a process, as the model resolved it: image, command, working directory, env, resources. */
@@ -104,6 +106,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
         recreate: ownsRwoClaim(ctx, p),
         scratch: { gunicornTmp: w.server === 'gunicorn', prometheusMultiproc: w.metrics?.multiprocess === true },
         contributions: ctx.contributions.for(p.name),
+        extraContainers: extraContainersOf(ctx, p),
       }));
     },
     worker: (p) => {
@@ -118,6 +121,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
         terminationGracePeriodSeconds: w.terminationGracePeriodSeconds,
         recreate: ownsRwoClaim(ctx, p),
         contributions: ctx.contributions.for(p.name),
+        extraContainers: extraContainersOf(ctx, p),
       }));
     },
     singleton: (p) => {
@@ -131,6 +135,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
         container: processContainer(p, [...followerFlags(spec, p.name), ...callerUrls(ctx, p)]),
         scratch: { gunicornTmp: like?.server === 'gunicorn' },
         contributions: ctx.contributions.for(p.name),
+        extraContainers: extraContainersOf(ctx, p),
       }));
     },
     migration: (p) => {
@@ -143,6 +148,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
         backoffLimit: m.backoffLimit,
         activeDeadlineSeconds: m.activeDeadlineSeconds,
         contributions: ctx.contributions.for(p.name),
+        extraContainers: extraContainersOf(ctx, p),
       });
     },
   };
@@ -169,13 +175,12 @@ export function buildVolumes(ctx: ServiceContext): void {
       },
     });
     if (users.length) {
-      ctx.contributions.add(
-        {
-          volumes: [{ name: `data-${name}`, persistentVolumeClaim: { claimName, readOnly: v.readOnly || undefined } }],
-          mounts: [{ name: `data-${name}`, mountPath: v.mountPath, readOnly: v.readOnly || undefined }],
-        },
-        users,
-      );
+      const mount = { name: claimVolumeName(name), mountPath: v.mountPath, readOnly: v.readOnly || undefined };
+      ctx.contributions.add({ volumes: [{ name: claimVolumeName(name), persistentVolumeClaim: { claimName, readOnly: v.readOnly || undefined } }] }, users);
+      const processes = ctx.model.processes.filter((p) => users.includes(p.name));
+      ctx.contributions.add({ mounts: [mount] }, processes.filter((p) => p.mounts.includes(name)).map((p) => p.name));
+      // Init containers and sidecars that name the claim (issue 21 item 5).
+      for (const p of processes) for (const c of [...p.sidecars, ...p.initContainers]) if (c.mounts.includes(name)) ctx.contributions.addToContainer({ mounts: [mount] }, p.name, c.name);
     }
   }
 }

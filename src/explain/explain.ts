@@ -142,9 +142,10 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
     inbound.columns.length ? formatMatrix(inbound, { reasons: opts.reasons }) : '(no process of the service listens on a port)\n',
     `Where the pods of ${service} can connect:\n`,
     insiders.length ? formatMatrix(outbound, { reasons: opts.reasons }) : '(the service has no pods)\n',
+    containersSection(service, workloads),
     // Who the pods are and where they run, when the spec says more than berth's defaults.
-    ...[explainPods(objects, service)].filter(Boolean),
-  ].join('\n');
+    explainPods(objects, service),
+  ].filter((part) => part !== '').join('\n');
   return { matrix, inbound, outbound, text, mermaid };
 }
 
@@ -187,7 +188,7 @@ function addedText(added: readonly AddedObject[]): string {
 }
 
 /** One pod per workload of the namespace, named by its process (`app.kubernetes.io/component`). */
-function workloadPods(objects: readonly K8sObject[], namespaceLabels: Readonly<Record<string, string>>): Array<{ name: string; endpoint: PodEndpoint }> {
+function workloadPods(objects: readonly K8sObject[], namespaceLabels: Readonly<Record<string, string>>): Array<{ name: string; endpoint: PodEndpoint; containers: string[] }> {
   const workloads = objects
     .filter((o) => o.kind in WORKLOAD_RANK)
     .map((o, index) => ({ o, index }))
@@ -197,12 +198,40 @@ function workloadPods(objects: readonly K8sObject[], namespaceLabels: Readonly<R
     const template = o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template;
     const labels: Record<string, string> = template?.metadata?.labels ?? {};
     const name: string = labels[COMPONENT_LABEL] ?? o.metadata?.name;
-    const ports: ContainerPort[] = (template?.spec?.containers ?? []).flatMap((c: K8sObject) =>
+    // A native sidecar listens on the pod's address like the app: its ports are destinations too.
+    const listening = [...(template?.spec?.containers ?? []), ...sidecarsOf(template)];
+    const ports: ContainerPort[] = listening.flatMap((c: K8sObject) =>
       (c.ports ?? []).map((p: K8sObject) => ({ name: p.name ?? String(p.containerPort), port: p.containerPort, protocol: (p.protocol ?? 'TCP') as Protocol })));
     const endpoint: PodEndpoint = { kind: 'pod', namespace: o.metadata?.namespace ?? 'default', namespaceLabels, name, labels, ip: `10.244.${i + 1}.10`, ports };
-    return { name, endpoint };
+    return { name, endpoint, containers: extraContainersOf(template) };
   });
 }
+
+// --- More containers (issue 21 item 5) -----------------------------------------------------------
+
+/** The native sidecars of a pod template: init containers with `restartPolicy: Always`. */
+function sidecarsOf(template: K8sObject | undefined): K8sObject[] {
+  return (template?.spec?.initContainers ?? []).filter((c: K8sObject) => c.restartPolicy === 'Always');
+}
+
+/** One line per init container and sidecar of a pod template, in the order the kubelet starts them. */
+function extraContainersOf(template: K8sObject | undefined): string[] {
+  return (template?.spec?.initContainers ?? []).map((c: K8sObject) => {
+    const sidecar = c.restartPolicy === 'Always';
+    const ports = (c.ports ?? []).map((p: K8sObject) => `${p.name ?? p.containerPort} ${p.containerPort}`).join(', ');
+    return `${sidecar ? 'sidecar' : 'init'} ${c.name}: ${c.image}${ports ? ` (ports ${ports})` : ''}`;
+  });
+}
+
+/** The init containers and sidecars of each workload, for the text output. @returns '' when none has any */
+function containersSection(service: string, workloads: ReadonlyArray<{ name: string; containers: readonly string[] }>): string {
+  const withExtra = workloads.filter((w) => w.containers.length);
+  if (!withExtra.length) return '';
+  return `Init containers and sidecars of ${service} (a sidecar's ports are destinations above like the app's):\n` +
+    withExtra.map((w) => `  ${w.name}\n${w.containers.map((c) => `    ${c}\n`).join('')}`).join('') + '\n';
+}
+
+// --- end of more containers ----------------------------------------------------------------------
 
 /**
  * The destinations outside the service that its egress policies open: in-cluster pods in

@@ -10,7 +10,7 @@ import { workloadLabels } from '../constructs/workloads/labels';
 import { namespaceOf, serviceObjectName } from '../util/names';
 import { dependencyUsers, internetCallers, secretsOf } from '../spec/egress';
 import { allProcesses } from '../spec/processes';
-import { Dependency, Environment, Resources, SecretSource, Secrets, ServiceSpec, Volume } from '../spec/schema';
+import { ContainerSecurity, Dependency, Environment, ExtraVolume, InitContainer, Resources, SecretSource, Secrets, ServiceSpec, Sidecar, SidecarProbe, Volume } from '../spec/schema';
 import { EnvValue, plainEnv } from '../spec/pod-settings';
 import { EdgeModel, EdgeProfile, edgeProfile, ingressControllerPods, PodsRef, resolveEdge } from './edge';
 import { PodSettingsInput, PodSettingsModel, podEnvOf, resolvePodSettings, resolveServiceAccount, ServiceAccountModel } from './pod-settings';
@@ -88,9 +88,106 @@ export interface ProcessModel {
   readonly calls: readonly string[];
   /** For web processes: the processes that may connect to its port. */
   readonly callers: readonly string[];
+  // --- More containers (issue 21 item 5) ---
+  /** Its init containers, in order: the service's merged with its own by name. None for berth's built-in scripts. */
+  readonly initContainers: readonly ExtraContainerModel[];
+  /** Its native sidecars, in order, merged like {@link initContainers}. None for berth's built-in scripts. */
+  readonly sidecars: readonly ExtraContainerModel[];
+  // --- end of more containers ---
   /** Pod settings (issue 21): pull secrets, metadata, scheduling, env read from the pod; merged over the service's. */
   readonly pod: PodSettingsModel;
 }
+
+// --- More containers and volumes (issue 21 items 5 and 6) -------------------------------------
+
+/** An init container or a sidecar of a process, resolved. */
+export interface ExtraContainerModel {
+  /** Its container name in the pod. */
+  readonly name: string;
+  /** Init container, or native sidecar (`restartPolicy: Always`). */
+  readonly role: 'init' | 'sidecar';
+  /** The spec field that declares it, e.g. `sidecars.otel-collector` or `web.api.initContainers.wait-for-db`. */
+  readonly field: string;
+  readonly image: string;
+  /** @default - the image's ENTRYPOINT */
+  readonly command?: readonly string[];
+  /** @default - the image's CMD */
+  readonly args?: readonly string[];
+  /** @default - the image's WORKDIR */
+  readonly workingDir?: string;
+  /** Its own plain env. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The secret items (keys of `secrets.items`) it gets, as the process gets them. */
+  readonly secrets: readonly string[];
+  /** The volumes (keys of `volumes` or `extraVolumes`) it mounts. */
+  readonly mounts: readonly string[];
+  readonly resources: Resources;
+  /** @default - the service's security settings */
+  readonly securityContext?: ContainerSecurity;
+  /** Named ports (sidecars only); reachable from inside the pod only. */
+  readonly ports: ReadonlyArray<{ readonly name: string; readonly port: number }>;
+  /** @default - no probes (init containers never have any) */
+  readonly probes?: { readonly liveness?: SidecarProbe; readonly readiness?: SidecarProbe; readonly startup?: SidecarProbe };
+}
+
+/** An extra volume with its defaults applied and the processes whose pods mount it. */
+export interface ExtraVolumeModel extends Omit<ExtraVolume, 'readOnly'> {
+  /** Its name in the pod (the key of `extraVolumes`). */
+  readonly name: string;
+  /** Written as the spec says, else true for configMap, secret and projected, false for emptyDir. */
+  readonly readOnly: boolean;
+  /** Processes whose app container or extra containers mount it, in process order. */
+  readonly users: readonly string[];
+}
+
+/** Every volume a process's pod mounts: its app container's and its extra containers'. */
+export function podMounts(p: Pick<ProcessModel, 'mounts' | 'initContainers' | 'sidecars'>): string[] {
+  return [...new Set([...p.mounts, ...p.initContainers.flatMap((c) => c.mounts), ...p.sidecars.flatMap((c) => c.mounts)])];
+}
+
+/**
+ * The service's containers of one role merged with a process's: a process entry replaces the
+ * service's of the same name in place, `false` drops it, a new name comes after the service's.
+ */
+function mergeContainers<C extends InitContainer | Sidecar>(
+  role: 'init' | 'sidecar',
+  service: Readonly<Record<string, C>>,
+  own: Readonly<Record<string, C | false>>,
+  field: string,
+  group: 'initContainers' | 'sidecars',
+): ExtraContainerModel[] {
+  const merged = new Map<string, [C, string]>(Object.entries(service).map(([n, c]) => [n, [c, `${group}.${n}`]]));
+  for (const [n, c] of Object.entries(own)) {
+    if (c === false) merged.delete(n);
+    else merged.set(n, [c, `${field}.${group}.${n}`]);
+  }
+  return [...merged].map(([name, [c, at]]): ExtraContainerModel => ({
+    name,
+    role,
+    field: at,
+    image: c.image,
+    ...(c.command !== undefined && { command: c.command }),
+    ...(c.args !== undefined && { args: c.args }),
+    ...(c.workingDir !== undefined && { workingDir: c.workingDir }),
+    env: c.env,
+    secrets: c.secrets,
+    mounts: c.mounts,
+    resources: c.resources,
+    ...(c.securityContext !== undefined && { securityContext: c.securityContext }),
+    ports: 'ports' in c ? Object.entries(c.ports).map(([pn, port]) => ({ name: pn, port })) : [],
+    ...('probes' in c && c.probes !== undefined && { probes: c.probes }),
+  }));
+}
+
+/** The init containers and sidecars of a process that runs app code, from the service's and its own. */
+function extraContainersOf(spec: ServiceSpec, field: string, own?: { readonly initContainers: Readonly<Record<string, InitContainer | false>>; readonly sidecars: Readonly<Record<string, Sidecar | false>> }) {
+  return {
+    initContainers: mergeContainers('init', spec.initContainers, own?.initContainers ?? {}, field, 'initContainers'),
+    sidecars: mergeContainers('sidecar', spec.sidecars, own?.sidecars ?? {}, field, 'sidecars'),
+  };
+}
+
+// --- end of more containers and volumes -------------------------------------------------------
 
 /** A secret item with its defaults applied. */
 export interface SecretItemModel {
@@ -125,7 +222,7 @@ export interface SecretsModel {
 export interface VolumeModel extends Volume {
   readonly name: string;
   readonly claimName: string;
-  /** The processes and generic CronJobs that mount it, in process order. */
+  /** The processes and generic CronJobs whose pods mount it (app or extra container), in process order. */
   readonly users: readonly string[];
 }
 
@@ -160,6 +257,8 @@ export interface ServiceModel {
   /** @default - no edge */
   readonly edge?: EdgeModel;
   readonly volumes: readonly VolumeModel[];
+  /** The `extraVolumes` (issue 21 item 6), in spec order. */
+  readonly extraVolumes: readonly ExtraVolumeModel[];
   readonly dependencies: readonly DependencyModel[];
   /** The processes that may call the `externalHttps` APIs (none when it lists none). */
   readonly internetCallers: readonly string[];
@@ -211,6 +310,14 @@ function resolveSecretItems(spec: ServiceSpec): SecretItemModel[] {
   });
 }
 
+/**
+ * berth's built-in scripts (retention prune, the built-in tmp cleanup) get no init containers
+ * or sidecars: they run berth's own image and a few lines of SQL or find(1), need nothing
+ * beside them, and a wait-for-database init or a collector would only add failure modes and
+ * egress to a job that has neither app code nor telemetry.
+ */
+const NO_EXTRA_CONTAINERS = { initContainers: [], sidecars: [] } as const;
+
 /** Builds the model of a validated spec in one environment. Total: it never throws on a schema-valid spec. */
 export function resolveService(spec: ServiceSpec, env: Environment, envName: string): ServiceModel {
   const service = spec.name;
@@ -248,8 +355,8 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
     };
   };
   const own: Array<[Own, PodSettingsModel]> = [
-    ...Object.entries(spec.web).map(([name, p]): [Own, PodSettingsModel] => [{ kind: 'web', name, field: `web.${name}`, image: p.image ?? spec.image, command: p.command, args: p.args, workingDir: workingDirOf(spec, p), env: plainEnv(p.env), resources: p.resources, mounts: p.mounts }, podOf(p, p.env)]),
-    ...Object.entries(spec.workers).map(([name, p]): [Own, PodSettingsModel] => [{ kind: 'worker', name, field: `workers.${name}`, image: p.image ?? spec.image, command: p.command, args: p.args, workingDir: workingDirOf(spec, p), env: plainEnv(p.env), resources: p.resources, mounts: p.mounts }, podOf(p, p.env)]),
+    ...Object.entries(spec.web).map(([name, p]): [Own, PodSettingsModel] => [{ kind: 'web', name, field: `web.${name}`, image: p.image ?? spec.image, command: p.command, args: p.args, workingDir: workingDirOf(spec, p), env: plainEnv(p.env), resources: p.resources, mounts: p.mounts, ...extraContainersOf(spec, `web.${name}`, p) }, podOf(p, p.env)]),
+    ...Object.entries(spec.workers).map(([name, p]): [Own, PodSettingsModel] => [{ kind: 'worker', name, field: `workers.${name}`, image: p.image ?? spec.image, command: p.command, args: p.args, workingDir: workingDirOf(spec, p), env: plainEnv(p.env), resources: p.resources, mounts: p.mounts, ...extraContainersOf(spec, `workers.${name}`, p) }, podOf(p, p.env)]),
     ...Object.entries(spec.singletons).map(([name, s]): [Own, PodSettingsModel] => {
       const like = s.like !== undefined && Object.hasOwn(spec.web, s.like) ? spec.web[s.like] : undefined;
       return [{
@@ -263,12 +370,13 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
         env: plainEnv({ ...like?.env, ...s.env }),
         resources: s.resources,
         mounts: s.mounts,
+        ...extraContainersOf(spec, `singletons.${name}`, s),
       }, podOf(s, like?.env, s.env)];
     }),
-    ...(spec.migration ? [[{ kind: 'migration', name: 'migrate', field: 'migration', image: spec.migration.image ?? spec.image, command: spec.migration.command, workingDir: workingDirOf(spec, spec.migration), env: plainEnv(spec.migration.env), resources: spec.migration.resources, mounts: [] } satisfies Own, podOf(spec.migration, spec.migration.env)] as [Own, PodSettingsModel]] : []),
-    ...(spec.cron.tmpCleanup ? [[{ kind: 'cronjob', cron: 'tmp-cleanup', schedule: scheduleOf(spec.cron.tmpCleanup), name: 'tmp-cleanup', field: 'cron.tmpCleanup', ...(spec.cron.tmpCleanup.command && { image: spec.image, command: spec.cron.tmpCleanup.command, workingDir: workingDirOf(spec, spec.cron.tmpCleanup) }), env: {}, resources: spec.cron.tmpCleanup.resources, mounts: [spec.cron.tmpCleanup.volume] } satisfies Own, spec.cron.tmpCleanup.command ? podOf(spec.cron.tmpCleanup, {}) : podOf(spec.cron.tmpCleanup)] as [Own, PodSettingsModel]] : []),
-    ...(retention ? [[{ kind: 'cronjob', cron: 'retention', schedule: scheduleOf(retention), name: 'retention', field: 'cron.retention', env: {}, resources: retention.resources, mounts: [] } satisfies Own, podOf(retention)] as [Own, PodSettingsModel]] : []),
-    ...Object.entries(spec.cron.jobs).map(([name, j]): [Own, PodSettingsModel] => [{ kind: 'cronjob', cron: 'generic', schedule: scheduleOf(j), name, field: `cron.jobs.${name}`, image: j.image ?? spec.image, command: j.command, workingDir: workingDirOf(spec, j), env: plainEnv(j.env), resources: j.resources, mounts: j.mounts }, podOf(spec.cron.jobs[name], j.env)]),
+    ...(spec.migration ? [[{ kind: 'migration', name: 'migrate', field: 'migration', image: spec.migration.image ?? spec.image, command: spec.migration.command, workingDir: workingDirOf(spec, spec.migration), env: plainEnv(spec.migration.env), resources: spec.migration.resources, mounts: [], ...extraContainersOf(spec, 'migration', spec.migration) } satisfies Own, podOf(spec.migration, spec.migration.env)] as [Own, PodSettingsModel]] : []),
+    ...(spec.cron.tmpCleanup ? [[{ kind: 'cronjob', cron: 'tmp-cleanup', schedule: scheduleOf(spec.cron.tmpCleanup), name: 'tmp-cleanup', field: 'cron.tmpCleanup', ...(spec.cron.tmpCleanup.command && { image: spec.image, command: spec.cron.tmpCleanup.command, workingDir: workingDirOf(spec, spec.cron.tmpCleanup) }), env: {}, resources: spec.cron.tmpCleanup.resources, mounts: [spec.cron.tmpCleanup.volume], ...(spec.cron.tmpCleanup.command ? extraContainersOf(spec, 'cron.tmpCleanup') : NO_EXTRA_CONTAINERS) } satisfies Own, spec.cron.tmpCleanup.command ? podOf(spec.cron.tmpCleanup, {}) : podOf(spec.cron.tmpCleanup)] as [Own, PodSettingsModel]] : []),
+    ...(retention ? [[{ kind: 'cronjob', cron: 'retention', schedule: scheduleOf(retention), name: 'retention', field: 'cron.retention', env: {}, resources: retention.resources, mounts: [], ...NO_EXTRA_CONTAINERS } satisfies Own, podOf(retention)] as [Own, PodSettingsModel]] : []),
+    ...Object.entries(spec.cron.jobs).map(([name, j]): [Own, PodSettingsModel] => [{ kind: 'cronjob', cron: 'generic', schedule: scheduleOf(j), name, field: `cron.jobs.${name}`, image: j.image ?? spec.image, command: j.command, workingDir: workingDirOf(spec, j), env: plainEnv(j.env), resources: j.resources, mounts: j.mounts, ...extraContainersOf(spec, `cron.jobs.${name}`, j) }, podOf(spec.cron.jobs[name], j.env)]),
   ];
   const processes = own.map(([p, pod]) => complete(p, pod));
 
@@ -277,7 +385,13 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
     name,
     claimName: serviceObjectName(service, name),
     // The tmp cleanup job mounts its volume itself (it may run elsewhere); the others through their pods.
-    users: processes.filter((p) => p.cron !== 'tmp-cleanup' && p.mounts.includes(name)).map((p) => p.name),
+    users: processes.filter((p) => p.cron !== 'tmp-cleanup' && podMounts(p).includes(name)).map((p) => p.name),
+  }));
+  const extraVolumes = Object.entries(spec.extraVolumes).map(([name, v]): ExtraVolumeModel => ({
+    ...v,
+    name,
+    readOnly: v.readOnly ?? v.emptyDir === undefined,
+    users: processes.filter((p) => podMounts(p).includes(name)).map((p) => p.name),
   }));
 
   const secrets = spec.secrets && {
@@ -304,6 +418,7 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
     ...(controller && { ingressController: controller }),
     ...(edge && { edge }),
     volumes,
+    extraVolumes,
     dependencies,
     internetCallers: internet,
   };

@@ -180,6 +180,19 @@ export function findSecretLiterals(file: string, data: unknown): Problem[] {
   envBlocks.push(['migration.env', valueAt(data, ['migration', 'env'])]);
   const jobs = valueAt(data, ['cron', 'jobs']);
   if (isPlainObject(jobs)) for (const [j, v] of Object.entries(jobs)) envBlocks.push([`cron.jobs.${j}.env`, isPlainObject(v) ? v.env : undefined]);
+  // Init containers and sidecars (issue 21 item 5), at the service level and in every process.
+  const containerOwners: Array<[string, unknown]> = [['', data], ['migration.', valueAt(data, ['migration'])]];
+  for (const kind of ['web', 'workers', 'singletons']) {
+    const procs = valueAt(data, [kind]);
+    if (isPlainObject(procs)) for (const [p, v] of Object.entries(procs)) containerOwners.push([`${kind}.${p}.`, v]);
+  }
+  if (isPlainObject(jobs)) for (const [j, v] of Object.entries(jobs)) containerOwners.push([`cron.jobs.${j}.`, v]);
+  for (const [prefix, owner] of containerOwners) {
+    for (const group of ['initContainers', 'sidecars']) {
+      const containers = isPlainObject(owner) ? owner[group] : undefined;
+      if (isPlainObject(containers)) for (const [c, v] of Object.entries(containers)) envBlocks.push([`${prefix}${group}.${c}.env`, isPlainObject(v) ? v.env : undefined]);
+    }
+  }
   for (const [where, env] of envBlocks) {
     if (!isPlainObject(env)) continue;
     for (const [k, v] of Object.entries(env)) {

@@ -131,6 +131,192 @@ export const Resources = z.strictObject({
 });
 export type Resources = z.infer<typeof Resources>;
 
+// ---------------------------------------------------------------------------------------------
+// More containers and volumes (issue 21 items 5 and 6): initContainers, sidecars, extraVolumes
+// ---------------------------------------------------------------------------------------------
+
+/** A container port name (IANA_SVC_NAME): at most 15 characters, with at least one letter. */
+const PortName = z
+  .string()
+  .max(15, 'must be at most 15 characters (a container port name)')
+  .regex(/^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a port name: lower-case letters, digits and "-", with at least one letter, such as otlp-grpc');
+
+/**
+ * The only container security settings a spec may change. Every other field of the container's
+ * securityContext is berth's (the app container's hardening); the two that would give a
+ * container root or the host are accepted here only to be refused with the reason.
+ */
+export const ContainerSecurity = z.strictObject({
+  runAsUser: z
+    .number()
+    .int()
+    .min(1, 'must be a non-root uid: every berth container runs as non-root (Pod Security "restricted"); use the non-root uid the image is built for, or omit it for the service\'s security.runAsUser')
+    .max(INT32_MAX)
+    .optional()
+    .describe("uid this container runs as when its image needs its own (never 0); defaults to the service's security.runAsUser"),
+  runAsGroup: z.number().int().min(1, 'must be a non-root gid').max(INT32_MAX).optional().describe("gid this container runs as; defaults to the service's security.runAsGroup"),
+  privileged: z
+    .literal(false, { error: 'must be false or omitted: berth never runs a privileged container (Pod Security "restricted"); a container that needs the host belongs in a DaemonSet the platform team runs, not in a service' })
+    .optional()
+    .describe('always false: a privileged container is refused'),
+});
+export type ContainerSecurity = z.infer<typeof ContainerSecurity>;
+
+/** How often a sidecar probe runs and how long it waits: the same defaults as berth's HTTP probes. */
+const ProbeTiming = {
+  periodSeconds: z.number().int().min(1).max(3600).default(10).describe('how often to probe'),
+  timeoutSeconds: z.number().int().min(1).max(600).default(3).describe('how long one probe may take'),
+  failureThreshold: z.number().int().min(1).max(100).default(3).describe('failures in a row before the probe fails'),
+};
+
+/** A probe of a sidecar: an HTTP GET on one of its ports, or a command. */
+export const SidecarProbe = z.union([
+  z.strictObject({
+    httpGet: z
+      .strictObject({
+        path: HttpPath,
+        port: z.union([PortName, Port]).describe("one of the sidecar's own ports by name, or a port number"),
+      })
+      .describe('GET this path on this port'),
+    ...ProbeTiming,
+  }),
+  z.strictObject({ exec: z.array(z.string()).min(1).describe('run this command in the container; exit 0 is healthy'), ...ProbeTiming }),
+]);
+export type SidecarProbe = z.infer<typeof SidecarProbe>;
+
+/** What an init container and a sidecar both take. */
+const ExtraContainerFields = {
+  image: ImageRef.describe('the image, pinned to a tag or digest (never latest)'),
+  command: z.array(z.string()).min(1).optional().describe("entrypoint; defaults to the image's ENTRYPOINT"),
+  args: z.array(z.string()).optional().describe("arguments; default the image's CMD"),
+  workingDir: WorkingDir.optional().describe("defaults to the image's WORKDIR"),
+  env: z.record(EnvName, z.string()).default({}).describe('plain, non-secret env of this container (the service env is the app\'s, not given to it)'),
+  secrets: z
+    .array(EnvName)
+    .default([])
+    .describe("keys of secrets.items this container gets, delivered as the app gets them (NAME_FILE files, env, or the .env); the process must consume each"),
+  mounts: z.array(DnsLabel).default([]).describe('volumes (keys of `volumes` or `extraVolumes`) mounted at their mountPath'),
+  resources: Resources.default(() => Resources.parse({})).describe('requests and limits, as for a process'),
+  securityContext: ContainerSecurity.optional().describe('a non-root uid or gid of its own; everything else is the app container\'s hardening'),
+};
+
+/** A container that runs to completion before the app starts (waits for a database, renders config). */
+export const InitContainer = z.strictObject(ExtraContainerFields);
+export type InitContainer = z.infer<typeof InitContainer>;
+
+/**
+ * A container that runs beside the app for the pod's whole life (an OpenTelemetry collector, a
+ * proxy): a native sidecar, an init container with `restartPolicy: Always` (Kubernetes 1.29+),
+ * so it starts before the app and a Job still completes when the app exits.
+ */
+export const Sidecar = z.strictObject({
+  ...ExtraContainerFields,
+  ports: z
+    .record(PortName, Port)
+    .default({})
+    .describe('ports it listens on, by name; reachable from the pod\'s own containers (localhost) only: no NetworkPolicy opens them'),
+  probes: z
+    .strictObject({ liveness: SidecarProbe.optional(), readiness: SidecarProbe.optional(), startup: SidecarProbe.optional() })
+    .optional()
+    .describe('probes; none by default (a startup probe holds the app back until the sidecar is up)'),
+});
+export type Sidecar = z.infer<typeof Sidecar>;
+
+/** A process's own init containers: a new one, one replacing the service's of that name, or `false` to leave the service's out. */
+const ProcessInitContainers = z
+  .record(DnsLabel, z.union([InitContainer, z.literal(false)]))
+  .default({})
+  .describe("init containers of this process, merged over the service's by name: a container replaces the service's of that name, false leaves it out");
+/** A process's own sidecars, merged over the service's as {@link ProcessInitContainers}. */
+const ProcessSidecars = z
+  .record(DnsLabel, z.union([Sidecar, z.literal(false)]))
+  .default({})
+  .describe("sidecars of this process, merged over the service's by name: a sidecar replaces the service's of that name, false leaves it out");
+
+/** The per-process container fields of the processes that run app code. */
+const ProcessContainerFields = { initContainers: ProcessInitContainers, sidecars: ProcessSidecars };
+
+const RelativePath = z
+  .string()
+  .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\0]+$/, 'must be a relative path without "." or ".." segments, such as config.yaml');
+/** A key of a ConfigMap or Secret projected to a file. */
+const KeyToPath = z.strictObject({
+  key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a key: letters, digits, ".", "_" and "-"'),
+  path: RelativePath.describe('file name (relative path) in the volume'),
+  mode: z.number().int().min(0).max(0o777).optional().describe('file mode (decimal in JSON, e.g. 292 for 0444)'),
+});
+const ObjectName = (what: string) => z.string().max(253).regex(DNS_SUBDOMAIN, `must be the name of ${what} (lower-case letters, digits, "-" and ".")`);
+const FileMode = z.number().int().min(0, 'must be a file mode between 0 and 0777 (511)').max(0o777, 'must be a file mode between 0 and 0777 (511)');
+
+/** One source of a projected volume. */
+export const ProjectedSource = z.union([
+  z.strictObject({ configMap: z.strictObject({ name: ObjectName('a ConfigMap'), items: z.array(KeyToPath).min(1).optional() }) }),
+  z.strictObject({ secret: z.strictObject({ name: ObjectName('a Secret'), items: z.array(KeyToPath).min(1).optional() }) }),
+  z.strictObject({
+    downwardAPI: z.strictObject({
+      items: z
+        .array(z.strictObject({ path: RelativePath, fieldRef: z.strictObject({ fieldPath: z.enum(['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations']) }) }))
+        .min(1),
+    }),
+  }),
+]);
+
+/**
+ * A pod volume that is not a claim: a ConfigMap's or Secret's keys as files, a scratch emptyDir,
+ * or several of those projected into one directory. Exactly one source is set.
+ */
+export const ExtraVolume = z
+  .strictObject({
+    configMap: z
+      .strictObject({
+        name: ObjectName('a ConfigMap').describe("a ConfigMap of the service's extra objects, or one that exists in the namespace"),
+        items: z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key as a file of its name'),
+        defaultMode: FileMode.optional().describe('mode of the files (decimal in JSON); default 0644'),
+      })
+      .optional()
+      .describe('the keys of a ConfigMap as files'),
+    secret: z
+      .strictObject({
+        secretName: ObjectName('a Secret').describe('an existing Secret (a reference, never a value)'),
+        items: z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key'),
+      })
+      .optional()
+      .describe("the keys of a Secret as files, mode 0440 (readable through the pod's fsGroup)"),
+    emptyDir: z
+      .strictObject({
+        // Optional to zod only so that its absence gets its own message (superRefine below).
+        sizeLimit: Quantity.optional().describe('required: an emptyDir without a limit can fill the node\'s disk (or memory) and get every pod on it evicted'),
+        medium: z.literal('Memory').optional().describe('Memory: a tmpfs, counted against the memory limit; default the node\'s disk'),
+      })
+      .optional()
+      .describe('an empty scratch directory shared by the containers that mount it'),
+    projected: z
+      .strictObject({ sources: z.array(ProjectedSource).min(1).describe('ConfigMaps, Secrets and pod fields projected into one directory') })
+      .optional()
+      .describe('several sources in one directory'),
+    mountPath: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path').describe('where it appears in the containers that mount it'),
+    readOnly: z.boolean().optional().describe('default true for configMap, secret and projected; false for emptyDir'),
+    subPath: RelativePath.optional().describe('mount only this file or directory of the volume; it then never sees updates of the ConfigMap or Secret'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.emptyDir && v.emptyDir.sizeLimit === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['emptyDir', 'sizeLimit'],
+        message: "sizeLimit is required: an emptyDir without one can fill the node's disk (with medium Memory, its memory) and get every pod on the node evicted",
+        params: { fix: 'add sizeLimit with the most the directory may hold, e.g. sizeLimit: 256Mi' },
+      });
+    }
+    const set = (['configMap', 'secret', 'emptyDir', 'projected'] as const).filter((k) => v[k] !== undefined);
+    if (set.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: set.length ? `sets ${set.join(' and ')}: set exactly one source` : 'sets no source: set exactly one of configMap, secret, emptyDir and projected',
+      });
+    }
+  });
+export type ExtraVolume = z.infer<typeof ExtraVolume>;
+
 const ProcessFields = {
   image: ImageRef.optional().describe('image for this process; defaults to the service image'),
   command: z.array(z.string()).min(1).optional().describe('entrypoint; defaults to the image CMD'),
@@ -138,7 +324,8 @@ const ProcessFields = {
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, EnvValue).default({}).describe('non-secret env for this process only: text, or { fieldRef } / { resourceFieldRef } read from the pod'),
   resources: Resources.default(() => Resources.parse({})),
-  mounts: z.array(DnsLabel).default([]).describe('volumes (keys of `volumes`) mounted at their mountPath'),
+  mounts: z.array(DnsLabel).default([]).describe('volumes (keys of `volumes` or `extraVolumes`) mounted at their mountPath'),
+  ...ProcessContainerFields,
   // Pod settings (issue 21): see pod-settings.ts.
   ...PodSettingsFields,
 };
@@ -218,6 +405,7 @@ export const Migration = z.strictObject({
   ...PodSettingsFields,
   backoffLimit: z.number().int().min(0).max(10).default(2),
   activeDeadlineSeconds: z.number().int().min(30).max(86400).default(900),
+  ...ProcessContainerFields,
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -294,6 +482,7 @@ export const GenericCron = z.strictObject({
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, EnvValue).default({}),
   mounts: z.array(DnsLabel).default([]),
+  ...ProcessContainerFields,
 });
 
 export const TmpCleanup = z.strictObject({
@@ -507,6 +696,20 @@ export const ServiceSpec = z.strictObject({
     .describe('non-secret config shared by every process: text goes into a ConfigMap; { fieldRef } / { resourceFieldRef } values are set on each container'),
   secrets: Secrets.optional(),
   volumes: z.record(DnsLabel, Volume).default({}),
+  // --- More containers and volumes (issue 21 items 5 and 6) ---
+  initContainers: z
+    .record(DnsLabel, InitContainer)
+    .default({})
+    .describe('init containers of every pod that runs app code (not berth\'s built-in retention and tmp cleanup scripts), run in order before the app; a process can replace or drop one by name'),
+  sidecars: z
+    .record(DnsLabel, Sidecar)
+    .default({})
+    .describe('native sidecars of every pod that runs app code: started before the init containers and the app, running beside it; a process can replace or drop one by name'),
+  extraVolumes: z
+    .record(DnsLabel, ExtraVolume)
+    .default({})
+    .describe('ConfigMap, Secret, emptyDir and projected volumes, mounted by the processes and containers that list them in mounts'),
+  // --- end of more containers and volumes ---
   web: z.record(DnsLabel, WebProcess).refine((w) => Object.keys(w).length > 0, 'must define at least one web process'),
   workers: z.record(DnsLabel, WorkerProcess).default({}),
   singletons: z.record(DnsLabel, SingletonProcess).default({}),

@@ -8,6 +8,7 @@ import { hasDotSegment } from '../util/paths';
 import { normalizePrefix } from '../constructs/edge/public-endpoint';
 import { allowDnsPolicy, defaultDenyPolicy, egressPolicy, ingressPolicy, INTERNET_HTTPS } from '../constructs/network/policy-names';
 import type { ServiceModel } from '../model/service-model';
+import { berthVolumeUse } from '../util/pod-volumes';
 import { SCRATCH_DIRS } from '../util/scratch-paths';
 import { checkEgressNeeds } from './egress';
 import { allProcesses, processNames } from './processes';
@@ -52,9 +53,9 @@ const uniqueProcessNames: Rule = ({ names, out }) => {
   }
 };
 
-/** Mounts name volumes. */
+/** Mounts name volumes: claims of `volumes` or `extraVolumes`. */
 const mountReferences: Rule = ({ spec, refCheck }) => {
-  const volumes = new Set(Object.keys(spec.volumes));
+  const volumes = new Set([...Object.keys(spec.volumes), ...Object.keys(spec.extraVolumes)]);
   const allProcs: Array<[string, string, { mounts: string[] }]> = [
     ...Object.entries(spec.web).map(([n, p]) => ['web', n, p] as [string, string, typeof p]),
     ...Object.entries(spec.workers).map(([n, p]) => ['workers', n, p] as [string, string, typeof p]),
@@ -222,10 +223,11 @@ const claimRules: Rule = ({ spec, model, out }) => {
       const colocated = v.accessMode === 'ReadWriteOnce' && users.length === 1 && longRunning.has(users[0]);
       if (!colocated) users.push('tmp-cleanup');
     }
+    const mounted = (name: string) => users.includes(name);
     for (const [n, p] of Object.entries(spec.web)) {
-      if (p.mounts.includes(vol) && (p.replicas > 1 || p.autoscaling)) scaled = `web.${n} (${p.autoscaling ? 'autoscaling' : `${p.replicas} replicas`})`;
+      if (mounted(n) && (p.replicas > 1 || p.autoscaling)) scaled = `web.${n} (${p.autoscaling ? 'autoscaling' : `${p.replicas} replicas`})`;
     }
-    for (const [n, p] of Object.entries(spec.workers)) if (p.mounts.includes(vol) && p.replicas > 1) scaled = `workers.${n} (${p.replicas} replicas)`;
+    for (const [n, p] of Object.entries(spec.workers)) if (mounted(n) && p.replicas > 1) scaled = `workers.${n} (${p.replicas} replicas)`;
     if (users.length > 1) {
       out.push({ path: `volumes.${vol}.accessMode`, message: `${v.accessMode} claim "${vol}" is mounted by ${users.length} workloads (${users.join(', ')})`, fix: 'use accessMode: ReadWriteMany, or mount it from a single workload' });
     } else if (scaled) {
@@ -388,10 +390,79 @@ const constructInputs: Rule = ({ spec, out }) => {
   out.push(...checkConstructInputs(spec));
 };
 
+// --- More containers and volumes (issue 21 items 5 and 6) --------------------------------------
+
+/**
+ * Init containers and sidecars, per process as the model merged them (a service-level one is
+ * reported once, at its own field): names unique in the pod, mounts and secrets that exist and
+ * reach the process, probes on their own ports, no port taken twice in the pod.
+ */
+const extraContainerRules: Rule = ({ spec, model, out, refCheck }) => {
+  const volumes = new Set([...Object.keys(spec.volumes), ...Object.keys(spec.extraVolumes)]);
+  const items = new Set(Object.keys(spec.secrets?.items ?? {}));
+  const reported = new Set<string>();
+  const once = (path: string, report: () => void) => {
+    if (reported.has(path)) return;
+    reported.add(path);
+    report();
+  };
+  for (const p of model.processes) {
+    const web = p.kind === 'web' ? spec.web[p.name] : undefined;
+    const portsTaken = new Map<number, string>(web ? [[web.port, `the port of web.${p.name}`], ...(web.metrics?.port !== undefined ? [[web.metrics.port, `the metrics port of web.${p.name}`] as [number, string]] : [])] : []);
+    const names = new Map<string, string>([[p.name, `the app container of ${p.field}`]]);
+    for (const c of [...p.sidecars, ...p.initContainers]) {
+      const taken = names.get(c.name);
+      if (taken) once(`${c.field}:${p.name}:name`, () => out.push({ path: c.field, message: `Container name "${c.name}" is also ${taken} in the pods of ${p.field}`, fix: 'give the init container or sidecar another name (a pod cannot run two containers of one name)' }));
+      names.set(c.name, `the ${c.role === 'init' ? 'init container' : 'sidecar'} ${c.field}`);
+      c.mounts.forEach((m, i) => once(`${c.field}.mounts[${i}]`, () => refCheck(`${c.field}.mounts[${i}]`, m, volumes, 'volume')));
+      c.secrets.forEach((name, i) => {
+        const at = `${c.field}.secrets[${i}]`;
+        if (!items.has(name)) once(at, () => refCheck(at, name, items, 'secret item'));
+        else if (!p.secretItems.includes(name)) {
+          once(`${at}:${p.name}`, () => out.push({ path: at, message: `Secret "${name}" is not given to ${p.field}, so its ${c.role === 'init' ? 'init container' : 'sidecar'} "${c.name}" cannot have it`, fix: `add ${p.name} to secrets.items.${name}.consumers, or leave the container out of ${p.field} (${p.field}.${c.role === 'init' ? 'initContainers' : 'sidecars'}.${c.name}: false)` }));
+        }
+      });
+      const own = new Set(c.ports.map((x) => x.name));
+      for (const x of c.ports) {
+        const other = portsTaken.get(x.port);
+        if (other) once(`${c.field}.ports.${x.name}:${p.name}`, () => out.push({ path: `${c.field}.ports.${x.name}`, message: `Port ${x.port} of sidecar "${c.name}" is also ${other}; the containers of a pod share its network`, fix: 'pick another port' }));
+        portsTaken.set(x.port, `port ${x.name} of the sidecar ${c.field}`);
+      }
+      for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+        const probe = c.probes?.[kind];
+        const port = probe && 'httpGet' in probe ? probe.httpGet.port : undefined;
+        // A port number needs no declaration (the kubelet probes the pod IP); a name must be one of the container's.
+        if (typeof port === 'string' && !own.has(port)) once(`${c.field}.probes.${kind}`, () => out.push({ path: `${c.field}.probes.${kind}.httpGet.port`, message: `Probe port "${port}" is not a port of sidecar "${c.name}"`, fix: own.size ? `use one of its ports: ${[...own].sort().join(', ')}` : 'declare the port under ports first' }));
+      }
+    }
+  }
+};
+
+/** Extra volumes: names free of berth's own pod volumes and of `volumes`, mount paths of their own. */
+const extraVolumeRules: Rule = ({ spec, out }) => {
+  const taken = new Map<string, string>([
+    ...SCRATCH_DIRS.map((d): [string, string] => [d.path, d.purpose]),
+    ...Object.entries(spec.volumes).map(([n, v]): [string, string] => [v.mountPath.replace(/\/+$/, '') || '/', `volume ${n}`]),
+    ...(spec.secrets?.delivery === 'files' ? [[spec.secrets.mountPath, 'the secret files (secrets.mountPath)'] as [string, string]] : []),
+  ]);
+  for (const [n, v] of Object.entries(spec.extraVolumes)) {
+    const use = berthVolumeUse(n);
+    if (use) out.push({ path: `extraVolumes.${n}`, message: `Extra volume name "${n}" is berth's own pod volume name for ${use}`, fix: `rename it (and the mounts that name it), e.g. ${n}-files` });
+    else if (Object.hasOwn(spec.volumes, n)) out.push({ path: `extraVolumes.${n}`, message: `"${n}" is both a claim in volumes and an extra volume, so a mount of it is ambiguous`, fix: 'give the extra volume another name' });
+    const at = v.mountPath.replace(/\/+$/, '') || '/';
+    const other = taken.get(at);
+    if (other) out.push({ path: `extraVolumes.${n}.mountPath`, message: `Extra volume "${n}" is mounted at ${at}, where berth mounts ${other}`, fix: 'mount it somewhere else, e.g. /etc/<service>/<name>' });
+    taken.set(at, `extra volume ${n}`);
+  }
+};
+
+// --- end of more containers and volumes ---------------------------------------------------------
+
 /** Every rule, in the order its problems are reported. */
 const RULES: readonly Rule[] = [
   uniqueProcessNames, mountReferences, processRules, secretItemRules, secretDeliveryRules, dependencyRules, policyNameRules, egressNeeds,
   jobRules, claimRules, edgeRules, objectNameRules, namespaceRule, resourceRules, mountPathRules, routeRules, alertRules, securityRule, serviceAccountTokenRule, registryCredentialsRule, constructInputs,
+  extraContainerRules, extraVolumeRules,
 ];
 
 /** Checks one validated spec in one environment, with its resolved model. */

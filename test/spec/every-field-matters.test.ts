@@ -64,6 +64,24 @@ const BASE: Json = {
     ext: { port: 443, cidr: '203.0.113.0/24' },
   },
   externalHttps: ['api.example.com'],
+  // Issue 21 items 5 and 6: a sidecar with HTTP probes on its port, one with command probes, an init
+  // container, and one extra volume of each source, mounted by the first sidecar.
+  initContainers: { wait: { image: 'registry.example.com/wait:1.0.0', command: ['wait'] } },
+  sidecars: {
+    proxy: {
+      image: 'registry.example.com/proxy:1.0.0',
+      ports: { http: 9000 },
+      mounts: ['cfg', 'creds', 'scratch', 'both'],
+      probes: Object.fromEntries(['liveness', 'readiness', 'startup'].map((k) => [k, { httpGet: { path: '/healthz', port: 'http' } }])),
+    },
+    agent: { image: 'registry.example.com/agent:1.0.0', probes: Object.fromEntries(['liveness', 'readiness', 'startup'].map((k) => [k, { exec: ['agent', 'check'] }])) },
+  },
+  extraVolumes: {
+    cfg: { configMap: { name: 'demo-cfg' }, mountPath: '/etc/cfg' },
+    creds: { secret: { secretName: 'demo-creds' }, mountPath: '/etc/creds' },
+    scratch: { emptyDir: { sizeLimit: '64Mi' }, mountPath: '/scratch' },
+    both: { projected: { sources: [{ configMap: { name: 'demo-cfg' } }] }, mountPath: '/etc/both' },
+  },
 };
 
 /**
@@ -123,6 +141,22 @@ const HAND_PICKED: Record<string, Json[]> = {
     [{ target: { kind: 'Namespace', name: 'demo' }, patch: [{ op: 'add', path: '/metadata/annotations/team', value: 'payments' }] }],
     [{ target: { kind: 'ServiceAccount', name: 'demo' }, merge: { metadata: { labels: { team: 'payments' } } } }],
   ],
+  // Init containers and sidecars (issue 21 item 5): mounts of the base's volumes, the base's secrets, their own ports.
+  ...Object.fromEntries(['', 'web.*.', 'workers.*.', 'singletons.*.', 'migration.', 'cron.jobs.*.'].flatMap((at) => ['initContainers', 'sidecars'].flatMap((group) => [
+    [`${at}${group}.*.mounts`, [['cfg'], ['data']]],
+    [`${at}${group}.*.secrets`, [['API_TOKEN']]],
+    [`${at}${group}.*.image`, ['registry.example.com/other:2.0.0', 'registry.example.com/third:3.0.0']],
+    ...['liveness', 'readiness', 'startup'].flatMap((probe) => [
+      [`${at}${group}.*.probes.${probe}.httpGet.port`, ['http', 9001]],
+      [`${at}${group}.*.probes.${probe}.httpGet.path`, ['/healthz', '/other']],
+      [`${at}${group}.*.probes.${probe}.exec`, [['agent', 'check'], ['other-check']]],
+    ]),
+  ]))),
+  'sidecars.*.ports': [{ http: 9000, admin: 9100 }, { admin: 9100 }],
+  ...Object.fromEntries(['web.*.', 'workers.*.', 'singletons.*.', 'migration.', 'cron.jobs.*.'].map((at) => [`${at}sidecars.*.ports`, [{ admin: 9100 }]])),
+  'extraVolumes.*.configMap.items': [[{ key: 'app.yaml', path: 'conf/app.yaml' }]],
+  'extraVolumes.*.secret.items': [[{ key: 'token', path: 'token' }]],
+  'extraVolumes.*.projected.sources': [[{ secret: { name: 'demo-creds' } }], [{ downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }]],
 };
 
 /** Samples per JSON Schema pattern (the scalars of src/spec/schema.ts), keyed by the pattern itself. */
@@ -148,6 +182,8 @@ const PATTERN_SAMPLES: Record<string, Json[]> = {
   '^https:\\/\\/[^\\s"\'<>{}\\\\]+$': ['https://runbooks.example.com/other'], // alerts.runbookUrl
   '^[a-zA-Z_:][a-zA-Z0-9_:]*$': ['starlette_request_duration_seconds'], // Prometheus metric names
   '^[a-zA-Z_][a-zA-Z0-9_]*$': ['code'], // Prometheus label names
+  '^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$': ['admin'], // container port names
+  '^(?!\\/)(?!.*(^|\\/)\\.\\.?(\\/|$))[^\\0]+$': ['conf/app.yaml'], // relative paths in a volume
   '^(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}\\/(?:3[0-2]|[12]?\\d)$': ['198.51.100.0/24'], // CIDR
 };
 const patternSamples = (pattern: string): Json[] | undefined => PATTERN_SAMPLES[pattern];
@@ -166,6 +202,7 @@ const STRING_SAMPLES: Record<string, Json[]> = {
   command: ['other-command'],
   args: ['--other'],
   audience: ['vault', 'sts.amazonaws.com'],
+  medium: ['Memory'],
 };
 
 /** Values to fill a required field with when a missing parent is created. */
@@ -184,7 +221,8 @@ interface Leaf {
 
 const isObjectSchema = (s: Json) => s?.type === 'object' && s.properties;
 // A record whose values may also be text (env: text, or a value read from the pod) is a leaf, set with text.
-const isRecordOfObjects = (s: Json) => s?.type === 'object' && !s.properties && (isObjectSchema(s.additionalProperties) || s.additionalProperties?.anyOf?.every(isObjectSchema));
+const isRecordOfObjects = (s: Json) =>
+  s?.type === 'object' && !s.properties && (isObjectSchema(s.additionalProperties) || (s.additionalProperties?.anyOf && !s.additionalProperties.anyOf.some((b: Json) => b.type === 'string')));
 
 function leavesOf(schema: Json, segments: Segment[] = [], name = ''): Leaf[] {
   if (schema.anyOf && schema.anyOf.some(isObjectSchema)) {
@@ -286,12 +324,18 @@ function contexts(spec: Json, segments: Segment[]): Array<{ spec: Json; path: st
     if ('record' in seg) {
       const keys = Object.keys(parent ?? {});
       if (keys.length) return keys.forEach((k) => walk(root, [...at, k], i + 1));
+      // An entry of a union of an object and a scalar (a sidecar or `false`) starts as the object,
+      // so the scalar has a value to replace.
+      const next = segments[i + 1];
+      const entry = next && 'branch' in next && !isObjectSchema(next.of[next.branch]) ? next.of.find(isObjectSchema) : schemaAfter(i);
       const copy = structuredClone(root);
-      get(copy, at).x = minimal(schemaAfter(i), 'x');
+      get(copy, at).x = minimal(entry, 'x');
       return walk(copy, [...at, 'x'], i + 1);
     }
     const branch = seg.of[seg.branch];
     if (fitsBranch(parent, branch)) return walk(root, at, i + 1);
+    // A scalar branch is the leaf itself: it is set over whatever the entry holds.
+    if (i === segments.length - 1 && !isObjectSchema(branch)) return walk(root, at, i + 1);
     const copy = structuredClone(root);
     get(copy, at.slice(0, -1))[at[at.length - 1]] = minimal(branch, at[at.length - 1]);
     return walk(copy, at, i + 1);

@@ -14,6 +14,7 @@ import { objectName } from '../workloads/labels';
 import { checkProcessProps, PodContribution, ResourceProps } from '../workloads/pod';
 import { JOB_RESOURCES, JobPodProps, JobScheduleProps, ScheduledJob } from './scheduled-job';
 import { TMP_CLEANUP_SCRIPT } from './scripts';
+import type { BERTH_VOLUMES } from '../../util/pod-volumes';
 
 /**
  * BusyBox 1.37.0, pinned by tag and by the digest of its multi-platform image index (the tag
@@ -55,7 +56,7 @@ export interface TmpCleanupProps extends JobScheduleProps, JobPodProps {
 }
 
 /** The name of the volume that mounts the app's claim in the cleanup pod. */
-const VOLUME = 'tmp-files';
+const VOLUME: keyof typeof BERTH_VOLUMES = 'tmp-files';
 
 /** A CronJob that deletes old files from a shared volume. */
 export class TmpCleanup extends Construct {

@@ -10,11 +10,12 @@
  */
 import { CLEAN_ABSOLUTE_PATH } from '../../util/paths';
 import { Construct } from 'constructs';
+import type { BERTH_VOLUMES } from '../../util/pod-volumes';
 import { PodContribution } from '../workloads/pod';
 import { deliver, SecretDeliveryProps } from './delivery';
 import { DOTENV_KEY } from './dotenv-template';
 import { SECRET_FILE_MODE } from './secret-files';
-import { ResolvedSecretItem } from './secret-item';
+import { pick, ResolvedSecretItem } from './secret-item';
 
 /** Props of {@link DotEnvFile}. */
 export interface DotEnvFileProps extends SecretDeliveryProps {
@@ -23,7 +24,7 @@ export interface DotEnvFileProps extends SecretDeliveryProps {
 }
 
 /** Name of the pod volume holding the `.env`. */
-export const DOTENV_VOLUME = 'dotenv';
+export const DOTENV_VOLUME: keyof typeof BERTH_VOLUMES = 'dotenv';
 
 
 /** A secret-backed `.env` file mounted into every consuming process. */
@@ -55,6 +56,12 @@ export class DotEnvFile extends Construct {
     }
     this.items = delivery.items;
     this.contributions = delivery.contributions;
+  }
+
+  /** What an init container or sidecar gets for the named items: the whole `.env` at the same path (every item is a line of it). */
+  forContainer(names: readonly string[]): PodContribution {
+    pick('DotEnvFile', this.items, names);
+    return { mounts: [{ name: DOTENV_VOLUME, mountPath: this.path, subPath: DOTENV_KEY, readOnly: true }] };
   }
 }
 

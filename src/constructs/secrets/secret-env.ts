@@ -8,7 +8,7 @@
 import { Construct } from 'constructs';
 import { PodContribution } from '../workloads/pod';
 import { deliver, SecretDeliveryProps } from './delivery';
-import { ResolvedSecretItem } from './secret-item';
+import { pick, ResolvedSecretItem } from './secret-item';
 
 export type SecretEnvProps = SecretDeliveryProps;
 
@@ -17,6 +17,8 @@ export class SecretEnv extends Construct {
   readonly items: readonly ResolvedSecretItem[];
   /** What each consuming process's pods get, keyed by process. */
   readonly contributions: ReadonlyMap<string, PodContribution>;
+  /** The Secret the env vars reference. */
+  private readonly secretName: string;
 
   constructor(scope: Construct, id: string, props: SecretEnvProps) {
     super(scope, id);
@@ -25,5 +27,11 @@ export class SecretEnv extends Construct {
     }));
     this.items = delivery.items;
     this.contributions = delivery.contributions;
+    this.secretName = props.secretName;
+  }
+
+  /** What an init container or sidecar gets for the named items: their `secretKeyRef` env vars. */
+  forContainer(names: readonly string[]): PodContribution {
+    return { env: pick('SecretEnv', this.items, names).map((i) => ({ name: i.name, secretKeyRef: { name: this.secretName, key: i.key } })) };
   }
 }

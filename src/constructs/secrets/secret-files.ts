@@ -9,9 +9,10 @@
  */
 import { CLEAN_ABSOLUTE_PATH } from '../../util/paths';
 import { Construct } from 'constructs';
+import type { BERTH_VOLUMES } from '../../util/pod-volumes';
 import { PodContribution } from '../workloads/pod';
 import { deliver, SecretDeliveryProps } from './delivery';
-import { ResolvedSecretItem } from './secret-item';
+import { pick, ResolvedSecretItem } from './secret-item';
 
 /** Props of {@link SecretFiles}. */
 export interface SecretFilesProps extends SecretDeliveryProps {
@@ -20,7 +21,7 @@ export interface SecretFilesProps extends SecretDeliveryProps {
 }
 
 /** Name of the pod volume holding a process's secret files. */
-export const SECRET_FILES_VOLUME = 'secrets';
+export const SECRET_FILES_VOLUME: keyof typeof BERTH_VOLUMES = 'secrets';
 
 /**
  * 0440: readable by the owner (root) and the group, nobody else. The kubelet gives secret volume
@@ -57,6 +58,19 @@ export class SecretFiles extends Construct {
     }));
     this.items = delivery.items;
     this.contributions = delivery.contributions;
+  }
+
+  /**
+   * What an init container or sidecar of a consuming process gets for the named items: the
+   * process's secret volume at the same directory and their `NAME_FILE` env vars. The volume is
+   * the process's, which holds only the items the process consumes.
+   */
+  forContainer(names: readonly string[]): PodContribution {
+    const items = pick('SecretFiles', this.items, names);
+    return {
+      mounts: [{ name: SECRET_FILES_VOLUME, mountPath: this.mountPath, readOnly: true }],
+      env: items.map((i) => ({ name: `${i.name}_FILE`, value: this.pathOf(i) })),
+    };
   }
 
   /** Where an item's file appears in the container. */

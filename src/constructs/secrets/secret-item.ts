@@ -102,3 +102,12 @@ export function consumersOf(items: readonly ResolvedSecretItem[], processes: rea
   const used = new Set(items.flatMap((i) => i.consumers));
   return processes.filter((p) => used.has(p));
 }
+
+/** The named items, in the order given; an unknown name is an error that lists the known ones. */
+export function pick(owner: string, items: readonly ResolvedSecretItem[], names: readonly string[]): ResolvedSecretItem[] {
+  return names.map((n) => {
+    const item = items.find((i) => i.name === n);
+    if (!item) throw new Error(`${owner}: no secret item "${n}" (known: ${items.map((i) => i.name).join(', ')})`);
+    return item;
+  });
+}

@@ -179,7 +179,7 @@ export function podSettingsSpec(settings: PodSettingsProps): {
       priorityClassName: settings.priorityClassName,
     },
     volumes: token
-      ? [{ name: SERVICE_ACCOUNT_TOKEN_VOLUME, projected: { serviceAccountToken: { audience: token.audience, expirationSeconds: token.expirationSeconds ?? 3600, path: 'token' } } }]
+      ? [{ name: SERVICE_ACCOUNT_TOKEN_VOLUME, projected: { sources: [{ serviceAccountToken: { audience: token.audience, expirationSeconds: token.expirationSeconds ?? 3600, path: 'token' } }] } }]
       : [],
     mounts: token ? [{ name: SERVICE_ACCOUNT_TOKEN_VOLUME, mountPath: token.mountPath, readOnly: true }] : [],
     annotations: automount && settings.automountReason ? { [SERVICE_ACCOUNT_TOKEN_ANNOTATION]: settings.automountReason } : {},

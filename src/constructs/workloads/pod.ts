@@ -8,6 +8,7 @@
  * not change with the Kubernetes schema version.
  */
 import { SECURITY_EXCEPTION_ANNOTATION } from '../../util/annotations';
+import { SCRATCH_VOLUMES } from '../../util/pod-volumes';
 import { SCRATCH_PATHS } from '../../util/scratch-paths';
 import { dnsLabelProblem, imageRefProblem, refuseProp } from '../../util/validate';
 import { Construct } from 'constructs';
@@ -30,13 +31,35 @@ export interface VolumeSource {
   /** A scratch directory. @default - not an emptyDir */
   readonly emptyDir?: { readonly medium?: 'Memory'; readonly sizeLimit?: string };
   /** Keys of a Secret as files. @default - not a Secret volume */
-  readonly secret?: { readonly secretName: string; readonly defaultMode: number; readonly items?: ReadonlyArray<{ key: string; path: string }> };
+  readonly secret?: { readonly secretName: string; readonly defaultMode: number; readonly items?: readonly KeyToPath[] };
   /** A claim. @default - not a claim */
   readonly persistentVolumeClaim?: { readonly claimName: string; readonly readOnly?: boolean };
   /** Keys of a ConfigMap as files. @default - not a ConfigMap volume */
-  readonly configMap?: { readonly name: string };
-  /** A projected service-account token with an audience. @default - not a projected volume */
-  readonly projected?: { readonly serviceAccountToken: { readonly audience: string; readonly expirationSeconds: number; readonly path: string } };
+  readonly configMap?: { readonly name: string; readonly items?: readonly KeyToPath[]; readonly defaultMode?: number };
+  /** ConfigMaps, Secrets and pod fields projected into one directory (issue 21 item 6). @default - not a projected volume */
+  readonly projected?: { readonly sources: readonly ProjectedSource[]; readonly defaultMode?: number };
+}
+
+/** A key of a ConfigMap or Secret as a file of a volume. */
+export interface KeyToPath {
+  /** The key in the ConfigMap or Secret. */
+  readonly key: string;
+  /** Relative path of the file in the volume. */
+  readonly path: string;
+  /** @default - the volume's defaultMode */
+  readonly mode?: number;
+}
+
+/** One source of a projected volume. Exactly one is set. */
+export interface ProjectedSource {
+  /** @default - not a ConfigMap */
+  readonly configMap?: { readonly name: string; readonly items?: readonly KeyToPath[] };
+  /** @default - not a Secret */
+  readonly secret?: { readonly name: string; readonly items?: readonly KeyToPath[] };
+  /** Fields of the pod's own metadata as files. @default - none */
+  readonly downwardAPI?: { readonly items: ReadonlyArray<{ readonly path: string; readonly fieldPath: string }> };
+  /** A service-account token with an audience, as the file `path` (issue 21 item 2). @default - none */
+  readonly serviceAccountToken?: { readonly audience: string; readonly expirationSeconds: number; readonly path: string };
 }
 
 /** Where a volume appears in a container. */
@@ -103,8 +126,8 @@ export interface ScratchProps {
 
 /** A container probe: an HTTP GET on a named port, or a command. Set exactly one of `httpGet` and `exec`. */
 export interface ProbeProps {
-  /** GET `path` on the container port named `port`. @default - not an HTTP probe */
-  readonly httpGet?: { readonly path: string; readonly port: string };
+  /** GET `path` on the container port named `port` (or on a port number). @default - not an HTTP probe */
+  readonly httpGet?: { readonly path: string; readonly port: string | number };
   /** A command run in the container; exit 0 is healthy. @default - not a command probe */
   readonly exec?: readonly string[];
   /** How often to probe. */
@@ -141,6 +164,64 @@ export interface ContainerProps {
   readonly startupProbe?: ProbeProps;
 }
 
+// --- More containers (issue 21 item 5) --------------------------------------------------------
+
+/**
+ * A container that runs before the app (an init container) or beside it (a native sidecar). It
+ * gets the app container's hardening (non-root, read-only root filesystem, no privilege
+ * escalation, all capabilities dropped, RuntimeDefault seccomp) and the pod's /tmp scratch
+ * volume; a uid or gid of its own is the only thing it may change, and never to root.
+ */
+export interface InitContainerProps {
+  /** Its name in the pod; unique among the pod's containers. */
+  readonly name: string;
+  /** The image reference, with a tag or digest. */
+  readonly image: string;
+  /** @default - the image's ENTRYPOINT */
+  readonly command?: readonly string[];
+  /** @default - the image's CMD */
+  readonly args?: readonly string[];
+  /** @default - the image's WORKDIR */
+  readonly workingDir?: string;
+  /** Env vars; a later one of the same name wins. @default - none */
+  readonly env?: readonly EnvVar[];
+  /** Mounts of the pod's volumes (the volumes themselves come with the pod's contributions). @default - only /tmp */
+  readonly mounts?: readonly Mount[];
+  /** Requests and limits, always explicit. */
+  readonly resources: ResourceProps;
+  /** A non-root uid of its own. @default - the pod's runAsUser */
+  readonly runAsUser?: number;
+  /** A non-root gid of its own. @default - the pod's runAsGroup */
+  readonly runAsGroup?: number;
+  /** Written out as `privileged: false` when a spec says so explicitly; a container is never privileged. @default - not written (false) */
+  readonly privileged?: false;
+}
+
+/** A native sidecar: an init container with `restartPolicy: Always` (Kubernetes 1.29+). */
+export interface SidecarProps extends InitContainerProps {
+  /** Named TCP ports it listens on, for its probes and for the pod's other containers. @default - none */
+  readonly ports?: ReadonlyArray<{ readonly name: string; readonly containerPort: number }>;
+  /** @default - no liveness probe */
+  readonly livenessProbe?: ProbeProps;
+  /** @default - no readiness probe */
+  readonly readinessProbe?: ProbeProps;
+  /** @default - no startup probe */
+  readonly startupProbe?: ProbeProps;
+}
+
+/** The containers a pod runs besides the app's. */
+export interface ExtraContainersProps {
+  /** Run to completion, in order, before the app starts (and after the sidecars have started). @default - none */
+  readonly initContainers?: readonly InitContainerProps[];
+  /**
+   * Start first, in order, and run beside the app for the pod's life; a Job completes when its
+   * app container exits, whatever they do. @default - none
+   */
+  readonly sidecars?: readonly SidecarProps[];
+}
+
+// --- end of more containers ---------------------------------------------------------------------
+
 /** Everything needed to render a pod template. */
 export interface PodProps {
   /** Labels of the pods (the selector's and more). */
@@ -153,8 +234,10 @@ export interface PodProps {
   readonly security: PodSecurityProps;
   /** berth's writable scratch directories. @default - /tmp only */
   readonly scratch?: ScratchProps;
-  /** The one container. */
+  /** The app container. */
   readonly container: ContainerProps;
+  /** Init containers and native sidecars beside the app container (issue 21 item 5). @default - none */
+  readonly extraContainers?: ExtraContainersProps;
   /** Volumes, mounts, env and annotations other constructs add. @default - none */
   readonly contributions?: readonly PodContribution[];
   /** @default - Kubernetes' default for the workload (Always for a Deployment) */
@@ -192,6 +275,8 @@ export interface ProcessPodProps {
   readonly annotations?: Readonly<Record<string, string>>;
   /** Pull secrets, the service-account token, extra metadata and scheduling (issue 21). @default - none */
   readonly settings?: PodSettingsProps;
+  /** Init containers and native sidecars beside the app container (issue 21 item 5). @default - none */
+  readonly extraContainers?: ExtraContainersProps;
 }
 
 
@@ -226,8 +311,18 @@ function toVolume(v: VolumeSource): k8s.Volume {
     ...(v.emptyDir && { emptyDir: { medium: v.emptyDir.medium, sizeLimit: v.emptyDir.sizeLimit ? k8s.Quantity.fromString(v.emptyDir.sizeLimit) : undefined } }),
     ...(v.secret && { secret: { secretName: v.secret.secretName, defaultMode: v.secret.defaultMode, items: v.secret.items?.map((i) => ({ ...i })) } }),
     ...(v.persistentVolumeClaim && { persistentVolumeClaim: { ...v.persistentVolumeClaim } }),
-    ...(v.configMap && { configMap: { name: v.configMap.name } }),
-    ...(v.projected && { projected: { sources: [{ serviceAccountToken: { ...v.projected.serviceAccountToken } }] } }),
+    ...(v.configMap && { configMap: { name: v.configMap.name, items: v.configMap.items?.map((i) => ({ ...i })), defaultMode: v.configMap.defaultMode } }),
+    ...(v.projected && {
+      projected: {
+        defaultMode: v.projected.defaultMode,
+        sources: v.projected.sources.map((src) => ({
+          ...(src.configMap && { configMap: { name: src.configMap.name, items: src.configMap.items?.map((i) => ({ ...i })) } }),
+          ...(src.secret && { secret: { name: src.secret.name, items: src.secret.items?.map((i) => ({ ...i })) } }),
+          ...(src.downwardAPI && { downwardAPI: { items: src.downwardAPI.items.map((i) => ({ path: i.path, fieldRef: { fieldPath: i.fieldPath } })) } }),
+          ...(src.serviceAccountToken && { serviceAccountToken: { ...src.serviceAccountToken } }),
+        })),
+      },
+    }),
   };
 }
 
@@ -247,17 +342,17 @@ function scratch(props: ScratchProps): PodContribution {
   const mounts: Mount[] = [];
   const env: EnvVar[] = [];
   if (props.tmp ?? true) {
-    volumes.push({ name: 'tmp', emptyDir: { sizeLimit: '1Gi' } });
-    mounts.push({ name: 'tmp', mountPath: SCRATCH_PATHS.tmp });
+    volumes.push({ name: SCRATCH_VOLUMES.tmp, emptyDir: { sizeLimit: '1Gi' } });
+    mounts.push({ name: SCRATCH_VOLUMES.tmp, mountPath: SCRATCH_PATHS.tmp });
   }
   if (props.gunicornTmp) {
-    volumes.push({ name: 'gunicorn-tmp', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } });
-    mounts.push({ name: 'gunicorn-tmp', mountPath: SCRATCH_PATHS.gunicornTmp });
+    volumes.push({ name: SCRATCH_VOLUMES.gunicornTmp, emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } });
+    mounts.push({ name: SCRATCH_VOLUMES.gunicornTmp, mountPath: SCRATCH_PATHS.gunicornTmp });
     env.push({ name: 'GUNICORN_CMD_ARGS', value: `--worker-tmp-dir ${SCRATCH_PATHS.gunicornTmp}` });
   }
   if (props.prometheusMultiproc) {
-    volumes.push({ name: 'prometheus-multiproc', emptyDir: { medium: 'Memory', sizeLimit: '256Mi' } });
-    mounts.push({ name: 'prometheus-multiproc', mountPath: SCRATCH_PATHS.prometheusMultiproc });
+    volumes.push({ name: SCRATCH_VOLUMES.prometheusMultiproc, emptyDir: { medium: 'Memory', sizeLimit: '256Mi' } });
+    mounts.push({ name: SCRATCH_VOLUMES.prometheusMultiproc, mountPath: SCRATCH_PATHS.prometheusMultiproc });
     env.push({ name: 'PROMETHEUS_MULTIPROC_DIR', value: SCRATCH_PATHS.prometheusMultiproc });
   }
   return { volumes, mounts, env };
@@ -288,6 +383,7 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
 
   const readOnlyRoot = props.security.readOnlyRootFilesystem ?? true;
   if (props.security.reason) annotations[SECURITY_EXCEPTION_ANNOTATION] = props.security.reason;
+  const hardened = containerSecurity(readOnlyRoot);
 
   const container: k8s.Container = {
     name: c.name,
@@ -303,16 +399,11 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
     livenessProbe: c.livenessProbe && toProbe(c.livenessProbe),
     readinessProbe: c.readinessProbe && toProbe(c.readinessProbe),
     startupProbe: c.startupProbe && toProbe(c.startupProbe),
-    securityContext: {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: readOnlyRoot,
-      runAsNonRoot: true,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
-    volumeMounts: mounts.length ? mounts.map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: m.readOnly, subPath: m.subPath })) : undefined,
+    securityContext: hardened,
+    volumeMounts: mounts.length ? mounts.map(toMount) : undefined,
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
+  const initContainers = renderExtraContainers(c.name, props.extraContainers ?? {}, hardened, scratchMounts(props.scratch ?? {}), new Set(volumes.keys()));
 
   return {
     metadata: { labels: { ...settings.labels, ...props.labels }, annotations: Object.keys(annotations).length ? sortKeys(annotations) : undefined },
@@ -343,6 +434,7 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
         settings,
         props.selector ?? props.labels,
       ),
+      initContainers: initContainers.length ? initContainers : undefined,
       containers: [container],
       volumes: volumes.size ? [...volumes.values()].map(toVolume) : undefined,
     },
@@ -372,6 +464,72 @@ export function renderProcessPod(props: ProcessPodProps, options: ProcessPodOpti
     selector: selectorLabels(props.identity),
     settings: props.settings,
     container: { ...props.container, name: props.identity.component, ...options.container },
+    extraContainers: props.extraContainers,
+  });
+}
+
+/** The app container's hardening, which every container of the pod gets. */
+function containerSecurity(readOnlyRoot: boolean): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: readOnlyRoot,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+function toMount(m: Mount): k8s.VolumeMount {
+  return { name: m.name, mountPath: m.mountPath, readOnly: m.readOnly, subPath: m.subPath };
+}
+
+/** The scratch mounts an extra container gets: /tmp only (gunicorn's and the metrics directories are the app's). */
+function scratchMounts(props: ScratchProps): Mount[] {
+  return (scratch({ tmp: props.tmp }).mounts ?? []).filter((m) => m.mountPath === SCRATCH_PATHS.tmp);
+}
+
+/**
+ * The pod's `initContainers`: the sidecars first (with `restartPolicy: Always`), so the init
+ * containers after them (and the app) can use them, then the init containers, in order.
+ */
+function renderExtraContainers(app: string, props: ExtraContainersProps, hardened: k8s.SecurityContext, tmp: readonly Mount[], volumes: ReadonlySet<string>): k8s.Container[] {
+  const all: Array<[InitContainerProps | SidecarProps, boolean]> = [...(props.sidecars ?? []).map((s): [SidecarProps, boolean] => [s, true]), ...(props.initContainers ?? []).map((i): [InitContainerProps, boolean] => [i, false])];
+  const names = new Set([app]);
+  return all.map(([c, sidecar]) => {
+    if (names.has(c.name)) throw new Error(`pod: container name "${c.name}" is used twice in one pod (the app container is "${app}"); give the init container or sidecar another name`);
+    names.add(c.name);
+    for (const id of [c.runAsUser, c.runAsGroup]) {
+      if (id !== undefined && (!Number.isInteger(id) || id < 1)) throw new Error(`pod: container "${c.name}" runAsUser/runAsGroup ${id} must be a non-root id (at least 1); Pod Security "restricted" refuses root`);
+    }
+    const mounts = [...tmp, ...(c.mounts ?? [])];
+    const missing = mounts.find((m) => !volumes.has(m.name));
+    if (missing) throw new Error(`pod: container "${c.name}" mounts volume "${missing.name}", which the pod does not have; add it to the pod's contributions`);
+    const env = new Map<string, EnvVar>();
+    for (const e of c.env ?? []) env.set(e.name, e);
+    const s = c as SidecarProps;
+    return {
+      name: c.name,
+      image: c.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: c.command ? [...c.command] : undefined,
+      args: c.args ? [...c.args] : undefined,
+      workingDir: c.workingDir,
+      ports: sidecar ? s.ports?.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) : undefined,
+      env: env.size ? [...env.values()].map(toEnv) : undefined,
+      resources: toResources(c.resources),
+      restartPolicy: sidecar ? 'Always' : undefined,
+      livenessProbe: sidecar && s.livenessProbe ? toProbe(s.livenessProbe) : undefined,
+      readinessProbe: sidecar && s.readinessProbe ? toProbe(s.readinessProbe) : undefined,
+      startupProbe: sidecar && s.startupProbe ? toProbe(s.startupProbe) : undefined,
+      securityContext: {
+        ...hardened,
+        ...(c.runAsUser !== undefined && { runAsUser: c.runAsUser }),
+        ...(c.runAsGroup !== undefined && { runAsGroup: c.runAsGroup }),
+        ...(c.privileged === false && { privileged: false }),
+      },
+      volumeMounts: mounts.length ? mounts.map(toMount) : undefined,
+      terminationMessagePolicy: 'FallbackToLogsOnError',
+    };
   });
 }
 
@@ -383,7 +541,7 @@ function sortKeys(o: Record<string, string>): Record<string, string> {
 function toProbe(p: ProbeProps): k8s.Probe {
   return {
     ...(p.exec && { exec: { command: [...p.exec] } }),
-    ...(p.httpGet && { httpGet: { path: p.httpGet.path, port: k8s.IntOrString.fromString(p.httpGet.port) } }),
+    ...(p.httpGet && { httpGet: { path: p.httpGet.path, port: typeof p.httpGet.port === 'number' ? k8s.IntOrString.fromNumber(p.httpGet.port) : k8s.IntOrString.fromString(p.httpGet.port) } }),
     periodSeconds: p.periodSeconds,
     timeoutSeconds: p.timeoutSeconds,
     failureThreshold: p.failureThreshold,
