@@ -16,7 +16,7 @@ import { applySyncOrder } from './chart/sync-waves';
 import { ExtraObject } from './spec/extra-objects';
 import { ArgoApplication } from './constructs/delivery/argo-application';
 import { ArgoProject } from './constructs/delivery/argo-project';
-import { IN_CLUSTER, notificationAnnotations, projectOf, rootName, rootProject, serviceProject } from './chart/delivery';
+import { IN_CLUSTER, notificationAnnotations, projectOf, rootProject, serviceProject } from './chart/delivery';
 import { parsePath, Problem, SpecError } from './spec/errors';
 import { findingsToProblems } from './spec/findings';
 import { LoadedProject, ServiceUnit } from './spec/load';
@@ -24,7 +24,7 @@ import { Environment } from './spec/schema';
 import { toYamlStream } from './output/yaml';
 import { ENVIRONMENT_LABEL } from './util/annotations';
 import { KIND_ORDER } from './util/kinds';
-import { applicationName } from './util/names';
+import { applicationName, rootName } from './util/names';
 
 /** One part of the output, keyed by environment and service: what it holds, and where it is written. */
 export interface OutputUnit {
@@ -265,7 +265,7 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
     let found = check ? check(list, env) : [];
     if (traced && unit && found.length) found = placeTraced(found, traced, unit.env, placedProblems);
     if (unit?.sources && found.length) {
-      const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, sources: unit.sources });
+      const placed = findingsToProblems(found, { env: unit.env, spec: unit.spec, model: unit.model, sources: unit.sources });
       for (const p of placed.problems) problems.set(`${p.file}\0${p.path}\0${p.message}`, p);
       findings.push(...placed.rest);
     } else findings.push(...found);

@@ -14,7 +14,7 @@ import { buildOutput, CheckError, placeOf } from './app';
 import { formatFindings } from './check/format';
 import { alertsCommand, AlertsFormat } from './alerts/table';
 import { AddedObject, explainCommand } from './explain/explain';
-import { checkFolder, diffRepo, editImages, ImageChange, loadService, sarifLog, synthAndWrite, synthUnchecked, writeSchemas } from './main';
+import { BerthEnv, berthEnv, checkFolder, diffRepo, editImages, ImageChange, loadService, sarifLog, synthAndWrite, synthUnchecked, writeSchemas } from './main';
 import { overlayFile, promotionEdits, runningImage, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
 import { environmentNamed, ServiceUnit, unitNamed } from './spec/load';
@@ -35,15 +35,18 @@ export interface Io {
   readonly stderr: (text: string) => void;
   /** A person at a terminal, whom `berth new` may ask questions on the process's stdin. @default false */
   readonly terminal?: boolean;
+  /** The settings of berth's environment variables (main.ts reads them). @default - none set */
+  readonly env?: BerthEnv;
 }
 
 /** The running process's folder, stdout and stderr. */
-export function processIo(): Io {
+function processIo(): Io {
   return {
     cwd: process.cwd(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     terminal: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    env: berthEnv(),
   };
 }
 
@@ -184,7 +187,7 @@ ${Object.keys(COMMANDS)
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   // The benchmark reads the CPU time and peak RSS of each run from here.
-  const usageFile = process.env.BERTH_USAGE_FILE;
+  const usageFile = io.env?.usageFile;
   if (usageFile) process.on('exit', () => fs.writeFileSync(usageFile, JSON.stringify(process.resourceUsage())));
   if (command === undefined || command === '--help' || command === '-h') {
     print(io, USAGE);
@@ -224,7 +227,7 @@ export function report(e: unknown, io: Io = processIo()): number {
   }
   const err = e as Error;
   printErr(io, `berth: ${err?.message ?? String(e)}\n`);
-  if (process.env.BERTH_DEBUG) printErr(io, `${err?.stack}\n`);
+  if (io.env?.debug) printErr(io, `${err?.stack}\n`);
   return 1;
 }
 
@@ -240,10 +243,10 @@ function synth(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   }
   const { output, changed } = synthAndWrite({ root });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (args.switches.has('--from-cdk8s-cli') && process.env.CDK8S_OUTDIR) {
+  const outdir = io.env?.cdk8sOutdir;
+  if (args.switches.has('--from-cdk8s-cli') && outdir !== undefined) {
     // The cdk8s CLI deleted its output folder before running us and lists what it finds there.
     // The committed output is dist/ (written atomically above); this is a copy for the CLI.
-    const outdir = process.env.CDK8S_OUTDIR;
     fs.mkdirSync(outdir, { recursive: true });
     for (const u of output.units) {
       if (u.kind !== 'manifests') continue;

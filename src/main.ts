@@ -367,3 +367,22 @@ export function sarifLog(root: string, findings: readonly Finding[]): string {
     return lineOf(f.object, f.path);
   });
 }
+
+/** The settings berth reads from its environment, read here and handed to the CLI. */
+export interface BerthEnv {
+  /** `BERTH_USAGE_FILE`: where the benchmark wants the run's CPU time and peak RSS. @default - not written */
+  readonly usageFile?: string;
+  /** `BERTH_DEBUG`: print the stack of an unexpected error. @default false */
+  readonly debug?: boolean;
+  /** `CDK8S_OUTDIR`: the folder the cdk8s CLI reads when it runs `berth synth --from-cdk8s-cli`. @default - none */
+  readonly cdk8sOutdir?: string;
+}
+
+/** Reads {@link BerthEnv} from the process's environment (an empty variable counts as unset). */
+export function berthEnv(env: NodeJS.ProcessEnv = process.env): BerthEnv {
+  return {
+    ...(env.BERTH_USAGE_FILE ? { usageFile: env.BERTH_USAGE_FILE } : {}),
+    debug: Boolean(env.BERTH_DEBUG),
+    ...(env.CDK8S_OUTDIR ? { cdk8sOutdir: env.CDK8S_OUTDIR } : {}),
+  };
+}

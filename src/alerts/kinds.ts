@@ -7,7 +7,7 @@
 export type Severity = 'critical' | 'warning' | 'info';
 
 /** One alert berth can write. */
-export interface AlertKind {
+interface AlertKind {
   /** What it says, for the `berth alerts` table. */
   readonly watches: string;
   /** In an environment marked `production`; one step lower elsewhere (critical → warning → info). */
@@ -15,7 +15,7 @@ export interface AlertKind {
 }
 
 /** Every alert, by the name it has in Prometheus and Alertmanager. */
-export const ALERT_KINDS = {
+const ALERT_KINDS = {
   BerthCronJobNotSucceeded: { watches: 'a CronJob has not succeeded within its schedule interval plus its deadlines', severity: 'warning' },
   BerthJobFailed: { watches: 'a Job failed: the migration hook, or a run of a CronJob', severity: 'warning' },
   BerthDeploymentUnavailable: { watches: 'a Deployment has had unavailable replicas for a while', severity: 'critical' },

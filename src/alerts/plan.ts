@@ -7,7 +7,8 @@
  */
 import type { ServiceModel } from '../model/service-model';
 import { Environment, ProjectConfig, ServiceSpec } from '../spec/schema';
-import { applicationName, serviceObjectName } from '../util/names';
+import { COMPONENT_LABEL } from '../constructs/workloads/labels';
+import { applicationName } from '../util/names';
 import { longestGapSeconds } from './cron-gap';
 import { ALERT_NAMES, alertAnchor, AlertName, severityIn, Severity } from './kinds';
 import { regexLiteral, seriesSelector } from './promql';
@@ -85,7 +86,7 @@ export function runbookBase(config: Pick<ProjectConfig, 'repoURL' | 'targetRevis
 }
 
 /** `1d2h30m`: a duration for people and for rule `for:` fields. */
-export function formatDuration(seconds: number): string {
+function formatDuration(seconds: number): string {
   const parts: string[] = [];
   let rest = Math.round(seconds);
   for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
@@ -123,7 +124,7 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
   };
 
   // CronJobs: late, and failed runs.
-  const crons = model.processes.filter((p) => p.schedule).map((p) => [p.objectName, p.field, p.schedule!] as const);
+  const crons = model.processes.filter((p) => p.schedule).map((p) => [p.objectName, p.field, p.schedule!, p.name] as const);
   const gaps = new Map(crons.map(([name, path, j]) => {
     try {
       return [name, longestGapSeconds(j.schedule, j.timeZone)];
@@ -131,7 +132,7 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
       throw new Error(`${path}.schedule: ${(e as Error).message}; change the schedule, or silence BerthCronJobNotSucceeded and BerthJobFailed in alerts.silence`);
     }
   }));
-  for (const [name, , j] of crons) {
+  for (const [name, , j, component] of crons) {
     const gap = gaps.get(name)!;
     const threshold = gap + j.startingDeadlineSeconds + j.activeDeadlineSeconds;
     const sel = { ...ns, cronjob: name };
@@ -147,7 +148,7 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
         `CronJob ${name} of service ${spec.name} in ${envName} (namespace ${namespace}) runs "${j.schedule}" (${j.timeZone}): at most ${formatDuration(gap)} between runs, ` +
         `plus ${formatDuration(j.startingDeadlineSeconds)} to start and ${formatDuration(j.activeDeadlineSeconds)} to finish. ` +
         `It has not succeeded for longer than that, or never has since it was created that long ago. ` +
-        `Look at its last Jobs: kubectl -n ${namespace} get jobs,pods -l app.kubernetes.io/component=${name.slice(spec.name.length + 1)}`,
+        `Look at its last Jobs: kubectl -n ${namespace} get jobs,pods -l ${COMPONENT_LABEL}=${component}`,
       params: { cronjob: name, thresholdSeconds: threshold, intervalSeconds: gap, schedule: j.schedule, timeZone: j.timeZone },
     });
   }
@@ -193,8 +194,8 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
   }
 
   // Deployments: every web process, worker and singleton.
-  const deployments = model.processes.filter((p) => p.longRunning).sort(byName).map((p) => p.objectName);
-  for (const name of deployments) {
+  const deployments = model.processes.filter((p) => p.longRunning).sort(byName);
+  for (const { objectName: name, name: component } of deployments) {
     add('BerthDeploymentUnavailable', {
       kind: 'Deployment',
       name,
@@ -205,11 +206,11 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
       description:
         `Deployment ${name} of service ${spec.name} in ${envName} (namespace ${namespace}) has had pods that are not ready for ${a.deploymentUnavailableMinutes} minutes: ` +
         `a rollout that does not finish, pods that cannot be scheduled, or failing readiness probes. ` +
-        `kubectl -n ${namespace} describe deployment ${name}; kubectl -n ${namespace} get pods -l app.kubernetes.io/component=${name.slice(spec.name.length + 1)}`,
+        `kubectl -n ${namespace} describe deployment ${name}; kubectl -n ${namespace} get pods -l ${COMPONENT_LABEL}=${component}`,
       params: { deployment: name, forMinutes: a.deploymentUnavailableMinutes },
     });
   }
-  for (const name of deployments) {
+  for (const { objectName: name } of deployments) {
     add('BerthPodRestarting', {
       kind: 'Deployment',
       name,
@@ -248,9 +249,10 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
   }
 
   // Autoscalers.
-  for (const [p, w] of Object.entries(spec.web).sort(([x], [y]) => (x < y ? -1 : 1))) {
+  // Web processes by name, each with its spec section (autoscaling and metrics are web settings).
+  const web = model.processes.filter((p) => p.kind === 'web').sort(byName).map((p) => ({ p: p.name, name: p.objectName, w: spec.web[p.name] }));
+  for (const { p, name, w } of web) {
     if (!w.autoscaling) continue;
-    const name = serviceObjectName(spec.name, p);
     const sel = { ...ns, horizontalpodautoscaler: name };
     add('BerthAutoscalerMaxedOut', {
       kind: 'HorizontalPodAutoscaler',
@@ -270,9 +272,8 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
   const http = a.http;
   // 0.95 → "95th", 0.999 → "99.9th" (without 0.57 * 100's 56.99999999999999).
   const percentile = http ? `${Math.round(http.latencyQuantile * 1000) / 10}th percentile` : '';
-  for (const [p, w] of Object.entries(spec.web).sort(([x], [y]) => (x < y ? -1 : 1))) {
+  for (const { p, name, w } of web) {
     if (!http || !w.metrics) continue;
-    const name = serviceObjectName(spec.name, p);
     // The ServiceMonitor's targets carry the Service's namespace and name.
     const sel = { ...ns, service: name };
     const rate = (metric: string, extra: Record<string, string | { matches: string }> = {}) => `rate(${seriesSelector(metric, { ...sel, ...extra })}[5m])`;
@@ -288,7 +289,7 @@ export function alertPlan(ctx: AlertContext): AlertPlan {
       summary: `Service ${name} (${where}) answers more than ${http.errorPercent}% of requests with 5xx`,
       description:
         `More than ${http.errorPercent}% of the HTTP requests to ${name} of service ${spec.name} in ${envName} (namespace ${namespace}) failed with a 5xx status over 5 minutes. ` +
-        `Look at its logs and at what it depends on (database, cache, external APIs): kubectl -n ${namespace} logs -l app.kubernetes.io/component=${p} --since=15m`,
+        `Look at its logs and at what it depends on (database, cache, external APIs): kubectl -n ${namespace} logs -l ${COMPONENT_LABEL}=${p} --since=15m`,
       params: { service: name, histogram: http.histogram, statusLabel: http.statusLabel, errorRatio: ratio },
     });
     add('BerthHttpLatency', {

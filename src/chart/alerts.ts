@@ -9,7 +9,7 @@ import { serviceObjectName } from '../util/names';
 import { ServiceContext } from './context';
 
 /** Labels every alert of a service carries, beside the series' own: Alertmanager routes on them. */
-export function alertLabels(service: string, envName: string): Record<string, string> {
+function alertLabels(service: string, envName: string): Record<string, string> {
   return { berth_service: service, berth_environment: envName };
 }
 

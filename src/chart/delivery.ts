@@ -13,16 +13,13 @@
 import { ArgoProjectProps, ResourceKind } from '../constructs/delivery/argo-project';
 import { KIND_MODELS } from '../check/schema-kinds';
 import { Environment, NotificationSubscription, ProjectConfig } from '../spec/schema';
-import { ENVIRONMENT_LABEL } from '../util/annotations';
-import { applicationName } from '../util/names';
-import { EXTRA_ONLY_KINDS } from '../util/kinds';
+import { ENVIRONMENT_LABEL, NOTIFICATIONS_SUBSCRIBE_PREFIX } from '../util/annotations';
+import { apiVersionOf, EXTRA_ONLY_KINDS, groupOf, kindOf } from '../util/kinds';
+import { applicationName, rootName } from '../util/names';
 import { SYNC_WAVES } from '../util/sync-waves';
 
 /** The API server of the cluster Argo CD runs in: where Applications and AppProjects live. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
-
-/** The group of an apiVersion: '' for the core API (`v1`). */
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
 /** Cluster-scoped kinds berth writes into a service's Application; only its own Namespace is allowed. */
 const CLUSTER_SCOPED = new Set(['Namespace']);
@@ -40,11 +37,11 @@ const ARGO_GROUP = 'argoproj.io';
  * Every namespaced kind berth may write for a service: the kinds the strict schema check knows
  * (one list, `KIND_MODELS`), minus cluster-scoped ones, Secrets and Argo CD's own.
  */
-export const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
+const SERVICE_NAMESPACED_KINDS: readonly ResourceKind[] = (() => {
   const seen = new Map<string, ResourceKind>();
   for (const key of Object.keys(KIND_MODELS)) {
-    const kind = key.slice(key.lastIndexOf('/') + 1);
-    const group = groupOf(key.slice(0, key.lastIndexOf('/')));
+    const kind = kindOf(key);
+    const group = groupOf(apiVersionOf(key));
     if (CLUSTER_SCOPED.has(kind) || NEVER_WRITTEN.has(kind) || group === ARGO_GROUP || EXTRA_ONLY_KINDS.has(key)) continue;
     seen.set(`${group}/${kind}`, { group, kind });
   }
@@ -61,19 +58,9 @@ function withKinds(kinds: readonly ResourceKind[], extra: ReadonlyArray<{ readon
   return out;
 }
 
-/** The name of the project berth writes for a service in an environment (the same as its Application). */
-export function serviceProjectName(service: string, env: string): string {
-  return applicationName(service, env);
-}
-
-/** The name of the root Application of an environment, and of its project. */
-export function rootName(env: string): string {
-  return `berth-${env}`;
-}
-
 /** The project a service's Application uses: the one berth.yaml names, or berth's own for the service. */
 export function projectOf(environment: Environment, service: string, env: string): string {
-  return environment.argocd.project ?? serviceProjectName(service, env);
+  return environment.argocd.project ?? applicationName(service, env);
 }
 
 /**
@@ -87,7 +74,7 @@ export function serviceProject(config: ProjectConfig, env: string, service: stri
   const environment = config.environments[env];
   if (environment.argocd.project !== undefined) return undefined;
   return {
-    name: serviceProjectName(service, env),
+    name: applicationName(service, env),
     argocdNamespace: config.argocdNamespace,
     description: `berth: ${service} in ${env}, the kinds berth writes into namespace ${namespace}`,
     sourceRepos: [config.repoURL],
@@ -125,7 +112,7 @@ export function rootProject(config: ProjectConfig, env: string): ArgoProjectProp
 export function notificationAnnotations(subscriptions: readonly NotificationSubscription[]): Record<string, string> {
   const byKey = new Map<string, string[]>();
   for (const s of subscriptions) {
-    const key = `notifications.argoproj.io/subscribe.${s.trigger}.${s.service}`;
+    const key = `${NOTIFICATIONS_SUBSCRIBE_PREFIX}${s.trigger}.${s.service}`;
     const list = byKey.get(key) ?? [];
     for (const r of s.recipients) if (!list.includes(r)) list.push(r);
     byKey.set(key, list);

@@ -9,6 +9,7 @@ import * as k8s from '../constructs/k8s';
 import { kube } from '../constructs/resource';
 import { MANAGED_BY, MANAGED_BY_LABEL, PART_OF_LABEL, serviceLabels } from '../constructs/workloads/labels';
 import { resolveService, ServiceModel } from '../model/service-model';
+import { NAMESPACE_NAME_LABEL } from '../util/annotations';
 import { serviceObjectName } from '../util/names';
 import { plainEnv } from '../spec/pod-settings';
 import { Environment, ServiceSpec } from '../spec/schema';
@@ -35,7 +36,7 @@ export interface ServiceChartProps {
 /** Labels the namespace carries: Pod Security admission and what NetworkPolicies select on. */
 export function namespaceLabels(namespace: string, service: string): Record<string, string> {
   return {
-    'kubernetes.io/metadata.name': namespace,
+    [NAMESPACE_NAME_LABEL]: namespace,
     [PART_OF_LABEL]: service,
     [MANAGED_BY_LABEL]: MANAGED_BY,
     'pod-security.kubernetes.io/enforce': 'restricted',

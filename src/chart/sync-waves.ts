@@ -4,15 +4,16 @@
  * first sync of a cluster that is still installing the CRD does not fail its dry run.
  */
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_OPTIONS_ANNOTATION, withSyncOptions } from '../util/sync-options';
+import { groupOf } from '../util/kinds';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from '../util/sync-waves';
 
 
-const CORE_GROUPS = new Set(['v1', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
+/** The API groups Kubernetes itself serves ('' is the core API). */
+const CORE_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'networking.k8s.io', 'rbac.authorization.k8s.io']);
 
 /** Is this object served by a CustomResourceDefinition rather than the core API? */
-export function isCustomResource(apiVersion: string): boolean {
-  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : 'v1';
-  return !CORE_GROUPS.has(group);
+function isCustomResource(apiVersion: string): boolean {
+  return !CORE_GROUPS.has(groupOf(apiVersion));
 }
 
 const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);

@@ -17,7 +17,7 @@ const RULES: Readonly<Record<CheckName, { name: string; text: string }>> = {
 };
 
 /** `spec.containers[0].image`, `metadata.annotations["a/b"]` → its keys and indexes. */
-export function parseFieldPath(p: string): KeyPath {
+function parseFieldPath(p: string): KeyPath {
   const out: Array<string | number> = [];
   for (const m of p.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.[\]]+)/g)) {
     out.push(m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : m[2] !== undefined ? Number(m[2]) : m[3]);

@@ -18,7 +18,7 @@ import { COMPONENT_LABEL, PART_OF_LABEL } from '../constructs/workloads/labels';
 import type { SynthOutput } from '../app';
 import { ingressControllerPods, PodsRef } from '../model/edge';
 import type { ServiceModel } from '../model/service-model';
-import { EGRESS_TO_LABEL } from '../util/annotations';
+import { EGRESS_TO_LABEL, NAMESPACE_NAME_LABEL } from '../util/annotations';
 import type { Environment } from '../spec/schema';
 import { computeMatrix, Destination, formatMatrix, MatrixCell, Probe, ReachabilityMatrix } from './matrix';
 import { renderMermaid } from './mermaid';
@@ -65,9 +65,9 @@ export interface Explanation {
 export type ExplainFormat = 'text' | 'mermaid' | 'json';
 
 /** A client on the internet (TEST-NET-3, RFC 5737: never a real host). */
-export const INTERNET_CLIENT_IP = '203.0.113.10';
+const INTERNET_CLIENT_IP = '203.0.113.10';
 /** A public server on the internet, the destination of outbound HTTPS. */
-export const INTERNET_SERVER_IP = '93.184.216.34';
+const INTERNET_SERVER_IP = '93.184.216.34';
 /** The cloud metadata service (AWS, GCP, Azure, OpenStack): node credentials, never for apps. */
 export const METADATA_IP = '169.254.169.254';
 
@@ -249,7 +249,7 @@ function dependencyDestinations(policies: readonly NetworkPolicy[], processes: R
         if (peer.ipBlock.cidr === '0.0.0.0/0') return;
         endpoint = { kind: 'external', name: label, ip: firstAddress(peer.ipBlock.cidr) };
       } else {
-        const ns = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+        const ns = peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
         if (ns === undefined) return;
         endpoint = { kind: 'pod', namespace: ns, name: label, labels: { ...peer.podSelector?.matchLabels }, ip: `10.244.${210 + p}.${10 + r}` };
       }

@@ -8,6 +8,7 @@
  * Node-local traffic (kubelet probes) and hostNetwork pods are outside the model, as they are
  * outside NetworkPolicy.
  */
+import { NAMESPACE_NAME_LABEL } from '../util/annotations';
 
 /** An L4 protocol a NetworkPolicy port can name. */
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -130,9 +131,6 @@ export interface Verdict {
   readonly reason: string;
 }
 
-/** The namespace-name label the API server sets on every namespace. */
-const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
 /** The connection as the evaluator sees it once a named probe port is resolved. */
 interface Traffic {
   readonly port: number;
@@ -196,7 +194,7 @@ export function effectivePolicyTypes(spec: NetworkPolicySpec): readonly PolicyTy
 }
 
 /** `namespace/name` for a pod, `name (ip)` or `ip` for an external address. */
-export function describeEndpoint(endpoint: Endpoint): string {
+function describeEndpoint(endpoint: Endpoint): string {
   if (endpoint.kind === 'pod') return `${endpoint.namespace}/${endpoint.name}`;
   return endpoint.name === undefined ? endpoint.ip : `${endpoint.name} (${endpoint.ip})`;
 }

@@ -35,7 +35,7 @@ type Obj = Record<string, any>;
 export type RoutingModel = EdgeProfile;
 
 /** The client address the model assumes: a public address (TEST-NET-3, RFC 5737). */
-export const PUBLIC_CLIENT_IP = '203.0.113.10';
+const PUBLIC_CLIENT_IP = '203.0.113.10';
 
 /** One request at the edge. */
 export interface RouteRequest {

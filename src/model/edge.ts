@@ -16,7 +16,7 @@ export interface PodsRef {
 }
 
 /** The ingress controller's pods per edge profile, when berth.yaml does not name them (the charts' defaults). */
-export const INGRESS_CONTROLLER_DEFAULTS: Readonly<Record<'nginx' | 'traefik', PodsRef>> = {
+const INGRESS_CONTROLLER_DEFAULTS: Readonly<Record<'nginx' | 'traefik', PodsRef>> = {
   nginx: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
   traefik: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
 };

@@ -38,7 +38,7 @@ export interface CommandResult {
 }
 
 /** The help of `berth new`. */
-export const NEW_USAGE = `Usage: berth new <service> [options]
+const NEW_USAGE = `Usage: berth new <service> [options]
 
 Writes charts/<service>/service.yaml and one overlay per environment of berth.yaml, from flags,
 questions (only on a terminal) and what the service runs under today.
@@ -89,7 +89,7 @@ interface NewArgs {
 }
 
 /** Parses argv with the shared parser: `--flag value` or `--flag=value`; one positional service name. */
-export function parseNewArgs(argv: readonly string[]): NewArgs {
+function parseNewArgs(argv: readonly string[]): NewArgs {
   const args = parseArgs(argv, NEW_ARGS);
   return { service: args.positionals[0], values: args.values, force: args.switches.has('--force'), yes: args.switches.has('--yes'), help: args.switches.has('--help') };
 }

@@ -8,7 +8,7 @@
 import * as yaml from 'js-yaml';
 import { ImageRef } from '../spec/schema';
 import { LIMITS } from '../spec/load';
-import { asMap, Ctx, EnvFileRead, Mount, Proc, readService } from './compose-service';
+import { asMap, Ctx, Mount, Proc, readService } from './compose-service';
 import { CronJobInput, DependencyInput, detectPort, detectServer, Draft, emptyDraft, portNumber, SecretItemInput, toDnsLabel, VolumeInput, WebInput, WorkerInput } from './draft';
 import { Note, NoteList } from './notes';
 import { KeyPath, YamlLines } from './yaml-positions';
@@ -28,13 +28,39 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
   const draft = emptyDraft(file);
   const notes = new NoteList(file);
   const lines = new YamlLines(text);
-  const at = (path: KeyPath) => lines.line(path);
+  const ctx: Ctx = { notes, at: (path: KeyPath) => lines.line(path), opts, draft, envFileCache: new Map() };
   const data = parseCompose(text, file, notes);
   if (data === undefined) {
     draft.notes.push(...notes.notes);
     return draft;
   }
+  noteTopLevelKeys(ctx, data);
+  const services = asMap(data.services);
+  if (!services) {
+    notes.add(ctx.at(['services']), 'no services: mapping found');
+    draft.notes.push(...notes.notes);
+    return draft;
+  }
 
+  const procs = readServices(ctx, services);
+  const taken = nameProcesses(ctx, procs);
+  const active = procs.filter((p) => p.name);
+  const spec: ProcessSpec = { imageFor: chooseImage(ctx, procs), ownEnv: shareEnv(ctx, active) };
+  importVolumes(ctx, active, asMap(data.volumes) ?? {});
+  importSecrets(ctx, active, asMap(data.secrets) ?? {});
+  importCalls(ctx, procs, active);
+  for (const p of procs) {
+    importProcess(ctx, p, active, spec);
+    importJobs(ctx, p, taken, spec);
+  }
+  dropUnconsumedSecrets(ctx);
+  importDependencies(ctx, procs, active);
+  draft.notes.push(...groupByService(notes.notes));
+  return draft;
+}
+
+/** Notes every top-level key but services, volumes and secrets, with why it is not imported. */
+function noteTopLevelKeys({ notes, at }: Ctx, data: Record<string, unknown>): void {
   for (const key of Object.keys(data)) {
     if (['services', 'volumes', 'secrets'].includes(key)) continue;
     const why =
@@ -46,29 +72,25 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
       key === 'include' ? 'included files are not read; import them separately' : 'not a Compose top-level key berth knows';
     notes.add(at([key]), `top-level "${key}" is not imported (${why})`);
   }
-  const services = asMap(data.services);
-  if (!services) {
-    notes.add(at(['services']), 'no services: mapping found');
-    draft.notes.push(...notes.notes);
-    return draft;
-  }
-  const topVolumes = asMap(data.volumes) ?? {};
-  const topSecrets = asMap(data.secrets) ?? {};
+}
 
-  // 1. Read every service.
+/** Reads every service that is a mapping. */
+function readServices(ctx: Ctx, services: Record<string, unknown>): Proc[] {
   const procs: Proc[] = [];
-  const envFileCache = new Map<string, EnvFileRead | undefined>();
   for (const [composeName, raw] of Object.entries(services)) {
     const svc = asMap(raw);
     const path: KeyPath = ['services', composeName];
     if (!svc) {
-      notes.add(at(path), `service ${composeName} is not a mapping; skipped`);
+      ctx.notes.add(ctx.at(path), `service ${composeName} is not a mapping; skipped`);
       continue;
     }
-    procs.push(readService(composeName, svc, path, { notes, at, opts, draft, envFileCache }));
+    procs.push(readService(composeName, svc, path, ctx));
   }
+  return procs;
+}
 
-  // 2. Decide what each becomes, and the name it gets in the spec.
+/** Decides the name each imported process gets in the spec (a DNS label, unique); returns the names taken. */
+function nameProcesses({ notes, at }: Ctx, procs: readonly Proc[]): Set<string> {
   const taken = new Set<string>();
   for (const p of procs) {
     if (p.role === 'dependency' || p.role === 'proxy' || p.role === 'skip') continue;
@@ -78,19 +100,32 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
     p.name = name;
     if (p.role !== 'migration' && name !== p.composeName) notes.add(at(p.path), `service ${p.composeName} is named "${name}" in the spec (names are DNS labels)`);
   }
+  return taken;
+}
 
-  // 3. Images: the first web process's image is the service image.
+/** What the spec of a process or job takes from the steps before: its image and its own env. */
+interface ProcessSpec {
+  /** `{ image }` when it differs from the service image, else nothing. */
+  readonly imageFor: (p: Proc) => { image?: string };
+  /** `{ env }` with the keys it does not share with the others, else nothing. */
+  readonly ownEnv: (p: Proc) => { env?: Record<string, string> };
+}
+
+/** Pins each image; the first web process's becomes the service image. */
+function chooseImage(ctx: Ctx, procs: readonly Proc[]): ProcessSpec['imageFor'] {
+  const { draft } = ctx;
   const contexts = new Map<string, string>();
-  for (const p of procs) if (p.name) p.image = pinImage(p, opts.service, contexts, notes, at);
+  for (const p of procs) if (p.name) p.image = pinImage(p, ctx.opts.service, contexts, ctx.notes, ctx.at);
   const primary = procs.find((p) => p.role === 'web' && p.image) ?? procs.find((p) => p.name && p.image);
   if (primary?.image) {
     draft.image = primary.image.ref;
     draft.imagePlaceholder = primary.image.placeholder;
   }
-  const imageFor = (p: Proc) => (p.image && p.image.ref !== draft.image ? { image: p.image.ref } : {});
+  return (p) => (p.image && p.image.ref !== draft.image ? { image: p.image.ref } : {});
+}
 
-  // 4. Env: what every process that sets a key agrees on is shared; the rest stays per process.
-  const active = procs.filter((p) => p.name);
+/** Env: what every process that sets a key agrees on is shared; the rest stays per process. */
+function shareEnv({ draft }: Ctx, active: readonly Proc[]): ProcessSpec['ownEnv'] {
   const shared: Record<string, string> = {};
   const keys = new Set(active.flatMap((p) => Object.keys(p.env.env)));
   for (const k of keys) {
@@ -98,12 +133,14 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
     if (values.size === 1) shared[k] = [...values][0];
   }
   Object.assign(draft.env, shared);
-  const ownEnv = (p: Proc) => {
+  return (p) => {
     const own = Object.fromEntries(Object.entries(p.env.env).filter(([k]) => !(k in shared)));
     return Object.keys(own).length ? { env: own } : {};
   };
+}
 
-  // 5. Volumes: named volumes mounted by imported processes.
+/** Volumes: named volumes mounted by imported processes become claims; the rest is noted. */
+function importVolumes({ notes, at, draft }: Ctx, active: readonly Proc[], topVolumes: Record<string, unknown>): void {
   const users = new Map<string, Array<{ proc: Proc; mount: Mount }>>();
   for (const p of active) {
     for (const m of p.mounts) {
@@ -145,11 +182,13 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
   }
   for (const [vol, def] of Object.entries(topVolumes)) {
     if (!users.has(vol)) notes.add(at(['volumes', vol]), `volume ${vol} is not used by an imported process (a dependency's data lives with the dependency); not imported`);
-    const opts2 = asMap(def);
-    for (const k of Object.keys(opts2 ?? {})) notes.add(at(['volumes', vol, k]), `volumes.${vol}.${k} is not imported (the claim uses the cluster's storage classes)`);
+    const volumeOptions = asMap(def);
+    for (const k of Object.keys(volumeOptions ?? {})) notes.add(at(['volumes', vol, k]), `volumes.${vol}.${k} is not imported (the claim uses the cluster's storage classes)`);
   }
+}
 
-  // 6. Secrets: compose secrets (files under /run/secrets) and secret-looking env, as references.
+/** Secrets: compose secrets (files under /run/secrets) and secret-looking env, as references. */
+function importSecrets({ notes, at, draft }: Ctx, active: readonly Proc[], topSecrets: Record<string, unknown>): void {
   const secretUse = new Map<string, { item: SecretItemInput; consumers: Set<string> }>();
   const useSecret = (envName: string, file: string | undefined, consumer: string) => {
     const cur = secretUse.get(envName) ?? { item: {}, consumers: new Set<string>() };
@@ -183,8 +222,10 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
   if (active.some((p) => p.secrets.length || Object.values(p.env.secrets).some((s) => s.file))) {
     draft.delivery = { mode: 'files', reason: 'Compose mounts secrets as files under /run/secrets; berth does the same and sets NAME_FILE' };
   }
+}
 
-  // 7. depends_on between processes: who calls whom (NetworkPolicies open exactly these paths).
+/** depends_on between processes: who calls whom (NetworkPolicies open exactly these paths). */
+function importCalls({ notes }: Ctx, procs: readonly Proc[], active: readonly Proc[]): void {
   const byCompose = new Map(procs.map((p) => [p.composeName, p]));
   for (const o of active) {
     for (const d of o.dependsOn) {
@@ -199,98 +240,116 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
       } else notes.add(d.line, `${o.composeName} depends_on ${d.name}: pods start in any order, so it is not imported${target.role === 'web' ? ` (a job cannot be allowed to call ${target.name}; make it a worker if it must)` : ''}`);
     }
   }
+}
 
-  // 8. Workloads, jobs and dependencies.
-  for (const p of procs) {
-    const common = {
-      ...imageFor(p),
-      ...(p.command ? { command: p.command } : {}),
-      ...(p.args ? { args: p.args } : {}),
-      ...(p.workingDir ? { workingDir: p.workingDir } : {}),
-      ...ownEnv(p),
-    };
-    const resources = p.resources ? { resources: p.resources } : {};
-    const mounts = p.mounts2.length ? { mounts: p.mounts2 } : {};
-    switch (p.role) {
-      case 'web': {
-        const port = (p.command && detectPort(p.command)) ?? p.ports[0] ?? portNumber(p.env.env.PORT) ?? 8000;
-        if (p.command && detectPort(p.command) === undefined && p.ports.length === 0 && portNumber(p.env.env.PORT) === undefined) notes.add(at(p.path), `service ${p.composeName}: no container port found; using 8000`);
-        if (p.ports.length > 1) notes.add(at([...p.path, 'ports']), `service ${p.composeName} has ${p.ports.length} ports; the web port is ${port}. For a metrics port, set web.${p.name}.metrics.port`);
-        let health = p.health?.path;
-        if (p.health?.port !== undefined && p.health.port !== port) notes.add(p.health.line, `service ${p.composeName}: the health check calls port ${p.health.port}, the web port is ${port}; probes use ${port}`);
-        if (!health) {
-          health = '/health';
-          notes.add(p.health?.line ?? at(p.path), `service ${p.composeName}: ${p.health?.why ?? 'no healthcheck'}; probes use /health, make sure the app answers there (or change web.${p.name}.health)`);
-        }
-        const server = p.command ? detectServer(p.command) : undefined;
-        if (p.command && !server) notes.add(at([...p.path, 'command']), `service ${p.composeName}: cannot tell which server the command starts; server is "other". Set server: uvicorn, gunicorn or waitress if it is one of them`);
-        const allowFrom = active.filter((o) => o !== p && o.role === 'web' && o.calls.includes(p.name!)).map((o) => o.name!);
-        if (!p.command) notes.add(at(p.path), `service ${p.composeName} has no command (the image CMD runs), so berth cannot tell its server; server is "other". Set server: gunicorn, uvicorn or waitress if it is one of them`);
-        const web: WebInput = {
-          server: server ?? 'other',
-          ...common,
-          port,
-          ...(p.replicas !== undefined ? { replicas: p.replicas } : {}),
-          health: { liveness: health },
-          ...resources,
-          ...(p.graceSeconds ? { gracefulTimeoutSeconds: Math.min(600, p.graceSeconds) } : {}),
-          ...(allowFrom.length ? { allowFrom } : {}),
-          ...mounts,
-        };
-        draft.web[p.name!] = web;
-        break;
-      }
-      case 'worker': {
-        const calls = [...new Set(p.calls)];
-        const worker: WorkerInput = {
-          ...common,
-          ...(p.replicas !== undefined ? { replicas: p.replicas } : {}),
-          ...(p.health?.exec ? { probe: { exec: p.health.exec } } : {}),
-          ...(p.graceSeconds ? { terminationGracePeriodSeconds: Math.min(3600, p.graceSeconds) } : {}),
-          ...(calls.length ? { calls } : {}),
-          ...resources,
-          ...mounts,
-        };
-        if (p.health?.path) notes.add(p.health.line, `service ${p.composeName} has an HTTP health check but no port; it became a worker without an HTTP probe`);
-        draft.workers[p.name!] = worker;
-        break;
-      }
-      case 'migration':
-        if (!p.command) {
-          notes.add(at(p.path), `service ${p.composeName} looks like a migration but has no command; not imported`);
-          break;
-        }
-        draft.migration = { ...common, command: p.command, ...resources };
-        notes.add(at(p.path), `service ${p.composeName} (restart: "no") runs migrations: it became the migration Job, run once per sync before new pods roll out`);
-        if (p.args) notes.add(at([...p.path, 'entrypoint']), `the migration Job has no args; its command is the entrypoint only, check it`);
-        break;
-      case 'skip':
-      case 'proxy':
-      case 'dependency':
-        break;
-    }
-    for (const job of p.jobs) {
-      const name = job.own && p.name ? p.name : uniqueName(job.name, taken);
-      if (name !== job.name) notes.add(job.line, `cron job ${job.name} is named "${name}" in the spec (names are DNS labels and unique)`);
-      const command = job.command ?? p.command;
-      if (!command) {
-        notes.add(job.line, `cron job ${job.name} has no command (berth runs CronJobs with an explicit command); not imported`);
-        continue;
-      }
-      const cron: CronJobInput = {
-        schedule: job.schedule,
-        ...imageFor(p),
-        command,
-        ...(p.workingDir ? { workingDir: p.workingDir } : {}),
-        ...ownEnv(p),
+/** The fields every kind of process takes from its Compose service. */
+function commonFields(p: Proc, spec: ProcessSpec) {
+  return {
+    ...spec.imageFor(p),
+    ...(p.command ? { command: p.command } : {}),
+    ...(p.args ? { args: p.args } : {}),
+    ...(p.workingDir ? { workingDir: p.workingDir } : {}),
+    ...spec.ownEnv(p),
+  };
+}
+
+/** The web process, worker or migration Job a service became (dependencies have their own step). */
+function importProcess(ctx: Ctx, p: Proc, active: readonly Proc[], spec: ProcessSpec): void {
+  const { notes, at, draft } = ctx;
+  const common = commonFields(p, spec);
+  const resources = p.resources ? { resources: p.resources } : {};
+  const mounts = p.mounts2.length ? { mounts: p.mounts2 } : {};
+  switch (p.role) {
+    case 'web':
+      draft.web[p.name!] = webInput(ctx, p, active, common);
+      break;
+    case 'worker': {
+      const calls = [...new Set(p.calls)];
+      const worker: WorkerInput = {
+        ...common,
+        ...(p.replicas !== undefined ? { replicas: p.replicas } : {}),
+        ...(p.health?.exec ? { probe: { exec: p.health.exec } } : {}),
+        ...(p.graceSeconds ? { terminationGracePeriodSeconds: Math.min(3600, p.graceSeconds) } : {}),
+        ...(calls.length ? { calls } : {}),
+        ...resources,
         ...mounts,
       };
-      draft.jobs[name] = cron;
-      p.jobNames.push(name);
-      for (const s of Object.values(draft.secrets)) if (p.name && s.consumers?.includes(p.name) && name !== p.name) s.consumers.push(name);
-      notes.add(job.line, `cron job ${name} runs "${job.schedule}" (${job.source})${/clean/i.test(command.join(' ')) && mounts.mounts ? `; if it deletes old temp files from a volume, cron.tmpCleanup does that with a built-in script` : ''}`);
+      if (p.health?.path) notes.add(p.health.line, `service ${p.composeName} has an HTTP health check but no port; it became a worker without an HTTP probe`);
+      draft.workers[p.name!] = worker;
+      break;
     }
+    case 'migration':
+      if (!p.command) {
+        notes.add(at(p.path), `service ${p.composeName} looks like a migration but has no command; not imported`);
+        break;
+      }
+      draft.migration = { ...common, command: p.command, ...resources };
+      notes.add(at(p.path), `service ${p.composeName} (restart: "no") runs migrations: it became the migration Job, run once per sync before new pods roll out`);
+      if (p.args) notes.add(at([...p.path, 'entrypoint']), `the migration Job has no args; its command is the entrypoint only, check it`);
+      break;
+    case 'skip':
+    case 'proxy':
+    case 'dependency':
+      break;
   }
+}
+
+/** A web process: its port, probes, server and who may call it, each guess noted. */
+function webInput({ notes, at }: Ctx, p: Proc, active: readonly Proc[], common: ReturnType<typeof commonFields>): WebInput {
+  const port = (p.command && detectPort(p.command)) ?? p.ports[0] ?? portNumber(p.env.env.PORT) ?? 8000;
+  if (p.command && detectPort(p.command) === undefined && p.ports.length === 0 && portNumber(p.env.env.PORT) === undefined) notes.add(at(p.path), `service ${p.composeName}: no container port found; using 8000`);
+  if (p.ports.length > 1) notes.add(at([...p.path, 'ports']), `service ${p.composeName} has ${p.ports.length} ports; the web port is ${port}. For a metrics port, set web.${p.name}.metrics.port`);
+  let health = p.health?.path;
+  if (p.health?.port !== undefined && p.health.port !== port) notes.add(p.health.line, `service ${p.composeName}: the health check calls port ${p.health.port}, the web port is ${port}; probes use ${port}`);
+  if (!health) {
+    health = '/health';
+    notes.add(p.health?.line ?? at(p.path), `service ${p.composeName}: ${p.health?.why ?? 'no healthcheck'}; probes use /health, make sure the app answers there (or change web.${p.name}.health)`);
+  }
+  const server = p.command ? detectServer(p.command) : undefined;
+  if (p.command && !server) notes.add(at([...p.path, 'command']), `service ${p.composeName}: cannot tell which server the command starts; server is "other". Set server: uvicorn, gunicorn or waitress if it is one of them`);
+  const allowFrom = active.filter((o) => o !== p && o.role === 'web' && o.calls.includes(p.name!)).map((o) => o.name!);
+  if (!p.command) notes.add(at(p.path), `service ${p.composeName} has no command (the image CMD runs), so berth cannot tell its server; server is "other". Set server: gunicorn, uvicorn or waitress if it is one of them`);
+  return {
+    server: server ?? 'other',
+    ...common,
+    port,
+    ...(p.replicas !== undefined ? { replicas: p.replicas } : {}),
+    health: { liveness: health },
+    ...(p.resources ? { resources: p.resources } : {}),
+    ...(p.graceSeconds ? { gracefulTimeoutSeconds: Math.min(600, p.graceSeconds) } : {}),
+    ...(allowFrom.length ? { allowFrom } : {}),
+    ...(p.mounts2.length ? { mounts: p.mounts2 } : {}),
+  };
+}
+
+/** The cron jobs of a service (its own schedule label, or Ofelia's job labels); they get its secrets. */
+function importJobs({ notes, draft }: Ctx, p: Proc, taken: Set<string>, spec: ProcessSpec): void {
+  const mounts = p.mounts2.length ? { mounts: p.mounts2 } : {};
+  for (const job of p.jobs) {
+    const name = job.own && p.name ? p.name : uniqueName(job.name, taken);
+    if (name !== job.name) notes.add(job.line, `cron job ${job.name} is named "${name}" in the spec (names are DNS labels and unique)`);
+    const command = job.command ?? p.command;
+    if (!command) {
+      notes.add(job.line, `cron job ${job.name} has no command (berth runs CronJobs with an explicit command); not imported`);
+      continue;
+    }
+    const cron: CronJobInput = {
+      schedule: job.schedule,
+      ...spec.imageFor(p),
+      command,
+      ...(p.workingDir ? { workingDir: p.workingDir } : {}),
+      ...spec.ownEnv(p),
+      ...mounts,
+    };
+    draft.jobs[name] = cron;
+    p.jobNames.push(name);
+    for (const s of Object.values(draft.secrets)) if (p.name && s.consumers?.includes(p.name) && name !== p.name) s.consumers.push(name);
+    notes.add(job.line, `cron job ${name} runs "${job.schedule}" (${job.source})${/clean/i.test(command.join(' ')) && mounts.mounts ? `; if it deletes old temp files from a volume, cron.tmpCleanup does that with a built-in script` : ''}`);
+  }
+}
+
+/** A secret whose consumers were all left out is not imported (nor its delivery, when none is left). */
+function dropUnconsumedSecrets({ notes, draft }: Ctx): void {
   for (const [k, s] of Object.entries(draft.secrets)) {
     s.consumers = [...new Set(s.consumers ?? [])].filter((n) => isDefined(n, draft)).sort();
     if (s.consumers.length === 0) {
@@ -299,9 +358,11 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
     }
   }
   if (Object.keys(draft.secrets).length === 0) delete draft.delivery;
+}
 
-  const deps = procs.filter((p) => p.role === 'dependency');
-  for (const p of deps) {
+/** Database images become dependencies with placeholder hosts; env pointing at them is noted. */
+function importDependencies({ notes, at, draft, opts }: Ctx, procs: readonly Proc[], active: readonly Proc[]): void {
+  for (const p of procs.filter((q) => q.role === 'dependency')) {
     const kind = p.dependency!;
     let name = toDnsLabel(kind.kind) ?? 'db';
     if (name in draft.dependencies) name = toDnsLabel(p.composeName) ?? `${name}-2`;
@@ -325,8 +386,6 @@ export function importCompose(file: string, text: string, opts: ComposeOptions):
       }
     }
   }
-  draft.notes.push(...groupByService(notes.notes));
-  return draft;
 }
 
 /**

@@ -12,7 +12,7 @@ import { commandFromLine } from './shell-words';
 import { StaticEvaluator, StaticValue, UNSUPPORTED } from './static-eval';
 
 /** Where the app's files live in the image; PM2's `cwd` on the old host maps here. */
-export const APP_DIR = '/app';
+const APP_DIR = '/app';
 
 /** PM2 options that have no meaning on Kubernetes, with what takes their place. */
 const NOT_NEEDED: Record<string, string> = {

@@ -37,7 +37,7 @@ export interface Scaffold {
 }
 
 /** The default process of a service created from scratch. */
-export const DEFAULT_PROCESS = 'api';
+const DEFAULT_PROCESS = 'api';
 
 /** A `.env` imported next to a PM2 file is loaded by the app itself: PM2 does not apply .env files. */
 export function inferDelivery(draft: Draft, inputs: { readonly pm2?: string; readonly envFiles: readonly string[] }): Draft['delivery'] {
@@ -183,7 +183,7 @@ function redactCommands(spec: ServiceSpecInput, notes: Note[]): void {
 }
 
 /** `rag.example.com` → `rag.staging.example.com`. */
-export function environmentHost(host: string, env: string): string {
+function environmentHost(host: string, env: string): string {
   const [first, ...rest] = host.split('.');
   return rest.length >= 2 ? [first, env, ...rest].join('.') : `${env}.${host}`;
 }

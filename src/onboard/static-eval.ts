@@ -146,7 +146,7 @@ export function describe(node: acorn.AnyNode | acorn.Super | acorn.PrivateIdenti
 }
 
 /** The key of a non-computed property (`name:` or `"name":`). */
-export function propertyKey(prop: acorn.Property): string | undefined {
+function propertyKey(prop: acorn.Property): string | undefined {
   if (prop.computed) return undefined;
   if (prop.key.type === 'Identifier') return prop.key.name;
   if (prop.key.type === 'Literal' && (typeof prop.key.value === 'string' || typeof prop.key.value === 'number')) return String(prop.key.value);

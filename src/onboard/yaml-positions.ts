@@ -120,13 +120,6 @@ export class YamlLines {
   }
 }
 
-/** Renders a key path as `services.backend.ports[0]`. */
-export function formatKeyPath(path: KeyPath): string {
-  let s = '';
-  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
-  return s;
-}
-
 function key(path: KeyPath): string {
   return JSON.stringify(path);
 }

@@ -53,7 +53,7 @@ export function overlayFile(unit: ServiceUnit): string {
 }
 
 /** The schema's own image rule, applied to a reference given on the command line. */
-export function checkImage(image: string, file: string, keys: KeyPath): void {
+function checkImage(image: string, file: string, keys: KeyPath): void {
   const r = ImageRef.safeParse(image);
   if (!r.success) {
     throw new SpecError([{ file, path: keys.join('.'), message: `"${image}" ${r.error.issues[0].message}`, fix: 'pass an image with a pinned tag or digest, e.g. registry.example.com/app:1.4.2' }]);

@@ -8,7 +8,7 @@
  * so a reviewer sees every environment, and warns where a removal leaves data in the cluster.
  */
 import * as yaml from 'js-yaml';
-import { RESOURCES_FINALIZER, SYNC_OPTIONS_ANNOTATION } from '../util/sync-options';
+import { DELETE_FALSE, parseSyncOptions, PRUNE_FALSE, RESOURCES_FINALIZER, SYNC_OPTIONS_ANNOTATION } from '../util/sync-options';
 
 /** One changed field: a dotted path with the old and new values (undefined = absent). */
 export interface FieldChange {
@@ -161,9 +161,10 @@ export function diffTrees(before: ReadonlyMap<string, string>, after: ReadonlyMa
 
 const DOCS = 'docs/operations.md#removing-or-renaming-a-service';
 
+/** The sync options an object of dist/ carries. */
 function syncOptions(o: any): string[] {
   const raw = o?.metadata?.annotations?.[SYNC_OPTIONS_ANNOTATION];
-  return typeof raw === 'string' ? raw.split(',').map((s) => s.trim()) : [];
+  return parseSyncOptions(typeof raw === 'string' ? raw : undefined);
 }
 
 const isPvc = (o: Located) => o.object.kind === 'PersistentVolumeClaim' && o.object.apiVersion === 'v1';
@@ -209,7 +210,7 @@ function removalWarnings(
     // Without the Application at hand, assume the worst: it cascades.
     const cascades = !app || (app.metadata?.finalizers ?? []).includes(RESOURCES_FINALIZER);
     const data = stateful.filter((o) => folderOf(o.file) === folder);
-    const protectedNow = (o: Located) => !cascades || syncOptions(o.object).includes('Delete=false');
+    const protectedNow = (o: Located) => !cascades || syncOptions(o.object).includes(DELETE_FALSE);
     // A deleted Namespace takes everything in it, whatever the objects' own annotations say.
     const lostNamespaces = new Set(data.filter((o) => isNamespace(o) && !protectedNow(o)).map((o) => o.object.metadata.name));
     const keep = data.filter((o) => protectedNow(o) && !(isPvc(o) && lostNamespaces.has(o.object.metadata.namespace)));
@@ -230,7 +231,7 @@ function removalWarnings(
   }
   for (const o of stateful) {
     if (gone.has(folderOf(o.file))) continue;
-    const message = syncOptions(o.object).includes('Prune=false')
+    const message = syncOptions(o.object).includes(PRUNE_FALSE)
       ? `⚠️ ${label(o)} stays in the cluster (Argo CD will not delete it)${isNamespace(o) ? ', with everything in it' : ', with its data'}. To delete it on purpose, back up the data, then run \`${deleteCommand(o)}\`. See ${DOCS}.`
       : `⚠️ **${label(o)} is deleted by Argo CD's next sync${isNamespace(o) ? ', with everything in it' : ', with its data'}** (no \`Prune=false\`). Back up the data before merging. See ${DOCS}.`;
     warnings.push({ file: o.file, message });

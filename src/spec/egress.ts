@@ -24,9 +24,10 @@
 import { IPV4_ADDRESS, ipv4InCidr } from '../util/ipv4';
 import { namespaceOf } from '../util/names';
 import { allProcesses, processNames } from './processes';
+import type { CronKind, ProcessKind, ProcessModel, ServiceModel } from '../model/service-model';
 import { Dependency, ServiceSpec } from './schema';
 import type { SemanticProblem } from './semantics';
-import { EnvValue, plainEnv } from './pod-settings';
+import { plainEnv } from './pod-settings';
 
 /** The processes that run the app's own code and may call `externalHttps` when the spec names none. */
 function appCallers(spec: ServiceSpec): string[] {
@@ -144,33 +145,32 @@ interface ProcessInputs {
   readonly secrets: ReadonlyArray<{ readonly field: string; readonly item: string }>;
 }
 
+/** How a finding names a process: `web process "api"`, `the migration Job (migrate)`. */
+function describe(p: ProcessModel): string {
+  const byKind: Record<Exclude<ProcessKind, 'cronjob'>, string> = { web: `web process "${p.name}"`, worker: `worker "${p.name}"`, singleton: `singleton "${p.name}"`, migration: `the migration Job (${p.name})` };
+  const byCron: Record<CronKind, string> = { 'tmp-cleanup': `the tmp cleanup CronJob (${p.name})`, retention: `the retention CronJob (${p.name})`, generic: `cron job "${p.name}"` };
+  return p.kind === 'cronjob' ? byCron[p.cron ?? 'generic'] : byKind[p.kind];
+}
+
 /**
- * Every process and job with the env and secret items its container gets: the service env and
- * its own (a singleton also its `like` process's), and the secrets it consumes. The built-in tmp
- * cleanup script gets nothing; the retention script reads only its database URL.
+ * Every process and job with the env and secret items its container gets, as the model resolved
+ * them (a singleton's env includes its `like` process's, reported at the web process's field).
+ * berth's own scripts (the retention and command-less tmp cleanup jobs, which run no app image)
+ * get no env: the retention script reads only its database URL, the tmp cleanup nothing.
  */
-function processInputs(spec: ServiceSpec): ProcessInputs[] {
+function processInputs(spec: ServiceSpec, model: ServiceModel): ProcessInputs[] {
   // Values read from the pod (fieldRef, resourceFieldRef) name no host: only text is looked at.
   const shared = Object.entries(plainEnv(spec.env)).map(([k, value]) => ({ field: `env.${k}`, value, shared: true }));
-  const own = (prefix: string, env: Readonly<Record<string, EnvValue>>) => Object.entries(plainEnv(env)).map(([k, value]) => ({ field: `${prefix}.env.${k}`, value, shared: false }));
-  const consumed = (name: string) => Object.entries(spec.secrets?.items ?? {})
-    .filter(([, i]) => i.consumers === undefined || i.consumers.includes(name))
-    .map(([item]) => ({ field: `secrets.items.${item}`, item }));
-  const app = (name: string, what: string, env: ProcessInputs['env']): ProcessInputs => ({ name, what, env: [...shared, ...env], secrets: consumed(name) });
-  const out: ProcessInputs[] = [
-    ...Object.entries(spec.web).map(([n, p]) => app(n, `web process "${n}"`, own(`web.${n}`, p.env))),
-    ...Object.entries(spec.workers).map(([n, p]) => app(n, `worker "${n}"`, own(`workers.${n}`, p.env))),
-    ...Object.entries(spec.singletons).map(([n, p]) => {
-      const like = p.like !== undefined && Object.hasOwn(spec.web, p.like) ? own(`web.${p.like}`, spec.web[p.like].env) : [];
-      return app(n, `singleton "${n}"`, [...like, ...own(`singletons.${n}`, p.env)]);
-    }),
-  ];
-  if (spec.migration) out.push(app('migrate', 'the migration Job (migrate)', own('migration', spec.migration.env)));
-  if (spec.cron.tmpCleanup?.command) out.push(app('tmp-cleanup', 'the tmp cleanup CronJob (tmp-cleanup)', []));
-  const retention = spec.cron.retention;
-  if (retention) out.push({ name: 'retention', what: 'the retention CronJob (retention)', env: [], secrets: [{ field: 'cron.retention.databaseUrlSecret', item: retention.databaseUrlSecret }] });
-  for (const [n, j] of Object.entries(spec.cron.jobs)) out.push(app(n, `cron job "${n}"`, own(`cron.jobs.${n}`, j.env)));
-  return out;
+  const envField = (p: ProcessModel, k: string) => {
+    const like = p.kind === 'singleton' ? spec.singletons[p.name].like : undefined;
+    return like !== undefined && !Object.hasOwn(spec.singletons[p.name].env, k) ? `web.${like}.env.${k}` : `${p.field}.env.${k}`;
+  };
+  return model.processes.filter((p) => p.image !== undefined || p.cron === 'retention').map((p) => ({
+    name: p.name,
+    what: describe(p),
+    env: p.image === undefined ? [] : [...shared, ...Object.entries(p.env).map(([k, value]) => ({ field: envField(p, k), value, shared: false }))],
+    secrets: p.secretItems.map((item) => ({ field: p.cron === 'retention' ? `${p.field}.databaseUrlSecret` : `secrets.items.${item}`, item })),
+  }));
 }
 
 /** Does a host match an `externalHttps` entry (`*.example.com` matches one label or more)? */
@@ -183,7 +183,7 @@ function listedHttps(spec: ServiceSpec, host: string): boolean {
  * egress there the NetworkPolicies deny: it would fail at run time with a connection timeout.
  * Also: `dependencies.<d>.secrets` names a known item; the retention job reaches some dependency.
  */
-export function checkEgressNeeds(spec: ServiceSpec): SemanticProblem[] {
+export function checkEgressNeeds(spec: ServiceSpec, model: ServiceModel): SemanticProblem[] {
   const out: SemanticProblem[] = [];
   const everyone = allProcesses(spec);
   const items = Object.keys(spec.secrets?.items ?? {});
@@ -193,7 +193,7 @@ export function checkEgressNeeds(spec: ServiceSpec): SemanticProblem[] {
     });
   }
 
-  const inputs = processInputs(spec);
+  const inputs = processInputs(spec, model);
   let retentionShutOut = false;
   for (const [d, dep] of Object.entries(spec.dependencies)) {
     // No usedBy: every process and job may connect. An unknown name is reported by checkSemantics.

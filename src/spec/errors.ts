@@ -66,7 +66,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Edit distance, for "did you mean" hints on misspelled keys. */
-export function levenshtein(a: string, b: string): number {
+function levenshtein(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0];
@@ -98,7 +98,7 @@ export function suggest(key: string, known: readonly string[]): string | undefin
 type AnySchema = z.core.$ZodType;
 
 /** The keys an object schema accepts at `path`, walking through wrappers, records, arrays, unions. */
-export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
+function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
   const found = new Set<string>();
   const visit = (s: AnySchema, rest: readonly PropertyKey[]): void => {
     const def = s._zod.def as unknown as Record<string, unknown> & { type: string };

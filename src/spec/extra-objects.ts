@@ -8,6 +8,7 @@
 import * as yaml from 'js-yaml';
 import { KIND_MODELS } from '../check/schema-kinds';
 import { YamlLines } from '../onboard/yaml-positions';
+import { kindOf } from '../util/kinds';
 import { rememberSecrets } from '../util/redact';
 import { Problem } from './errors';
 import { countNodes, findCredentials, LIMITS, SourceFile } from './load';
@@ -122,7 +123,7 @@ export function parseExtraFile(file: SourceFile): { objects: ExtraObject[]; prob
       return;
     }
     if (!Object.hasOwn(KIND_MODELS, kindKey(o))) {
-      const known = Object.keys(KIND_MODELS).filter((k) => !Object.hasOwn(REFUSED, k.slice(k.lastIndexOf('/') + 1)));
+      const known = Object.keys(KIND_MODELS).filter((k) => !Object.hasOwn(REFUSED, kindOf(k)));
       const versions = known.filter((k) => k.endsWith(`/${o.kind}`));
       fail(
         versions.length
@@ -130,7 +131,7 @@ export function parseExtraFile(file: SourceFile): { objects: ExtraObject[]; prob
           : `${what}: berth has no schema for ${o.apiVersion} ${o.kind}, and validates every object it writes strictly`,
         versions.length
           ? `write apiVersion: ${versions[0].slice(0, -o.kind.length - 1)}`
-          : `use a kind berth validates (${known.map((k) => k.slice(k.lastIndexOf('/') + 1)).join(', ')}), or add the kind's kubernetes-models class to src/check/schema-kinds.ts`,
+          : `use a kind berth validates (${known.map((k) => kindOf(k)).join(', ')}), or add the kind's kubernetes-models class to src/check/schema-kinds.ts`,
         lineOf(versions.length ? ['apiVersion'] : ['kind']),
         versions.length ? 'apiVersion' : 'kind',
       );

@@ -5,14 +5,17 @@
  */
 import * as yaml from 'js-yaml';
 import type { Finding } from '../check/types';
-import { parsePath, Problem } from './errors';
-import { SourceFile, withLines } from './load';
+import type { ServiceModel } from '../model/service-model';
+import { parsePath, Problem, valueAt } from './errors';
+import { overlayTouches, SourceFile, withLines } from './load';
 import { ServiceSpec } from './schema';
 
-/** What {@link findingsToProblems} needs of a unit: its spec, environment and source files (base first). */
+/** What {@link findingsToProblems} needs of a unit: its spec and model, environment and source files (base first). */
 export interface FindingSource {
   readonly env: string;
   readonly spec: ServiceSpec;
+  /** Its processes: which spec field declares the process a container runs. */
+  readonly model: ServiceModel;
   readonly sources: readonly SourceFile[];
 }
 
@@ -29,7 +32,7 @@ export function findingsToProblems(findings: readonly Finding[], unit: FindingSo
   const merged = new Map<string, { path: string; message: string; fix?: string; processes: Set<string> }>();
   for (const f of findings) {
     const container = CONTAINER.exec(f.message)?.[1];
-    const path = f.check === 'guardrail' ? specField(f, container, unit.spec) : undefined;
+    const path = f.check === 'guardrail' ? specField(f, container, unit) : undefined;
     if (path === undefined) {
       rest.push(f);
       continue;
@@ -44,7 +47,7 @@ export function findingsToProblems(findings: readonly Finding[], unit: FindingSo
   const overlay = unit.sources[1] ? safeLoad(unit.sources[1].text) : undefined;
   const problems = [...merged.values()].map(
     (m): Problem => ({
-      file: overlay !== undefined && has(overlay, parsePath(m.path)) ? unit.sources[1].path : unit.sources[0].path,
+      file: overlay !== undefined && overlayTouches(overlay, parsePath(m.path)) ? unit.sources[1].path : unit.sources[0].path,
       path: m.path,
       message: `${unit.env}: ${m.message}${m.processes.size ? `, in ${[...m.processes].sort().join(', ')}` : ''}`,
       // Every guardrail says what to do; the fallback only keeps the type honest.
@@ -54,24 +57,26 @@ export function findingsToProblems(findings: readonly Finding[], unit: FindingSo
   return { problems: withLines(problems, unit.sources), rest };
 }
 
-/** The process group and spec of a container, by its name (containers are named after their process). */
-function processOf(spec: ServiceSpec, container: string): { at: string; p: { env?: Record<string, unknown>; image?: string; command?: string[]; args?: string[] } } | undefined {
-  for (const group of ['web', 'workers', 'singletons'] as const) {
-    const p = (spec[group] as Record<string, { env?: Record<string, unknown>; image?: string; command?: string[]; args?: string[] }>)[container];
-    if (p) return { at: `${group}.${container}`, p };
-  }
-  if (spec.cron.jobs[container]) return { at: `cron.jobs.${container}`, p: spec.cron.jobs[container] };
-  if (container === 'migrate' && spec.migration) return { at: 'migration', p: spec.migration };
-  if (container === 'tmp-cleanup' && spec.cron.tmpCleanup) return { at: 'cron.tmpCleanup', p: spec.cron.tmpCleanup };
-  if (container === 'retention' && spec.cron.retention) return { at: 'cron.retention', p: {} };
-  return undefined;
+/** The spec section of a process's fields that a guardrail names. */
+interface ProcessSection {
+  readonly env?: Record<string, string>;
+  readonly image?: string;
+  readonly command?: string[];
+  readonly args?: string[];
+}
+
+/** The field and spec section of a container, by its name (containers are named after their process). */
+function processOf(unit: FindingSource, container: string): { at: string; p: ProcessSection } | undefined {
+  const process = unit.model.processes.find((m) => m.name === container);
+  return process && { at: process.field, p: valueAt(unit.spec, parsePath(process.field)) as ProcessSection };
 }
 
 /** The spec field a guardrail finding comes from, or undefined when the spec does not say it. */
-function specField(f: Finding, container: string | undefined, spec: ServiceSpec): string | undefined {
+function specField(f: Finding, container: string | undefined, unit: FindingSource): string | undefined {
+  const { spec } = unit;
   if (/^Public route to internal path/.test(f.message)) return 'edge.internalPaths';
   if (!container) return undefined;
-  const proc = processOf(spec, container);
+  const proc = processOf(unit, container);
   const env = / sets ([A-Za-z_][A-Za-z0-9_]*)=/.exec(f.message)?.[1];
   if (env) return proc?.p.env && env in proc.p.env ? `${proc.at}.env.${env}` : env in spec.env ? `env.${env}` : undefined;
   if (!proc) return undefined;
@@ -89,14 +94,4 @@ function safeLoad(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Does the data set this path? */
-function has(data: unknown, path: ReadonlyArray<string | number>): boolean {
-  let cur = data;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object' || !(String(seg) in cur)) return false;
-    cur = (cur as Record<string, unknown>)[String(seg)];
-  }
-  return path.length > 0;
 }

@@ -187,8 +187,8 @@ const policyNameRules: Rule = ({ spec, names, out, refCheck }) => {
 };
 
 /** Egress agrees with what each process is given (spec/egress.ts). */
-const egressNeeds: Rule = ({ spec, out }) => {
-  out.push(...checkEgressNeeds(spec));
+const egressNeeds: Rule = ({ spec, model, out }) => {
+  out.push(...checkEgressNeeds(spec, model));
 };
 
 /** Jobs: the retention job's secret, the tmp cleanup's volume and working directory. */

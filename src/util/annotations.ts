@@ -33,6 +33,12 @@ export const ENVIRONMENT_LABEL = 'berth.dev/environment';
 export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
 /** Argo CD: when a hook's object is deleted. */
 export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
+/** On Applications: `notifications.argoproj.io/subscribe.<trigger>.<service>: <recipients>`, Argo CD notifications' subscriptions. */
+export const NOTIFICATIONS_SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe.';
+/** Stakater Reloader, on pod templates it rolls: which Secret's change restarted the pods. */
+export const RELOADER_LAST_RELOADED_ANNOTATION = 'reloader.stakater.com/last-reloaded-from';
+/** The label Kubernetes gives every Namespace: its own name (what a NetworkPolicy selects a namespace by). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 /** Azure Workload Identity on a ServiceAccount: the client id of the managed identity. */
 export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 /** Pod label Azure Workload Identity's webhook needs before it injects the token; berth sets it with {@link AZURE_CLIENT_ID_ANNOTATION}. */

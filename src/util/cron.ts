@@ -26,7 +26,7 @@ export function isCronMacro(schedule: string): boolean {
 export const CRON_MACRO_LIST = Object.keys(CRON_MACROS).join(', ');
 
 /** The five cron fields a schedule stands for: a macro expanded, anything else as written. */
-export function cronFields(schedule: string): string {
+function cronFields(schedule: string): string {
   return CRON_MACROS[schedule.trim()] ?? schedule;
 }
 

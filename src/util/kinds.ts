@@ -4,7 +4,7 @@
  * `sortObjects`) follows it, and the strict schema check (check/schema-kinds.ts) must have a
  * model for each, which the compiler holds it to.
  */
-export const KIND_KEYS = [
+const KIND_KEYS = [
   'v1/Namespace',
   'v1/ServiceAccount',
   'v1/ConfigMap',
@@ -41,6 +41,16 @@ export type KindKey = (typeof KIND_KEYS)[number];
 /** The kind of a key: `apps/v1/Deployment` → `Deployment`. */
 export function kindOf(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** The apiVersion of a key: `apps/v1/Deployment` → `apps/v1`. */
+export function apiVersionOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('/'));
+}
+
+/** The API group of an apiVersion: `apps/v1` → `apps`, and '' for the core API (`v1`). */
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
 /** The kinds in apply order. */

@@ -19,3 +19,8 @@ export function namespaceOf(spec: { readonly name: string; readonly namespace?: 
 export function applicationName(service: string, env: string): string {
   return `${service}-${env}`;
 }
+
+/** `berth-<env>`: the root Application of an environment (app of apps), and its AppProject. */
+export function rootName(env: string): string {
+  return `berth-${env}`;
+}

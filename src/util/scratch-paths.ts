@@ -15,7 +15,7 @@ export const SCRATCH_PATHS = {
 export type ScratchDir = keyof typeof SCRATCH_PATHS;
 
 /** What each scratch directory is for, as messages name it. */
-export const SCRATCH_PURPOSES: Readonly<Record<ScratchDir, string>> = {
+const SCRATCH_PURPOSES: Readonly<Record<ScratchDir, string>> = {
   tmp: 'the /tmp scratch volume',
   gunicornTmp: "gunicorn's heartbeat directory",
   prometheusMultiproc: 'the metrics scratch volume',

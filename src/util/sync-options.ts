@@ -17,6 +17,12 @@ export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 /** For CRD-backed objects: on a cluster still installing the CRD, the dry run would fail the sync. */
 export const SKIP_DRY_RUN_ON_MISSING_RESOURCE = 'SkipDryRunOnMissingResource=true';
 
+/** Keep the object when it leaves Git and a sync prunes. */
+export const PRUNE_FALSE = 'Prune=false';
+
+/** Keep the object when its Application is deleted. */
+export const DELETE_FALSE = 'Delete=false';
+
 /**
  * For objects that hold data, or whose deletion takes data with it (a PersistentVolumeClaim; the
  * Namespace, whose deletion deletes every object inside it, hand-made Secrets included).
@@ -26,9 +32,17 @@ export const SKIP_DRY_RUN_ON_MISSING_RESOURCE = 'SkipDryRunOnMissingResource=tru
  * other case. Argo CD then leaves the object in the cluster, and deleting it is a deliberate
  * `kubectl delete` (docs/operations.md).
  */
-export const KEEP_IN_CLUSTER: readonly string[] = ['Prune=false', 'Delete=false'];
+export const KEEP_IN_CLUSTER: readonly string[] = [PRUNE_FALSE, DELETE_FALSE];
 
 const optionName = (option: string) => option.split('=')[0].trim();
+
+/**
+ * The options an annotation value holds, trimmed, in order (as Argo CD reads them).
+ * @param value @default - no annotation: no options
+ */
+export function parseSyncOptions(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
 
 /**
  * The annotation value with `options` added to what `current` already holds: each option once,
@@ -37,7 +51,7 @@ const optionName = (option: string) => option.split('=')[0].trim();
  * @param current @default - no options yet
  */
 export function withSyncOptions(current: string | undefined, options: readonly string[]): string {
-  const merged = (current ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const merged = parseSyncOptions(current);
   for (const option of options) {
     if (!merged.some((o) => optionName(o) === optionName(option))) merged.push(option);
   }

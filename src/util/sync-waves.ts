@@ -1,7 +1,7 @@
 /**
  * Argo CD sync order, decided in one place for every object berth writes: namespace first, then
  * identity, config, secret sources, claims and policies, then the migration hook, then
- * workloads, then the edge. The constructs that set a wave themselves read it here, and
+ * workloads, then the edge. The constructs that set a wave themselves read their kind's here, and
  * chart/sync-waves.ts `applySyncOrder` gives every other object its kind's wave.
  */
 
@@ -29,7 +29,8 @@ export const SYNC_WAVES = {
   HorizontalPodAutoscaler: 0,
   CronJob: 0,
   // Traefik disables a router whose Middleware is missing: the blocking allowlist must exist
-  // before (not with) the routes that use it.
+  // before (not with) the routes that use it, or the internal paths would fall through to the
+  // public `/` router.
   Middleware: 0,
   Certificate: 1,
   Ingress: 1,
@@ -41,7 +42,14 @@ export const SYNC_WAVES = {
   AppProject: -1,
 } as const satisfies Record<string, number>;
 
-/** `{ 'argocd.argoproj.io/sync-wave': '<wave>' }`. */
-export function syncWaveAnnotation(wave: number): Record<string, string> {
+/** A kind that has a sync wave. */
+export type WavedKind = keyof typeof SYNC_WAVES;
+
+/**
+ * `{ 'argocd.argoproj.io/sync-wave': '<wave>' }` for an object of `kind`: its kind's wave, so an
+ * object never borrows another kind's.
+ * @param wave a construct prop that moves this object @default - the kind's wave in SYNC_WAVES
+ */
+export function syncWaveAnnotation(kind: WavedKind, wave: number = SYNC_WAVES[kind]): Record<string, string> {
   return { [SYNC_WAVE_ANNOTATION]: String(wave) };
 }

@@ -10,6 +10,8 @@ import * as path from 'path';
 import { berthInProcess, hashTree, tempRepo } from '../helpers';
 
 describe('berth command lines', () => {
+  // Refused command lines write nothing (the first tests check it by hash): one copy serves all.
+  const shared = tempRepo();
   const commands: Array<[string, string[]]> = [
     ['synth', []],
     ['check', []],
@@ -20,7 +22,7 @@ describe('berth command lines', () => {
   ];
 
   test.each(commands)('fails when %s is given an unknown option, with its usage, and changes nothing', async (command, args) => {
-    const repo = tempRepo();
+    const repo = shared;
     const before = hashTree(repo);
     const r = await berthInProcess(repo, command, ...args, '--exit-cod');
     expect(r.stdout).toBe('');
@@ -30,7 +32,7 @@ describe('berth command lines', () => {
   });
 
   test('fails when new is given an unknown option, with its usage', async () => {
-    const repo = tempRepo();
+    const repo = shared;
     const r = await berthInProcess(repo, 'new', 'shop', '--replicas', '3');
     expect(r).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth new: unknown option --replicas\n\nUsage: berth new <service>/) });
     expect(fs.existsSync(path.join(repo, 'charts/shop'))).toBe(false);
@@ -38,28 +40,28 @@ describe('berth command lines', () => {
 
   test('fails when a flag is missing its value, also when another flag follows', async () => {
     const usage = 'Usage: berth diff [--env ENV] [--exit-code]\n';
-    expect(await berthInProcess(tempRepo(), 'diff', '--env')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth diff: --env needs a value \(--env ENV\)\n\n/) });
-    const r = await berthInProcess(tempRepo(), 'diff', '--env', '--exit-code');
+    expect(await berthInProcess(shared, 'diff', '--env')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth diff: --env needs a value \(--env ENV\)\n\n/) });
+    const r = await berthInProcess(shared, 'diff', '--env', '--exit-code');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`berth diff: --env needs a value (--env ENV)\n\n${usage}`);
-    expect((await berthInProcess(tempRepo(), 'new', 'shop', '--image')).stderr).toMatch(/^berth new: --image needs a value \(--image REF\)\n\nUsage: berth new/);
+    expect((await berthInProcess(shared, 'new', 'shop', '--image')).stderr).toMatch(/^berth new: --image needs a value \(--image REF\)\n\nUsage: berth new/);
   });
 
   test('fails when a value is not one the flag accepts, or an argument is one too many', async () => {
-    expect(await berthInProcess(tempRepo(), 'check', '--format', 'yaml')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth check: --format must be text, json or sarif, got "yaml"\n\nUsage: berth check \[DIR\]/) });
-    expect(await berthInProcess(tempRepo(), 'diff', 'prod')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth diff: unexpected argument "prod" \(this command takes none\)\n\nUsage: berth diff/) });
-    expect(await berthInProcess(tempRepo(), 'explain')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth explain: name the service, e.g. berth explain rag --env prod\n\nUsage: berth explain SERVICE/) });
+    expect(await berthInProcess(shared, 'check', '--format', 'yaml')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth check: --format must be text, json or sarif, got "yaml"\n\nUsage: berth check \[DIR\]/) });
+    expect(await berthInProcess(shared, 'diff', 'prod')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth diff: unexpected argument "prod" \(this command takes none\)\n\nUsage: berth diff/) });
+    expect(await berthInProcess(shared, 'explain')).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/^berth explain: name the service, e.g. berth explain rag --env prod\n\nUsage: berth explain SERVICE/) });
   });
 
   test('--help prints a command’s usage; the flags it lists are the ones it accepts', async () => {
-    const r = await berthInProcess(tempRepo(), 'diff', '--help');
+    const r = await berthInProcess(shared, 'diff', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: berth diff \[--env ENV\] \[--exit-code\]\n\n/);
-    expect((await berthInProcess(tempRepo(), 'help', 'check')).stdout).toMatch(/^Usage: berth check \[DIR\] \[--format text\|json\|sarif\] \[--no-guardrails\]\n/);
+    expect((await berthInProcess(shared, 'help', 'check')).stdout).toMatch(/^Usage: berth check \[DIR\] \[--format text\|json\|sarif\] \[--no-guardrails\]\n/);
   });
 
   test('synth keeps --no-checks (and --from-cdk8s-cli, which cdk8s.yaml passes)', async () => {
-    const repo = tempRepo();
+    const repo = shared;
     expect((await berthInProcess(repo, 'synth', '--no-checks')).code).toBe(0);
     expect((await berthInProcess(repo, 'synth', '--from-cdk8s-cli')).code).toBe(0);
   });

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { berth, REPO, tempDir } from '../helpers';
+import { berth, berthInProcess, REPO, tempDir } from '../helpers';
 
 const BAD = `apiVersion: apps/v1
 kind: Deployment
@@ -48,8 +48,8 @@ describe('berth check', () => {
     expect(r.code).toBe(0);
   });
 
-  test('fails on a hand-written bad folder, listing every kind of problem with its fix', () => {
-    const r = berth(badFolder(), 'check', 'manifests');
+  test('fails on a hand-written bad folder, listing every kind of problem with its fix', async () => {
+    const r = await berthInProcess(badFolder(), 'check', 'manifests');
     expect(r.code).toBe(1);
     for (const expected of [
       'unknown field "imagePullPolicyy"',
@@ -70,8 +70,8 @@ describe('berth check', () => {
     expect(r.stdout).toMatch(/\d+ problems in 2 objects\n?$/);
   });
 
-  test('--format sarif is a SARIF 2.1.0 log, each result at the line of its field', () => {
-    const r = berth(badFolder(), 'check', 'manifests', '--format', 'sarif');
+  test('--format sarif is a SARIF 2.1.0 log, each result at the line of its field', async () => {
+    const r = await berthInProcess(badFolder(), 'check', 'manifests', '--format', 'sarif');
     expect(r.code).toBe(1);
     const log = JSON.parse(r.stdout);
     expect(log.version).toBe('2.1.0');
@@ -92,8 +92,8 @@ describe('berth check', () => {
     expect(r.stdout).not.toContain('hunter2hunter2');
   });
 
-  test('--format json is an array a machine can read', () => {
-    const r = berth(badFolder(), 'check', 'manifests', '--format', 'json');
+  test('--format json is an array a machine can read', async () => {
+    const r = await berthInProcess(badFolder(), 'check', 'manifests', '--format', 'json');
     expect(r.code).toBe(1);
     const findings = JSON.parse(r.stdout);
     expect(Array.isArray(findings)).toBe(true);
@@ -102,8 +102,8 @@ describe('berth check', () => {
     expect(r.stdout).not.toContain('hunter2hunter2');
   });
 
-  test('fails clearly on a folder that does not exist', () => {
-    const r = berth(os.tmpdir(), 'check', 'no-such-folder');
+  test('fails clearly on a folder that does not exist', async () => {
+    const r = await berthInProcess(os.tmpdir(), 'check', 'no-such-folder');
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('berth: no-such-folder: no such folder\n');
   });

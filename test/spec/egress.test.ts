@@ -4,17 +4,21 @@
  * `dependencyUsers`/`internetCallers` the policies are written from; the last tests evaluate
  * the synthesized policies to show the two agree.
  */
-import { checkEgressNeeds, hostsIn } from '../../src/spec/egress';
+import { checkEgressNeeds as checkWithModel, hostsIn } from '../../src/spec/egress';
+import { resolveService } from '../../src/model/service-model';
 import { formatProblems, SpecError } from '../../src/spec/errors';
 import { loadProject, SourceFile } from '../../src/spec/load';
 import { ServiceSpec, ServiceSpecInput } from '../../src/spec/schema';
 import { Endpoint, evaluate, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';
-import { specInput, synthSpec } from '../helpers';
+import { environment, specInput, synthSpec } from '../helpers';
 
 const web = { port: 8000, health: { liveness: '/health' } };
 const secrets = (items: Record<string, object>) => ({ source: { existingSecret: 'demo-secrets' }, items });
 const postgres = { host: 'demo-postgres-rw.databases.svc.cluster.local', port: 5432, namespace: 'databases', podLabels: { 'cnpg.io/cluster': 'demo' } };
 const redis = { host: 'demo-redis.databases.svc.cluster.local', port: 6379, namespace: 'databases', podLabels: { app: 'redis' } };
+
+/** The check on a spec and its model in the default environment. */
+const checkEgressNeeds = (spec: ServiceSpec) => checkWithModel(spec, resolveService(spec, environment(), 'staging'));
 
 /** The problems of a spec, as `path: message`. */
 function problems(overrides: Partial<ServiceSpecInput>): string[] {
@@ -171,6 +175,18 @@ dependencies:
   test('fails when dependencies.<d>.secrets names an unknown secret', () => {
     const found = checkEgressNeeds(ServiceSpec.parse(specInput({ secrets: secrets({ DATABASE_URL: {} }), dependencies: { postgres: { ...postgres, secrets: ['DATABASE_UR'] } } })));
     expect(found).toEqual([{ path: 'dependencies.postgres.secrets[0]', message: 'Unknown secret "DATABASE_UR"', fix: 'known: DATABASE_URL' }]);
+  });
+});
+
+describe('checkEgressNeeds: a singleton like a web process', () => {
+  const base = { env: { DATABASE_HOST: 'demo-postgres-rw.databases.svc.cluster.local' } };
+  const deps = { postgres: { ...postgres, usedBy: ['api'] } };
+
+  test('fails when it is given its like process\'s address of a dependency it may not reach (at the web process\'s field), unless its own value of the key replaces it, as in its container', () => {
+    expect(problems({ web: { api: { ...web, ...base } }, singletons: { beat: { flag: 'RUN_BEAT', like: 'api' } }, dependencies: deps })).toEqual([
+      'dependencies.postgres.usedBy: Singleton "beat" is given the address or credentials of dependency "postgres" (web.api.env.DATABASE_HOST), but dependencies.postgres.usedBy does not list it, so the NetworkPolicies deny its connection',
+    ]);
+    expect(problems({ web: { api: { ...web, ...base } }, singletons: { beat: { flag: 'RUN_BEAT', like: 'api', env: { DATABASE_HOST: 'localhost' } } }, dependencies: deps })).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
  * The one composer of Argo CD's sync-options annotation (src/util/sync-options.ts): options from
  * two places merge instead of overwriting each other.
  */
-import { KEEP_IN_CLUSTER, SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation, withSyncOptions } from '../../src/util/sync-options';
+import { DELETE_FALSE, KEEP_IN_CLUSTER, parseSyncOptions, PRUNE_FALSE, SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation, withSyncOptions } from '../../src/util/sync-options';
 import { applySyncOrder } from '../../src/chart/sync-waves';
 
 describe('withSyncOptions', () => {
@@ -26,5 +26,14 @@ describe('applySyncOrder', () => {
     const o = { apiVersion: 'example.com/v1', kind: 'Claim', metadata: { name: 'x', annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } } };
     applySyncOrder([o]);
     expect(o.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false,SkipDryRunOnMissingResource=true');
+  });
+});
+
+describe('parseSyncOptions', () => {
+  test('reads the options of a value as Argo CD does: trimmed, in order, empty entries dropped', () => {
+    expect(parseSyncOptions(' Prune=false , ,Delete=false ')).toEqual([PRUNE_FALSE, DELETE_FALSE]);
+    expect(parseSyncOptions(undefined)).toEqual([]);
+    expect(parseSyncOptions('')).toEqual([]);
+    expect(KEEP_IN_CLUSTER).toEqual(['Prune=false', 'Delete=false']);
   });
 });

@@ -6,6 +6,7 @@
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../workloads/labels';
 import { Construct } from 'constructs';
 import { Application } from '../../../imports/argoproj.io';
+import { RELOADER_LAST_RELOADED_ANNOTATION } from '../../util/annotations';
 import { RESOURCES_FINALIZER } from '../../util/sync-options';
 
 /** Where the manifests live in Git. */
@@ -77,7 +78,7 @@ export class ArgoApplication extends Construct {
         // Stakater Reloader restarts pods on a secret rotation by annotating the pod template;
         // self-heal must not revert that (and restart them a second time).
         ignoreDifferences: [
-          { group: 'apps', kind: 'Deployment', jqPathExpressions: ['.spec.template.metadata.annotations."reloader.stakater.com/last-reloaded-from"'] },
+          { group: 'apps', kind: 'Deployment', jqPathExpressions: [`.spec.template.metadata.annotations."${RELOADER_LAST_RELOADED_ANNOTATION}"`] },
         ],
         syncPolicy: {
           automated: { prune: props.prune ?? true, selfHeal: props.selfHeal ?? true },

@@ -76,7 +76,7 @@ export class ArgoProject extends Construct {
         name: props.name,
         namespace: props.argocdNamespace ?? 'argocd',
         labels: { [MANAGED_BY_LABEL]: MANAGED_BY, ...props.labels },
-        annotations: props.syncWave === undefined ? undefined : syncWaveAnnotation(props.syncWave),
+        annotations: props.syncWave === undefined ? undefined : syncWaveAnnotation('AppProject', props.syncWave),
       },
       spec: {
         description: props.description,

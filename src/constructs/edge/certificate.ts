@@ -35,7 +35,7 @@ export class EdgeCertificate extends Construct {
       metadata: {
         name: props.secretName,
         labels: props.labels ? { ...props.labels } : undefined,
-        annotations: syncAnnotations(true),
+        annotations: syncAnnotations('Certificate', true),
       },
       spec: {
         secretName: props.secretName,

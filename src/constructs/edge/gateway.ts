@@ -84,7 +84,7 @@ export class GatewayRoute extends Construct {
       metadata: {
         name: ep.name,
         labels: { ...ep.labels },
-        annotations: { ...syncAnnotations(true), ...routeAnnotations('public', ep.internalPaths) },
+        annotations: { ...syncAnnotations('HTTPRoute', true), ...routeAnnotations('public', ep.internalPaths) },
       },
       spec: {
         parentRefs,
@@ -100,9 +100,9 @@ export class GatewayRoute extends Construct {
     if (ep.internalPaths.length) {
       this.internalRoute = new gw.HttpRoute(this, 'Internal', {
         metadata: {
-          name: `${ep.name}-internal`,
+          name: ep.internalRouteName,
           labels: { ...ep.labels },
-          annotations: { ...syncAnnotations(true), ...routeAnnotations('block', ep.internalPaths) },
+          annotations: { ...syncAnnotations('HTTPRoute', true), ...routeAnnotations('block', ep.internalPaths) },
         },
         spec: {
           parentRefs,

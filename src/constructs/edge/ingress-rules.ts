@@ -9,7 +9,7 @@ import { kube } from '../resource';
 import { EdgeRoute, EdgeTls, ResolvedEndpoint, routeAnnotations, shadowedBackend, syncAnnotations } from './public-endpoint';
 
 /** The internal paths as routes to the backend each would otherwise reach. */
-export function blockRoutes(ep: ResolvedEndpoint): EdgeRoute[] {
+function blockRoutes(ep: ResolvedEndpoint): EdgeRoute[] {
   return ep.internalPaths.map((path) => ({ path, backend: shadowedBackend(path, ep.routes) }));
 }
 
@@ -48,7 +48,7 @@ export function ingressPair(scope: Construct, ep: ResolvedEndpoint, className: s
       name: ep.name,
       labels: { ...ep.labels },
       annotations: {
-        ...syncAnnotations(false),
+        ...syncAnnotations('Ingress', false),
         ...routeAnnotations('public', ep.internalPaths),
         // Only the public Ingress carries the issuer: ingress-shim makes one Certificate per
         // secretName, and two annotated Ingresses would fight over it.
@@ -61,9 +61,9 @@ export function ingressPair(scope: Construct, ep: ResolvedEndpoint, className: s
   if (!ep.internalPaths.length) return { ingress };
   const internalIngress = kube(scope, 'Internal', k8s.KubeIngress, {
     metadata: {
-      name: `${ep.name}-internal`,
+      name: ep.internalRouteName,
       labels: { ...ep.labels },
-      annotations: { ...syncAnnotations(false), ...routeAnnotations('block', ep.internalPaths), ...annotations.block },
+      annotations: { ...syncAnnotations('Ingress', false), ...routeAnnotations('block', ep.internalPaths), ...annotations.block },
     },
     spec: { ingressClassName: className, tls: tlsSpec, rules: ingressRules(ep.hosts, blockRoutes(ep)) },
   });

@@ -23,7 +23,7 @@ const NGINX = 'nginx.ingress.kubernetes.io';
  * the controller from; `denylist-source-range` refuses every address, so even a client that
  * forges `X-Forwarded-For` on a controller configured to trust it is refused.
  */
-export const NGINX_BLOCK_ANNOTATIONS: Readonly<Record<string, string>> = {
+const NGINX_BLOCK_ANNOTATIONS: Readonly<Record<string, string>> = {
   [`${NGINX}/allowlist-source-range`]: '127.0.0.1/32',
   [`${NGINX}/whitelist-source-range`]: '127.0.0.1/32',
   [`${NGINX}/denylist-source-range`]: '0.0.0.0/0,::/0',

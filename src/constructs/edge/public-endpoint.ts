@@ -5,7 +5,7 @@
  * gateway.ts) turn one PublicEndpointProps into their controller's objects.
  */
 import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION } from '../../util/annotations';
-import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
+import { syncWaveAnnotation, WavedKind } from '../../util/sync-waves';
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
 import { serviceLabels } from '../workloads/labels';
 
@@ -87,17 +87,14 @@ function requireName(where: string, name: string): string {
 /** The roles a route object can play. */
 export type RouteRole = 'public' | 'block' | 'redirect';
 
-/** The Argo CD sync wave of edge objects: after the workloads (wave 0) they route to. */
-export const EDGE_SYNC_WAVE = SYNC_WAVES.Ingress;
-
 /**
- * Argo CD annotations of an edge object. CRD-backed objects skip the dry run while the CRD is
- * still being installed on a fresh cluster.
- * @param wave @default EDGE_SYNC_WAVE
+ * Argo CD annotations of an edge object: its kind's sync wave (util/sync-waves.ts: after the
+ * workloads they route to). CRD-backed objects skip the dry run while the CRD is still being
+ * installed on a fresh cluster.
  */
-export function syncAnnotations(customResource: boolean, wave: number = EDGE_SYNC_WAVE): Record<string, string> {
+export function syncAnnotations(kind: WavedKind, customResource: boolean): Record<string, string> {
   return {
-    ...syncWaveAnnotation(wave),
+    ...syncWaveAnnotation(kind),
     ...(customResource ? syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]) : {}),
   };
 }
@@ -140,7 +137,7 @@ export function shadowedBackend(path: string, routes: readonly EdgeRoute[]): Edg
 
 /** The resolved, validated common props of a profile construct. */
 export interface ResolvedEndpoint {
-  /** Names every object of the endpoint (`<name>`, `<name>-block`, `<name>-tls`). */
+  /** Names every object of the endpoint (`<name>`, `<name>-internal`, `<name>-tls`). */
   readonly name: string;
   /** The public host names. */
   readonly hosts: readonly string[];
@@ -152,6 +149,8 @@ export interface ResolvedEndpoint {
   readonly labels: Readonly<Record<string, string>>;
   /** `<name>-tls`. */
   readonly tlsSecretName: string;
+  /** `<name>-internal`: the route object (Ingress or HTTPRoute) that blocks the internal paths. */
+  readonly internalRouteName: string;
 }
 
 /** Checks the common props and resolves their defaults once; errors name the construct and the prop. */
@@ -177,5 +176,6 @@ export function resolveEndpoint(construct: string, props: PublicEndpointProps): 
     internalPaths,
     labels: { ...(props.labels ?? serviceLabels(props.name)) },
     tlsSecretName: `${props.name}-tls`,
+    internalRouteName: `${props.name}-internal`,
   };
 }

@@ -15,7 +15,6 @@
  * uploads.
  */
 import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../../util/hsts';
-import { SYNC_WAVES } from '../../util/sync-waves';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as traefik from '../../../imports/traefik.io';
@@ -35,14 +34,7 @@ const ROUTER = 'traefik.ingress.kubernetes.io/router';
 export const TRAEFIK_BLOCK_PRIORITY = 100000;
 
 /** The only source the blocking `ipAllowList` admits: loopback, which no client connects from. */
-export const TRAEFIK_BLOCK_SOURCE_RANGE: readonly string[] = ['127.0.0.1/32'];
-
-/**
- * Sync wave of the Middlewares: before the Ingresses (wave 1) that reference them. Traefik
- * disables a router whose Middleware does not exist yet; for the blocking router that would let
- * the internal path fall through to the public `/` router.
- */
-export const TRAEFIK_MIDDLEWARE_SYNC_WAVE = SYNC_WAVES.Middleware;
+const TRAEFIK_BLOCK_SOURCE_RANGE: readonly string[] = ['127.0.0.1/32'];
 
 /** Props of {@link TraefikIngress}. */
 export interface TraefikIngressProps extends PublicEndpointProps {
@@ -100,7 +92,7 @@ export class TraefikIngress extends Construct {
       middlewares.set(
         name,
         new traefik.Middleware(this, `Middleware-${suffix}`, {
-          metadata: { name, labels: { ...ep.labels }, annotations: syncAnnotations(true, TRAEFIK_MIDDLEWARE_SYNC_WAVE) },
+          metadata: { name, labels: { ...ep.labels }, annotations: syncAnnotations('Middleware', true) },
           spec,
         }),
       );
@@ -129,7 +121,7 @@ export class TraefikIngress extends Construct {
         name: `${ep.name}-http`,
         labels: { ...ep.labels },
         annotations: {
-          ...syncAnnotations(false),
+          ...syncAnnotations('Ingress', false),
           ...routeAnnotations('redirect', ep.internalPaths),
           [`${ROUTER}.entrypoints`]: httpEntryPoint,
           [`${ROUTER}.middlewares`]: redirect,

@@ -4,12 +4,10 @@
  * internally, so the generated `k8s.*` types never appear in our props.
  */
 import { COMPONENT_LABEL, NAME_LABEL } from '../workloads/labels';
+import { NAMESPACE_NAME_LABEL } from '../../util/annotations';
 import { IPV4_CIDR } from '../../util/ipv4';
 import * as k8s from '../k8s';
 import { selectorLabels } from '../workloads/labels';
-
-/** The label the API server sets on every namespace, the only reliable way to select one by name. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * Address ranges that are never "the internet": RFC 1918 private networks (pods, nodes,

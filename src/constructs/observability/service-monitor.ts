@@ -42,7 +42,7 @@ export class ServiceMonitor extends Construct {
       metadata: {
         name: objectName(props.identity),
         labels: { ...workloadLabels(props.identity), ...(props.selectorLabels ?? {}) },
-        annotations: syncAnnotations(true),
+        annotations: syncAnnotations('ServiceMonitor', true),
       },
       spec: {
         selector: { matchLabels: selectorLabels(props.identity) },

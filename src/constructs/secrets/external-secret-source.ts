@@ -19,7 +19,7 @@ import {
 } from '../../../imports/external-secrets.io';
 import { DOTENV_KEY, dotenvTemplate } from './dotenv-template';
 import { SecretItem } from './secret-item';
-import { resolveSourceItems, SECRET_SYNC_WAVE, sourceAnnotations, specChecksum } from './source';
+import { resolveSourceItems, sourceAnnotations, specChecksum } from './source';
 
 /** An item and where its value lives in the store. */
 export interface ExternalSecretItem extends SecretItem {
@@ -91,7 +91,7 @@ export class ExternalSecretSource extends Construct {
     };
     this.checksum = specChecksum(spec);
     this.externalSecret = new ExternalSecret(this, 'ExternalSecret', {
-      metadata: { name: props.name, labels: props.labels && { ...props.labels }, annotations: sourceAnnotations(props.syncWave ?? SECRET_SYNC_WAVE) },
+      metadata: { name: props.name, labels: props.labels && { ...props.labels }, annotations: sourceAnnotations('ExternalSecret', props.syncWave) },
       spec,
     });
   }

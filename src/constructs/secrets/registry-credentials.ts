@@ -16,7 +16,7 @@ import {
 import { SealedSecret } from '../../../imports/bitnami.com';
 import { SecretStoreRef } from './external-secret-source';
 import { SCOPE_ANNOTATIONS, SealingScope } from './sealed-secret-source';
-import { SECRET_SYNC_WAVE, sourceAnnotations } from './source';
+import { sourceAnnotations } from './source';
 
 /** The Secret type the kubelet reads registry credentials from. */
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
@@ -48,13 +48,13 @@ export class RegistryCredentials extends Construct {
     if (Boolean(props.externalSecret) === Boolean(props.sealedSecret)) throw new Error(`RegistryCredentials ${props.name}: set exactly one of externalSecret and sealedSecret`);
     this.secretName = props.name;
     const labels = props.labels && { ...props.labels };
-    const metadata = { name: props.name, namespace: props.namespace, labels, annotations: sourceAnnotations(SECRET_SYNC_WAVE) };
+    const metadata = (kind: 'ExternalSecret' | 'SealedSecret') => ({ name: props.name, namespace: props.namespace, labels, annotations: sourceAnnotations(kind) });
     const es = props.externalSecret;
     if (es) {
       if (!es.remoteKey) throw new Error(`RegistryCredentials ${props.name}: remoteKey is empty; set the key of the docker config JSON in the store`);
       // The store's value is copied as is into the one key the kubelet reads.
       this.source = new ExternalSecret(this, 'ExternalSecret', {
-        metadata,
+        metadata: metadata('ExternalSecret'),
         spec: {
           secretStoreRef: { name: es.store.name, kind: es.store.kind as ExternalSecretSpecSecretStoreRefKind },
           refreshInterval: es.refreshInterval,
@@ -73,7 +73,7 @@ export class RegistryCredentials extends Construct {
     if (!sealed.encrypted) throw new Error(`RegistryCredentials ${props.name}: encrypted is empty; seal the docker config JSON with kubeseal --raw --name ${props.name} --namespace ${props.namespace}`);
     const scoped = SCOPE_ANNOTATIONS[sealed.scope ?? 'strict'];
     this.source = new SealedSecret(this, 'SealedSecret', {
-      metadata: { ...metadata, annotations: { ...metadata.annotations, ...scoped } },
+      metadata: { ...metadata('SealedSecret'), annotations: { ...sourceAnnotations('SealedSecret'), ...scoped } },
       spec: {
         encryptedData: { [DOCKER_CONFIG_JSON_KEY]: sealed.encrypted },
         template: { metadata: { name: props.name, namespace: props.namespace, labels, annotations: Object.keys(scoped).length ? { ...scoped } : undefined }, type: DOCKER_CONFIG_JSON_TYPE },

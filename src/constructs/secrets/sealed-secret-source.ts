@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { SealedSecret, SealedSecretSpec } from '../../../imports/bitnami.com';
 import { DOTENV_KEY, dotenvTemplate } from './dotenv-template';
 import { SecretItem } from './secret-item';
-import { resolveSourceItems, SECRET_SYNC_WAVE, sourceAnnotations, specChecksum } from './source';
+import { resolveSourceItems, sourceAnnotations, specChecksum } from './source';
 
 /** An item and its sealed value. */
 export interface SealedSecretItem extends SecretItem {
@@ -89,7 +89,7 @@ export class SealedSecretSource extends Construct {
         name: props.name,
         namespace: props.namespace,
         labels,
-        annotations: { ...sourceAnnotations(props.syncWave ?? SECRET_SYNC_WAVE), ...scopeAnnotations },
+        annotations: { ...sourceAnnotations('SealedSecret', props.syncWave), ...scopeAnnotations },
       },
       spec,
     });

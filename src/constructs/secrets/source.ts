@@ -8,20 +8,18 @@
  */
 import { createHash } from 'crypto';
 import { SKIP_DRY_RUN_ON_MISSING_RESOURCE, syncOptionsAnnotation } from '../../util/sync-options';
-import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
+import { syncWaveAnnotation } from '../../util/sync-waves';
 import { DOTENV_KEY } from './dotenv-template';
 import { resolveSecretKeys, SecretItem, SecretItemKeys } from './secret-item';
 
 /**
- * The Argo CD sync wave of secret sources: before the migration hook (-1), which reads the
- * database URL, and before the workloads (0).
+ * Annotations every source object carries: its kind's sync wave (util/sync-waves.ts: before the
+ * migration hook, which reads the database URL, and the workloads) unless a prop moves it.
+ * @param syncWave @default - the kind's wave
  */
-export const SECRET_SYNC_WAVE = SYNC_WAVES.ExternalSecret;
-
-/** Annotations every source object carries. */
-export function sourceAnnotations(syncWave: number): Record<string, string> {
+export function sourceAnnotations(kind: 'ExternalSecret' | 'SealedSecret', syncWave?: number): Record<string, string> {
   return {
-    ...syncWaveAnnotation(syncWave),
+    ...syncWaveAnnotation(kind, syncWave),
     // CRD-backed: on a first sync the CRD may not be served yet, and the dry run would fail.
     ...syncOptionsAnnotation([SKIP_DRY_RUN_ON_MISSING_RESOURCE]),
   };
@@ -49,6 +47,6 @@ export function resolveSourceItems<T extends SecretItem>(owner: string, items: r
 }
 
 /** Rejects an empty item list: a source without items would create an empty Secret. */
-export function requireItems(owner: string, count: number): void {
+function requireItems(owner: string, count: number): void {
   if (count === 0) throw new Error(`${owner}: items is empty; list at least one secret item`);
 }

@@ -7,7 +7,7 @@
  * Job is replaced rather than piling up or blocking on an immutable template.
  */
 import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION } from '../../util/annotations';
-import { SYNC_WAVES, syncWaveAnnotation } from '../../util/sync-waves';
+import { syncWaveAnnotation } from '../../util/sync-waves';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
@@ -26,11 +26,12 @@ export interface MigrationJobProps extends ProcessPodProps {
 }
 
 /** Argo CD hook annotations that order the migration inside a sync. */
-export function migrationHookAnnotations(syncWave: number): Record<string, string> {
+/** @param syncWave @default - the Job wave of util/sync-waves.ts */
+function migrationHookAnnotations(syncWave?: number): Record<string, string> {
   return {
     [HOOK_ANNOTATION]: 'Sync',
     [HOOK_DELETE_POLICY_ANNOTATION]: 'BeforeHookCreation',
-    ...syncWaveAnnotation(syncWave),
+    ...syncWaveAnnotation('Job', syncWave),
   };
 }
 
@@ -45,7 +46,7 @@ export class MigrationJob extends Construct {
     this.name = objectName(props.identity);
     const labels = workloadLabels(props.identity);
     this.job = kube(this, 'Job', k8s.KubeJob, {
-      metadata: { name: this.name, labels, annotations: migrationHookAnnotations(props.syncWave ?? SYNC_WAVES.Job) },
+      metadata: { name: this.name, labels, annotations: migrationHookAnnotations(props.syncWave) },
       spec: {
         backoffLimit: props.backoffLimit ?? 2,
         activeDeadlineSeconds: props.activeDeadlineSeconds ?? 900,

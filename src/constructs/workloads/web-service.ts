@@ -55,7 +55,7 @@ export interface WebServiceProps extends ProcessPodProps {
 }
 
 /** Seconds the preStop hook waits so endpoints and proxies drop the pod before SIGTERM. */
-export const PRESTOP_SLEEP_SECONDS = 5;
+const PRESTOP_SLEEP_SECONDS = 5;
 
 /** A Deployment and its Service for an HTTP process. */
 export class WebService extends Construct {

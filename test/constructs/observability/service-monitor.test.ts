@@ -1,6 +1,6 @@
-import { ServiceMonitor } from '../../src/constructs/observability/service-monitor';
-import { validateSchema } from '../../src/check/schema';
-import { find, synthConstruct } from '../helpers';
+import { ServiceMonitor } from '../../../src/constructs/observability/service-monitor';
+import { validateSchema } from '../../../src/check/schema';
+import { find, synthConstruct } from '../../helpers';
 
 const identity = { service: 'demo', component: 'api' };
 

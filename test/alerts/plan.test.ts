@@ -157,8 +157,11 @@ describe('the reference systems', () => {
 });
 
 describe('berth alerts', () => {
+  // The command reads the repository and writes nothing: one copy serves both.
+  const repo = tempRepo();
+
   test('lists the rules of a service in an environment', () => {
-    const r = berth(tempRepo(), 'alerts', 'rag', '--env', 'prod');
+    const r = berth(repo, 'alerts', 'rag', '--env', 'prod');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Alerts of rag in prod: 15 rules in PrometheusRule rag-alerts (labels release=kube-prometheus-stack)');
@@ -167,7 +170,7 @@ describe('berth alerts', () => {
   });
 
   test('fails when the service is not there', () => {
-    const r = berth(tempRepo(), 'alerts', 'nope', '--env', 'prod');
+    const r = berth(repo, 'alerts', 'nope', '--env', 'prod');
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: 'berth alerts: no service "nope" in environment "prod"; the services there are: fluxion, george, ledger, rag, reporting, vector-chat\n' });
   });
 });
