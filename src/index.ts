@@ -46,6 +46,17 @@ export type {
   ScratchProps,
   VolumeSource,
 } from './constructs/workloads/pod';
+export type {
+  AffinityProps,
+  LabelSelectorProps,
+  NodeSelectorTermProps,
+  PodAffinityProps,
+  PodAffinityTermProps,
+  PodSettingsProps,
+  ServiceAccountTokenProps,
+  TolerationProps,
+  TopologySpreadProps,
+} from './constructs/workloads/pod-settings';
 
 // Scheduled jobs.
 export { ScheduledJob } from './constructs/jobs/scheduled-job';
@@ -62,6 +73,8 @@ export { ExternalSecretSource } from './constructs/secrets/external-secret-sourc
 export type { ExternalSecretItem, ExternalSecretSourceProps, SecretStoreRef } from './constructs/secrets/external-secret-source';
 export { SealedSecretSource } from './constructs/secrets/sealed-secret-source';
 export type { SealedSecretItem, SealedSecretSourceProps, SealingScope } from './constructs/secrets/sealed-secret-source';
+export { RegistryCredentials } from './constructs/secrets/registry-credentials';
+export type { RegistryCredentialsProps } from './constructs/secrets/registry-credentials';
 export { SecretFiles } from './constructs/secrets/secret-files';
 export type { SecretFilesProps } from './constructs/secrets/secret-files';
 export { SecretEnv } from './constructs/secrets/secret-env';

@@ -8,6 +8,7 @@ import { serviceLabels } from '../constructs/workloads/labels';
 import { objectRef } from '../check/types';
 import { Problem, SpecError } from '../spec/errors';
 import { ExtraObject } from '../spec/extra-objects';
+import type { ServiceModel } from '../model/service-model';
 
 /** A copy with every object's keys sorted, as berth renders its own objects (a stable, readable diff). */
 export function sortedKeys<T>(value: T): T {
@@ -25,7 +26,13 @@ export const kindAndName = (o: Record<string, any>) => `${o.kind} ${o.metadata?.
  * `objectRef`), where app.ts tells the findings on it. An extra object with the kind and name of
  * one berth writes is refused: one would replace the other in the cluster.
  */
-export function addExtraObjects(objects: Array<Record<string, any>>, extras: readonly ExtraObject[], service: string, namespace: string): Map<string, ExtraObject> {
+export function addExtraObjects(
+  objects: Array<Record<string, any>>,
+  extras: readonly ExtraObject[],
+  service: string,
+  namespace: string,
+  metadata: ServiceModel['metadata'] = { labels: {}, annotations: {} },
+): Map<string, ExtraObject> {
   const byRef = new Map<string, ExtraObject>();
   const problems: Problem[] = [];
   const own = new Set(objects.map(kindAndName));
@@ -41,7 +48,15 @@ export function addExtraObjects(objects: Array<Record<string, any>>, extras: rea
       });
       continue;
     }
-    object.metadata = sortedKeys({ ...object.metadata, namespace, labels: { ...object.metadata.labels, ...serviceLabels(service) } });
+    // The spec's labels and annotations for every object of the service (issue 21 item 3) go on
+    // these too, under the object's own; berth's service labels win over both.
+    const annotations = { ...metadata.annotations, ...object.metadata.annotations };
+    object.metadata = sortedKeys({
+      ...object.metadata,
+      namespace,
+      labels: { ...metadata.labels, ...object.metadata.labels, ...serviceLabels(service) },
+      ...(Object.keys(annotations).length > 0 && { annotations }),
+    });
     objects.push(object);
     byRef.set(objectRef(object), x);
   }

@@ -11,6 +11,7 @@ import { CronKind, podMounts, ProcessModel, SecretsModel } from '../model/servic
 import type { BERTH_VOLUMES } from '../util/pod-volumes';
 import { ServiceContext } from './context';
 import { extraContainersOf } from './extra-containers';
+import { podSettingsProps } from './pod-settings';
 import { processContainer, toResources } from './workloads';
 
 /** The long-running process that mounts a claim, when exactly one does (for co-location). */
@@ -55,6 +56,7 @@ export function buildJobs(ctx: ServiceContext): void {
         ...base,
         ...p.schedule!,
         identity: identity(p.name),
+        settings: podSettingsProps(model, p),
         claimName: volume.claimName,
         mountPath: volume.mountPath,
         subPath: cleanup.subPath,
@@ -75,6 +77,7 @@ export function buildJobs(ctx: ServiceContext): void {
         ...base,
         ...p.schedule!,
         identity: identity(p.name),
+        settings: podSettingsProps(model, p),
         tables: retention.tables,
         column: retention.column,
         days: retention.days,
@@ -89,6 +92,7 @@ export function buildJobs(ctx: ServiceContext): void {
         ...base,
         ...p.schedule!,
         identity: identity(p.name),
+        settings: podSettingsProps(model, p),
         container: processContainer(p, []),
         contributions: ctx.contributions.for(p.name),
         extraContainers: extraContainersOf(ctx, p),

@@ -11,12 +11,15 @@ import { SecretDeliveryProps } from '../constructs/secrets/delivery';
 import { serviceLabels } from '../constructs/workloads/labels';
 import { SCRATCH_DIRS } from '../util/scratch-paths';
 import { ServiceContext } from './context';
+import { RegistryCredentials } from '../constructs/secrets/registry-credentials';
+import { SecretsModel } from '../model/service-model';
 
 /** Adds the secret sources and each process's secret volumes, mounts and env. */
 export function buildSecrets(ctx: ServiceContext): void {
   const secrets = ctx.model.secrets;
   if (!secrets) return;
   const { scope, model } = ctx;
+  buildRegistryCredentials(ctx, secrets);
   const dotenv = secrets.delivery === 'dotenv';
   const labels = serviceLabels(model.service);
 
@@ -81,4 +84,21 @@ function checkMountPath(ctx: ServiceContext, field: string, path: string): void 
   ]);
   const owner = taken.get(path);
   if (owner) throw new Error(`secrets.${field}: "${path}" is also the mount path of ${owner}; pick another path`);
+}
+
+/** Registry credentials from the secret source (the pods' imagePullSecrets name them: model/pod-settings.ts). */
+function buildRegistryCredentials(ctx: ServiceContext, secrets: SecretsModel): void {
+  const registry = secrets.registry;
+  if (!registry) return;
+  const { source } = secrets;
+  // semantics.ts reports a missing remoteKey or encrypted value; the construct rejects the empty one.
+  new RegistryCredentials(ctx.scope, 'registry-credentials', {
+    name: registry.secretName,
+    namespace: ctx.model.namespace,
+    labels: serviceLabels(ctx.model.service),
+    ...('externalSecret' in source && {
+      externalSecret: { store: { name: source.externalSecret.store, kind: source.externalSecret.storeKind }, refreshInterval: source.externalSecret.refreshInterval, remoteKey: registry.remoteKey ?? '', property: registry.property },
+    }),
+    ...('sealedSecret' in source && { sealedSecret: { scope: source.sealedSecret.scope, encrypted: registry.encrypted ?? '' } }),
+  });
 }

@@ -2,7 +2,7 @@
  * ServiceChart: the one place that maps a validated spec, in one environment, to constructs.
  * Everything it builds has an explicit, stable name; nothing reads files or env.
  */
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceConfig } from '../constructs/config/service-config';
 import * as k8s from '../constructs/k8s';
@@ -11,6 +11,7 @@ import { MANAGED_BY, MANAGED_BY_LABEL, PART_OF_LABEL, serviceLabels } from '../c
 import { resolveService, ServiceModel } from '../model/service-model';
 import { NAMESPACE_NAME_LABEL } from '../util/annotations';
 import { serviceObjectName } from '../util/names';
+import { plainEnv } from '../spec/pod-settings';
 import { Environment, ServiceSpec } from '../spec/schema';
 import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { buildAlerts } from './alerts';
@@ -76,11 +77,19 @@ export class ServiceChart extends Chart {
     kube(this, 'namespace', k8s.KubeNamespace, {
       metadata: { name: namespace, labels: namespaceLabels(namespace, spec.name), annotations: syncOptionsAnnotation(KEEP_IN_CLUSTER) },
     }, { clusterScoped: true });
-    // One identity per service, with no API token: none of these apps talks to the Kubernetes API.
-    kube(this, 'service-account', k8s.KubeServiceAccount, { metadata: { name: model.serviceAccountName, labels }, automountServiceAccountToken: false });
+    // One identity per service, with no API token by default: an app that talks to the Kubernetes
+    // API opts in per pod (serviceAccount.automountToken), so the ServiceAccount itself never
+    // hands the token to a pod that did not ask. Workload identity is its annotations.
+    const account = model.serviceAccount;
+    kube(this, 'service-account', k8s.KubeServiceAccount, {
+      metadata: { name: account.name, labels, annotations: Object.keys(account.annotations).length ? { ...account.annotations } : undefined },
+      automountServiceAccountToken: false,
+    });
 
-    if (Object.keys(spec.env).length) {
-      const config = new ServiceConfig(this, 'config', { name: serviceObjectName(spec.name, 'config'), labels, data: spec.env });
+    // Only text goes into the ConfigMap; values read from the pod are set on each container.
+    const configData = plainEnv(spec.env);
+    if (Object.keys(configData).length) {
+      const config = new ServiceConfig(this, 'config', { name: serviceObjectName(spec.name, 'config'), labels, data: configData });
       this.context.contributions.add(config.contribution);
     }
     buildSecrets(this.context);
@@ -91,5 +100,21 @@ export class ServiceChart extends Chart {
     buildNetwork(this.context, workloads);
     buildEdge(this.context, workloads);
     buildAlerts(this.context, props.runbookBase);
+    applyObjectMetadata(this, model.metadata);
+  }
+}
+
+/**
+ * The spec's `labels` and `annotations` on every object of the chart (metadata only: never pod
+ * templates, never selectors). berth's own keys win: the schema refuses a key berth writes
+ * (spec/pod-settings.ts `reservedKey`), and a key berth sets on one object only is kept here too.
+ */
+function applyObjectMetadata(chart: Chart, metadata: ServiceModel['metadata']): void {
+  if (!Object.keys(metadata.labels).length && !Object.keys(metadata.annotations).length) return;
+  for (const o of chart.node.findAll()) {
+    if (!(o instanceof ApiObject)) continue;
+    for (const [k, v] of Object.entries(metadata.labels)) if (o.metadata.getLabel(k) === undefined) o.metadata.addLabel(k, v);
+    const own = o.metadata.toJson().annotations ?? {};
+    for (const [k, v] of Object.entries(metadata.annotations)) if (!(k in own)) o.metadata.addAnnotation(k, v);
   }
 }

@@ -17,6 +17,7 @@ import { Resources, ServiceSpec, WebProcess } from '../spec/schema';
 import { KEEP_IN_CLUSTER, syncOptionsAnnotation } from '../util/sync-options';
 import { ServiceContext } from './context';
 import { extraContainersOf } from './extra-containers';
+import { podEnvVars, podSettingsProps } from './pod-settings';
 
 /** The Deployments and Services built for a service, by process name. */
 export interface BuiltWorkloads {
@@ -71,7 +72,7 @@ export function processContainer(p: ProcessModel, env: readonly EnvVar[]) {
     command: p.command && [...p.command],
     args: p.args && [...p.args],
     workingDir: p.workingDir,
-    env: [...env, ...toEnvVars(p.env)],
+    env: [...env, ...podEnvVars(p), ...toEnvVars(p.env)],
     resources: toResources(p.resources!),
   };
 }
@@ -92,6 +93,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       web.set(p.name, new WebService(scope, `web-${p.name}`, {
         ...base,
         identity: identity(p),
+        settings: podSettingsProps(model, p),
         container: processContainer(p, [...followerFlags(spec), ...callerUrls(ctx, p)]),
         port: w.port,
         metricsPort: w.metrics?.port,
@@ -112,6 +114,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       workers.set(p.name, new Worker(scope, `worker-${p.name}`, {
         ...base,
         identity: identity(p),
+        settings: podSettingsProps(model, p),
         container: processContainer(p, [...followerFlags(spec), ...callerUrls(ctx, p)]),
         replicas: w.replicas,
         probe: w.probe,
@@ -127,6 +130,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       singletons.set(p.name, new Singleton(scope, `singleton-${p.name}`, {
         ...base,
         identity: identity(p),
+        settings: podSettingsProps(model, p),
         flag: s.flag,
         container: processContainer(p, [...followerFlags(spec, p.name), ...callerUrls(ctx, p)]),
         scratch: { gunicornTmp: like?.server === 'gunicorn' },
@@ -139,6 +143,7 @@ export function buildWorkloads(ctx: ServiceContext): BuiltWorkloads {
       migration = new MigrationJob(scope, 'migrate', {
         ...base,
         identity: identity(p),
+        settings: podSettingsProps(model, p),
         container: processContainer(p, followerFlags(spec)),
         backoffLimit: m.backoffLimit,
         activeDeadlineSeconds: m.activeDeadlineSeconds,

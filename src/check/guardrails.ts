@@ -2,12 +2,13 @@
  * Production guardrails, from the deployment checklists of the services berth was built for:
  * no development servers, debug or dev-login flags, mock backends or floating images in
  * production; probes and memory limits on every long-running container; no public route to a
- * path the service marks internal (`/metrics`, `/__debug/*`); no secret values.
+ * path the service marks internal (`/metrics`, `/__debug/*`); no Kubernetes API token without a
+ * recorded reason; no secret values.
  *
  * Env is evaluated as the container will see it: `envFrom` ConfigMaps (resolved from the same
  * manifest list) overridden by `env`. Every problem is reported at once, each with its fix.
  */
-import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION } from '../util/annotations';
+import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION } from '../util/annotations';
 import { checkLeaks } from './leaks';
 import { PodContainer, PodTemplate, joinPath, podContainers, podTemplates } from './pod-walker';
 import { Finding, Manifest, objectRef } from './types';
@@ -244,6 +245,15 @@ export function checkGuardrails(manifests: readonly Manifest[], opts: GuardrailO
     const report = (path: string, message: string, fix: string) =>
       out.push({ check: 'guardrail', file: t.manifest.file, object: objectRef(t.manifest.object), path, message, fix });
     containerFindings(t, cms, report);
+    // The API token in production needs the reason berth records from serviceAccount.reason: a
+    // hand edit or a patch that turns it on without one is caught here, not only in the spec.
+    if (t.spec.automountServiceAccountToken === true && !(isObj(t.metadata.annotations) && t.metadata.annotations[SERVICE_ACCOUNT_TOKEN_ANNOTATION])) {
+      report(
+        `${t.specPath}.automountServiceAccountToken`,
+        'Pod mounts the Kubernetes API token without a recorded reason',
+        `say why in the spec's serviceAccount.reason (berth writes it as the ${SERVICE_ACCOUNT_TOKEN_ANNOTATION} annotation), or set automountServiceAccountToken: false`,
+      );
+    }
   }
 
   for (const m of manifests) {

@@ -22,6 +22,7 @@ import { EGRESS_TO_LABEL, NAMESPACE_NAME_LABEL } from '../util/annotations';
 import type { Environment } from '../spec/schema';
 import { computeMatrix, Destination, formatMatrix, MatrixCell, Probe, ReachabilityMatrix } from './matrix';
 import { renderMermaid } from './mermaid';
+import { explainPods } from './pods';
 import { ContainerPort, Endpoint, NetworkPolicy, PodEndpoint, Protocol } from './reachability';
 
 // Synthesized objects are open-ended JSON, read defensively.
@@ -142,6 +143,8 @@ export function explainService(objects: readonly K8sObject[], opts: ExplainOptio
     `Where the pods of ${service} can connect:\n`,
     insiders.length ? formatMatrix(outbound, { reasons: opts.reasons }) : '(the service has no pods)\n',
     containersSection(service, workloads),
+    // Who the pods are and where they run, when the spec says more than berth's defaults.
+    explainPods(objects, service),
   ].filter((part) => part !== '').join('\n');
   return { matrix, inbound, outbound, text, mermaid };
 }

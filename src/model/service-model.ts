@@ -11,7 +11,9 @@ import { namespaceOf, serviceObjectName } from '../util/names';
 import { dependencyUsers, internetCallers, secretsOf } from '../spec/egress';
 import { allProcesses } from '../spec/processes';
 import { ContainerSecurity, Dependency, Environment, ExtraVolume, InitContainer, Resources, SecretSource, Secrets, ServiceSpec, Sidecar, SidecarProbe, Volume } from '../spec/schema';
+import { EnvValue, plainEnv } from '../spec/pod-settings';
 import { EdgeModel, EdgeProfile, edgeProfile, ingressControllerPods, PodsRef, resolveEdge } from './edge';
+import { PodSettingsInput, PodSettingsModel, podEnvOf, resolvePodSettings, resolveServiceAccount, ServiceAccountModel } from './pod-settings';
 
 /** The kinds of process berth runs. */
 export type ProcessKind = 'web' | 'worker' | 'singleton' | 'migration' | 'cronjob';
@@ -92,6 +94,8 @@ export interface ProcessModel {
   /** Its native sidecars, in order, merged like {@link initContainers}. None for berth's built-in scripts. */
   readonly sidecars: readonly ExtraContainerModel[];
   // --- end of more containers ---
+  /** Pod settings (issue 21): pull secrets, metadata, scheduling, env read from the pod; merged over the service's. */
+  readonly pod: PodSettingsModel;
 }
 
 // --- More containers and volumes (issue 21 items 5 and 6) -------------------------------------
@@ -210,6 +214,8 @@ export interface SecretsModel {
   /** @default - no .env (delivery is not `dotenv`) */
   readonly dotenvPath?: string;
   readonly items: readonly SecretItemModel[];
+  /** Registry credentials from the source, as the `kubernetes.io/dockerconfigjson` Secret `<service>-registry` (issue 21). @default - none */
+  readonly registry?: { readonly secretName: string; readonly remoteKey?: string; readonly property?: string; readonly encrypted?: string };
 }
 
 /** A volume and the claim that backs it. */
@@ -234,7 +240,12 @@ export interface ServiceModel {
   readonly service: string;
   readonly envName: string;
   readonly namespace: string;
+  /** The name of {@link ServiceModel.serviceAccount}, which every pod runs as. */
   readonly serviceAccountName: string;
+  /** The service's one ServiceAccount: workload identity, the API token (issue 21). */
+  readonly serviceAccount: ServiceAccountModel;
+  /** Labels and annotations on every object of the service, beside berth's own (issue 21). */
+  readonly metadata: { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> };
   /** Every process and job: web, workers, singletons, the migration, then the CronJobs. */
   readonly processes: readonly ProcessModel[];
   /** @default - no secrets */
@@ -318,8 +329,16 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
   });
   const retention = spec.cron.retention;
 
-  type Own = Omit<ProcessModel, 'objectName' | 'labels' | 'secretItems' | 'dependencies' | 'internet' | 'calls' | 'callers' | 'longRunning'>;
-  const complete = (p: Own): ProcessModel => {
+  const account = resolveServiceAccount(spec);
+  // An existing Secret source has no object to write credentials with (semantics.ts refuses it).
+  const pullSecret = spec.secrets?.imagePullSecret;
+  const registry = pullSecret && !('existingSecret' in spec.secrets!.source) ? { secretName: serviceObjectName(service, 'registry'), ...pullSecret } : undefined;
+  type Own = Omit<ProcessModel, 'objectName' | 'labels' | 'secretItems' | 'dependencies' | 'internet' | 'calls' | 'callers' | 'longRunning' | 'pod'>;
+  // The pod settings of a process: its spec section's over the service's; env read from the pod
+  // only where the app's env goes (the built-in cleanup and retention scripts get none).
+  const podOf = (own: PodSettingsInput, ...envBlocks: Array<Readonly<Record<string, EnvValue>> | undefined>) =>
+    resolvePodSettings(spec, env, own, envBlocks.length ? podEnvOf(spec.env, ...envBlocks) : [], account, registry?.secretName);
+  const complete = (p: Own, pod: PodSettingsModel): ProcessModel => {
     const longRunning = p.kind === 'web' || p.kind === 'worker' || p.kind === 'singleton';
     const secretItems = p.cron === 'retention' ? [retention!.databaseUrlSecret] : p.cron === 'tmp-cleanup' && !p.command ? [] : items.filter((i) => i.consumers.includes(p.name)).map((i) => i.name);
     return {
@@ -332,14 +351,15 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
       internet: internet.includes(p.name),
       calls: longRunning ? callsOf(spec, p.name) : [],
       callers: p.kind === 'web' ? callersOf(spec, p.name) : [],
+      pod,
     };
   };
-  const own: Own[] = [
-    ...Object.entries(spec.web).map(([name, p]): Own => ({ kind: 'web', name, field: `web.${name}`, image: p.image ?? spec.image, command: p.command, args: p.args, workingDir: workingDirOf(spec, p), env: p.env, resources: p.resources, mounts: p.mounts, ...extraContainersOf(spec, `web.${name}`, p) })),
-    ...Object.entries(spec.workers).map(([name, p]): Own => ({ kind: 'worker', name, field: `workers.${name}`, image: p.image ?? spec.image, command: p.command, args: p.args, workingDir: workingDirOf(spec, p), env: p.env, resources: p.resources, mounts: p.mounts, ...extraContainersOf(spec, `workers.${name}`, p) })),
-    ...Object.entries(spec.singletons).map(([name, s]): Own => {
+  const own: Array<[Own, PodSettingsModel]> = [
+    ...Object.entries(spec.web).map(([name, p]): [Own, PodSettingsModel] => [{ kind: 'web', name, field: `web.${name}`, image: p.image ?? spec.image, command: p.command, args: p.args, workingDir: workingDirOf(spec, p), env: plainEnv(p.env), resources: p.resources, mounts: p.mounts, ...extraContainersOf(spec, `web.${name}`, p) }, podOf(p, p.env)]),
+    ...Object.entries(spec.workers).map(([name, p]): [Own, PodSettingsModel] => [{ kind: 'worker', name, field: `workers.${name}`, image: p.image ?? spec.image, command: p.command, args: p.args, workingDir: workingDirOf(spec, p), env: plainEnv(p.env), resources: p.resources, mounts: p.mounts, ...extraContainersOf(spec, `workers.${name}`, p) }, podOf(p, p.env)]),
+    ...Object.entries(spec.singletons).map(([name, s]): [Own, PodSettingsModel] => {
       const like = s.like !== undefined && Object.hasOwn(spec.web, s.like) ? spec.web[s.like] : undefined;
-      return {
+      return [{
         kind: 'singleton',
         name,
         field: `singletons.${name}`,
@@ -347,18 +367,18 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
         command: s.command ?? like?.command,
         args: s.args ?? (s.command ? undefined : like?.args),
         workingDir: s.workingDir ?? like?.workingDir ?? workingDirOf(spec, { image: s.image ?? like?.image }),
-        env: { ...like?.env, ...s.env },
+        env: plainEnv({ ...like?.env, ...s.env }),
         resources: s.resources,
         mounts: s.mounts,
         ...extraContainersOf(spec, `singletons.${name}`, s),
-      };
+      }, podOf(s, like?.env, s.env)];
     }),
-    ...(spec.migration ? [{ kind: 'migration', name: 'migrate', field: 'migration', image: spec.migration.image ?? spec.image, command: spec.migration.command, workingDir: workingDirOf(spec, spec.migration), env: spec.migration.env, resources: spec.migration.resources, mounts: [], ...extraContainersOf(spec, 'migration', spec.migration) } satisfies Own] : []),
-    ...(spec.cron.tmpCleanup ? [{ kind: 'cronjob', cron: 'tmp-cleanup', schedule: scheduleOf(spec.cron.tmpCleanup), name: 'tmp-cleanup', field: 'cron.tmpCleanup', ...(spec.cron.tmpCleanup.command && { image: spec.image, command: spec.cron.tmpCleanup.command, workingDir: workingDirOf(spec, spec.cron.tmpCleanup) }), env: {}, resources: spec.cron.tmpCleanup.resources, mounts: [spec.cron.tmpCleanup.volume], ...(spec.cron.tmpCleanup.command ? extraContainersOf(spec, 'cron.tmpCleanup') : NO_EXTRA_CONTAINERS) } satisfies Own] : []),
-    ...(retention ? [{ kind: 'cronjob', cron: 'retention', schedule: scheduleOf(retention), name: 'retention', field: 'cron.retention', env: {}, resources: retention.resources, mounts: [], ...NO_EXTRA_CONTAINERS } satisfies Own] : []),
-    ...Object.entries(spec.cron.jobs).map(([name, j]): Own => ({ kind: 'cronjob', cron: 'generic', schedule: scheduleOf(j), name, field: `cron.jobs.${name}`, image: j.image ?? spec.image, command: j.command, workingDir: workingDirOf(spec, j), env: j.env, resources: j.resources, mounts: j.mounts, ...extraContainersOf(spec, `cron.jobs.${name}`, j) })),
+    ...(spec.migration ? [[{ kind: 'migration', name: 'migrate', field: 'migration', image: spec.migration.image ?? spec.image, command: spec.migration.command, workingDir: workingDirOf(spec, spec.migration), env: plainEnv(spec.migration.env), resources: spec.migration.resources, mounts: [], ...extraContainersOf(spec, 'migration', spec.migration) } satisfies Own, podOf(spec.migration, spec.migration.env)] as [Own, PodSettingsModel]] : []),
+    ...(spec.cron.tmpCleanup ? [[{ kind: 'cronjob', cron: 'tmp-cleanup', schedule: scheduleOf(spec.cron.tmpCleanup), name: 'tmp-cleanup', field: 'cron.tmpCleanup', ...(spec.cron.tmpCleanup.command && { image: spec.image, command: spec.cron.tmpCleanup.command, workingDir: workingDirOf(spec, spec.cron.tmpCleanup) }), env: {}, resources: spec.cron.tmpCleanup.resources, mounts: [spec.cron.tmpCleanup.volume], ...(spec.cron.tmpCleanup.command ? extraContainersOf(spec, 'cron.tmpCleanup') : NO_EXTRA_CONTAINERS) } satisfies Own, spec.cron.tmpCleanup.command ? podOf(spec.cron.tmpCleanup, {}) : podOf(spec.cron.tmpCleanup)] as [Own, PodSettingsModel]] : []),
+    ...(retention ? [[{ kind: 'cronjob', cron: 'retention', schedule: scheduleOf(retention), name: 'retention', field: 'cron.retention', env: {}, resources: retention.resources, mounts: [], ...NO_EXTRA_CONTAINERS } satisfies Own, podOf(retention)] as [Own, PodSettingsModel]] : []),
+    ...Object.entries(spec.cron.jobs).map(([name, j]): [Own, PodSettingsModel] => [{ kind: 'cronjob', cron: 'generic', schedule: scheduleOf(j), name, field: `cron.jobs.${name}`, image: j.image ?? spec.image, command: j.command, workingDir: workingDirOf(spec, j), env: plainEnv(j.env), resources: j.resources, mounts: j.mounts, ...extraContainersOf(spec, `cron.jobs.${name}`, j) }, podOf(spec.cron.jobs[name], j.env)]),
   ];
-  const processes = own.map(complete);
+  const processes = own.map(([p, pod]) => complete(p, pod));
 
   const volumes = Object.entries(spec.volumes).map(([name, v]): VolumeModel => ({
     ...v,
@@ -381,6 +401,7 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
     mountPath: spec.secrets.mountPath,
     ...(spec.secrets.dotenvPath !== undefined && { dotenvPath: spec.secrets.dotenvPath }),
     items,
+    ...(registry && { registry }),
   };
   const controller = ingressControllerPods(env, spec.edge);
   const edge = resolveEdge(spec, env);
@@ -388,7 +409,9 @@ export function resolveService(spec: ServiceSpec, env: Environment, envName: str
     service,
     envName,
     namespace: namespaceOf(spec),
-    serviceAccountName: service,
+    serviceAccountName: account.name,
+    serviceAccount: account,
+    metadata: { labels: { ...spec.labels }, annotations: { ...spec.annotations } },
     processes,
     ...(secrets && { secrets }),
     edgeProfile: edgeProfile(spec.edge, env),

@@ -27,6 +27,7 @@ import { allProcesses, processNames } from './processes';
 import type { CronKind, ProcessKind, ProcessModel, ServiceModel } from '../model/service-model';
 import { Dependency, ServiceSpec } from './schema';
 import type { SemanticProblem } from './semantics';
+import { plainEnv } from './pod-settings';
 
 /** The processes that run the app's own code and may call `externalHttps` when the spec names none. */
 function appCallers(spec: ServiceSpec): string[] {
@@ -158,7 +159,8 @@ function describe(p: ProcessModel): string {
  * get no env: the retention script reads only its database URL, the tmp cleanup nothing.
  */
 function processInputs(spec: ServiceSpec, model: ServiceModel): ProcessInputs[] {
-  const shared = Object.entries(spec.env).map(([k, value]) => ({ field: `env.${k}`, value, shared: true }));
+  // Values read from the pod (fieldRef, resourceFieldRef) name no host: only text is looked at.
+  const shared = Object.entries(plainEnv(spec.env)).map(([k, value]) => ({ field: `env.${k}`, value, shared: true }));
   const envField = (p: ProcessModel, k: string) => {
     const like = p.kind === 'singleton' ? spec.singletons[p.name].like : undefined;
     return like !== undefined && !Object.hasOwn(spec.singletons[p.name].env, k) ? `web.${like}.env.${k}` : `${p.field}.env.${k}`;

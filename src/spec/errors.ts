@@ -179,6 +179,14 @@ export function issuesToProblems(
       }
     }
     const received = valueAt(input, issue.path);
+    if (issue.code === 'invalid_union' && received !== undefined && (received === null || typeof received !== 'object')) {
+      // A scalar where text or a mapping may go (an env value): the scalar form's own issue says it best.
+      const scalar = issue.errors.find((b) => b.length === 1 && b[0].code === 'invalid_type' && b[0].expected !== 'object');
+      if (scalar) {
+        problems.push(...issuesToProblems(schema, scalar.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) as z.core.$ZodIssue[], fileFor, input));
+        continue;
+      }
+    }
     if (issue.code === 'invalid_key' && issue.issues.length) {
       // A record key broke its rule: say which rule, about the key itself.
       const key = String(issue.path[issue.path.length - 1]);

@@ -151,6 +151,8 @@ export function overlayTouches(overlay: unknown, path: readonly PropertyKey[]): 
   if (path.length === 0) return false;
   let cur = overlay;
   for (const seg of path) {
+    // An overlay's list replaces the base's whole (deepMerge), so everything in it is the overlay's.
+    if (Array.isArray(cur)) return true;
     if (!isPlainObject(cur) || !(String(seg) in cur)) return false;
     cur = cur[String(seg)];
   }

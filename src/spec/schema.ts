@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { ALERT_NAMES } from '../alerts/kinds';
 import { CRON_MACRO_LIST, isCronMacro, parseCron } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
+import { EnvValue, PodSettingsFields, PullSecretName, RegistryCredentialsItem, ServicePodSettingsFields } from './pod-settings';
 import {
   DNS_LABEL_LENGTH_MESSAGE,
   DNS_LABEL_MAX_LENGTH,
@@ -321,10 +322,12 @@ const ProcessFields = {
   command: z.array(z.string()).min(1).optional().describe('entrypoint; defaults to the image CMD'),
   args: z.array(z.string()).optional(),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
-  env: z.record(EnvName, z.string()).default({}).describe('non-secret env for this process only'),
+  env: z.record(EnvName, EnvValue).default({}).describe('non-secret env for this process only: text, or { fieldRef } / { resourceFieldRef } read from the pod'),
   resources: Resources.default(() => Resources.parse({})),
   mounts: z.array(DnsLabel).default([]).describe('volumes (keys of `volumes` or `extraVolumes`) mounted at their mountPath'),
   ...ProcessContainerFields,
+  // Pod settings (issue 21): see pod-settings.ts.
+  ...PodSettingsFields,
 };
 
 /** HTTP probe paths. */
@@ -397,8 +400,9 @@ export const Migration = z.strictObject({
   image: ImageRef.optional(),
   command: z.array(z.string()).min(1),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
-  env: z.record(EnvName, z.string()).default({}),
+  env: z.record(EnvName, EnvValue).default({}),
   resources: Resources.default(() => Resources.parse({})),
+  ...PodSettingsFields,
   backoffLimit: z.number().int().min(0).max(10).default(2),
   activeDeadlineSeconds: z.number().int().min(30).max(86400).default(900),
   ...ProcessContainerFields,
@@ -439,6 +443,9 @@ export const Secrets = z.strictObject({
   mountPath: z.string().regex(/^(\/[^\0/]+)+$/, 'must be an absolute directory without a trailing slash, such as /run/secrets').default('/run/secrets'),
   dotenvPath: z.string().regex(/^\/.*\/\.env$/, 'must be an absolute path ending in /.env').optional(),
   items: z.record(EnvName, SecretItem),
+  imagePullSecret: RegistryCredentialsItem.optional().describe(
+    'registry credentials (a docker config JSON) from this source, written as the Secret <service>-registry of type kubernetes.io/dockerconfigjson and added to every pod\'s imagePullSecrets; with an existingSecret source, list the existing Secret in imagePullSecrets instead',
+  ),
 });
 export type Secrets = z.infer<typeof Secrets>;
 
@@ -465,6 +472,7 @@ const CronCommon = {
   successfulJobsHistoryLimit: z.number().int().min(0).max(20).default(3),
   failedJobsHistoryLimit: z.number().int().min(0).max(20).default(3),
   resources: Resources.default({ cpu: '50m', memory: '128Mi' }),
+  ...PodSettingsFields,
 };
 
 export const GenericCron = z.strictObject({
@@ -472,7 +480,7 @@ export const GenericCron = z.strictObject({
   image: ImageRef.optional(),
   command: z.array(z.string()).min(1),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
-  env: z.record(EnvName, z.string()).default({}),
+  env: z.record(EnvName, EnvValue).default({}),
   mounts: z.array(DnsLabel).default([]),
   ...ProcessContainerFields,
 });
@@ -682,7 +690,10 @@ export const ServiceSpec = z.strictObject({
     "working directory of every process and app-command job that runs the service image (each can set its own); the image's WORKDIR when omitted",
   ),
   security: Security.default(() => Security.parse({})),
-  env: z.record(EnvName, z.string()).default({}).describe('non-secret config shared by every process (a ConfigMap)'),
+  env: z
+    .record(EnvName, EnvValue)
+    .default({})
+    .describe('non-secret config shared by every process: text goes into a ConfigMap; { fieldRef } / { resourceFieldRef } values are set on each container'),
   secrets: Secrets.optional(),
   volumes: z.record(DnsLabel, Volume).default({}),
   // --- More containers and volumes (issue 21 items 5 and 6) ---
@@ -713,6 +724,8 @@ export const ServiceSpec = z.strictObject({
     .optional()
     .describe('processes that call the externalHttps APIs; default every web process, worker, singleton and generic cron job'),
   alerts: Alerts.prefault({}).describe('the PrometheusRule: thresholds, silences, off per environment (docs/alerts.md)'),
+  // Pod settings, the service account and object metadata (issue 21): see pod-settings.ts.
+  ...ServicePodSettingsFields,
   // Patches: applied to the rendered objects, before the checks (docs/escape-hatches.md).
   patches: z
     .array(Patch)
@@ -821,6 +834,7 @@ export const Environment = z.strictObject({
         ),
     })
     .default({ extraAddresses: [] }),
+  imagePullSecrets: z.array(PullSecretName).default([]).describe('Secrets with registry credentials every pod of every service in this environment gets (each must exist in every service namespace)'),
   guardrails: z.boolean().default(true).describe('enforce production guardrails'),
   production: z.boolean().default(false).describe('loosening security needs a reason; topology spread across zones'),
   cluster: z.string().regex(/^https:\/\//, 'must be the https URL of the cluster API server').default('https://kubernetes.default.svc').describe('Argo CD destination server'),

@@ -334,6 +334,50 @@ const alertRules: Rule = ({ spec, out }) => {
   }
 };
 
+/** Registry credentials from the secret source: the fields that source reads, and a source that writes objects. */
+const registryCredentialsRule: Rule = ({ spec, out }) => {
+  const pull = spec.secrets?.imagePullSecret;
+  if (!pull) return;
+  const source = spec.secrets!.source;
+  const at = 'secrets.imagePullSecret';
+  if ('existingSecret' in source) {
+    out.push({ path: at, message: 'An existingSecret source writes no objects, so berth cannot create registry credentials from it', fix: 'remove secrets.imagePullSecret and list the existing registry Secret in imagePullSecrets' });
+    return;
+  }
+  const external = 'externalSecret' in source;
+  if (external && !pull.remoteKey) out.push({ path: `${at}.remoteKey`, message: 'Registry credentials need remoteKey for an ExternalSecret source', fix: 'set remoteKey to the key of the docker config JSON in the store (and property, if the value is a JSON object)' });
+  if (!external && !pull.encrypted) out.push({ path: `${at}.encrypted`, message: 'Registry credentials need their encrypted value for a SealedSecret source', fix: `seal the docker config JSON with kubeseal --raw --name ${spec.name}-registry and paste the output here` });
+  for (const field of external ? (['encrypted'] as const) : (['remoteKey', 'property'] as const)) {
+    if (pull[field] !== undefined) out.push({ path: `${at}.${field}`, message: `Registry credentials set ${field}, which a ${external ? 'externalSecret' : 'sealedSecret'} source does not read`, fix: `remove ${field}` });
+  }
+};
+
+/** The Kubernetes API token in production needs a reason, as loosened security does; it lands on the pods. */
+const serviceAccountTokenRule: Rule = ({ spec, env, envName, out }) => {
+  const sa = spec.serviceAccount;
+  if (env.production && sa?.automountToken && sa.reason === undefined) {
+    out.push({
+      path: 'serviceAccount.automountToken',
+      message: `automountToken mounts the Kubernetes API token into every pod in ${envName} without a reason`,
+      fix: 'say why the app calls the Kubernetes API in serviceAccount.reason (it is recorded on the pods), or remove automountToken (workload identity needs only the annotations, or a projected token with serviceAccount.token)',
+    });
+  }
+  // Two mounts at one path are refused by the API server: say which field to change before that.
+  const token = sa?.token?.mountPath;
+  if (token === undefined) return;
+  const taken = new Map<string, string>([
+    ...SCRATCH_DIRS.map((d): [string, string] => [d.path, d.purpose]),
+    ...Object.entries(spec.volumes).map(([n, v]): [string, string] => [v.mountPath.replace(/\/+$/, '') || '/', `volume ${n}`]),
+    ...(spec.secrets ? [[spec.secrets.mountPath, 'the secret files (secrets.mountPath)'] as [string, string]] : []),
+    ...(sa?.automountToken ? [[API_TOKEN_DIR, 'the Kubernetes API token (automountToken)'] as [string, string]] : []),
+  ]);
+  const owner = taken.get(token);
+  if (owner) out.push({ path: 'serviceAccount.token.mountPath', message: `The projected token is mounted at ${token}, where berth mounts ${owner}`, fix: 'mount the token in a directory of its own, e.g. /var/run/secrets/tokens' });
+};
+
+/** Where the kubelet mounts the Kubernetes API token when it is automounted. */
+const API_TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
 /** Loosened security in production needs a reason that lands in an annotation. */
 const securityRule: Rule = ({ spec, env, envName, out }) => {
   if (env.production && !spec.security.readOnlyRootFilesystem && !spec.security.reason) {
@@ -417,7 +461,7 @@ const extraVolumeRules: Rule = ({ spec, out }) => {
 /** Every rule, in the order its problems are reported. */
 const RULES: readonly Rule[] = [
   uniqueProcessNames, mountReferences, processRules, secretItemRules, secretDeliveryRules, dependencyRules, policyNameRules, egressNeeds,
-  jobRules, claimRules, edgeRules, objectNameRules, namespaceRule, resourceRules, mountPathRules, routeRules, alertRules, securityRule, constructInputs,
+  jobRules, claimRules, edgeRules, objectNameRules, namespaceRule, resourceRules, mountPathRules, routeRules, alertRules, securityRule, serviceAccountTokenRule, registryCredentialsRule, constructInputs,
   extraContainerRules, extraVolumeRules,
 ];
 

@@ -13,6 +13,8 @@ export const ROUTE_ROLE_ANNOTATION = 'berth.dev/route-role';
 export const CONFIG_CHECKSUM_ANNOTATION = 'berth.dev/config-checksum';
 /** On pod templates: why a security default was loosened. */
 export const SECURITY_EXCEPTION_ANNOTATION = 'berth.dev/security-exception';
+/** On pod templates: why the pods get the Kubernetes API token (`serviceAccount.reason`). */
+export const SERVICE_ACCOUNT_TOKEN_ANNOTATION = 'berth.dev/service-account-token';
 /** On pod templates: a checksum of the Secret's definition in Git, so a change in Git rolls the pods. */
 export const SECRET_VERSION_ANNOTATION = 'berth.dev/secret-version';
 /** Stakater Reloader: roll the workload when the named Secret's data changes. */
@@ -37,3 +39,9 @@ export const NOTIFICATIONS_SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscri
 export const RELOADER_LAST_RELOADED_ANNOTATION = 'reloader.stakater.com/last-reloaded-from';
 /** The label Kubernetes gives every Namespace: its own name (what a NetworkPolicy selects a namespace by). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** Azure Workload Identity on a ServiceAccount: the client id of the managed identity. */
+export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
+/** Pod label Azure Workload Identity's webhook needs before it injects the token; berth sets it with {@link AZURE_CLIENT_ID_ANNOTATION}. */
+export const AZURE_USE_LABEL = 'azure.workload.identity/use';
+/** The ServiceAccount annotations of cloud workload identity (EKS IRSA, GKE, AKS), which `berth explain` shows. */
+export const WORKLOAD_IDENTITY_ANNOTATIONS: readonly string[] = ['eks.amazonaws.com/role-arn', 'iam.gke.io/gcp-service-account', AZURE_CLIENT_ID_ANNOTATION];

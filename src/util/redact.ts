@@ -14,6 +14,9 @@ const SECRET_REFERENCE_FIELDS = new Set([
   'file', 'key', 'remoteKey', 'property', 'encrypted', 'consumers',
 ]);
 
+/** Pod scheduling fields (spec/pod-settings.ts) whose `key` fields name taints and labels. */
+const SCHEDULING_FIELDS = new Set(['tolerations', 'affinity', 'topologySpreadConstraints']);
+
 /**
  * Shorter values are not remembered: a secret that short is not worth a password manager, and
  * redacting every "on" or "1" would make messages unreadable.
@@ -40,6 +43,8 @@ export function secretKind(path: readonly PropertyKey[], value: string): string 
   // Under `secrets` the schema says which fields are references; anything else is a value.
   if (keys[0] === 'secrets') return keys.slice(1).some((k) => SECRET_REFERENCE_FIELDS.has(k)) ? undefined : 'a value under secrets';
   const name = keys[keys.length - 1];
+  // The `key` of a toleration or a label selector is a taint or label key, never a secret.
+  if (name === 'key' && keys.some((k) => SCHEDULING_FIELDS.has(k))) return undefined;
   if (name !== undefined && isSecretName(name)) return 'a value under a secret-looking name';
   return undefined;
 }

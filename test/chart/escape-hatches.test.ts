@@ -214,3 +214,15 @@ describe('patches', () => {
     expect(pm.spec.podMetricsEndpoints).toEqual([{ port: 'http', interval: '15s' }]);
   });
 });
+
+describe('extra objects and the spec\'s object metadata (pod settings, issue 21 item 3)', () => {
+  test("the spec's labels and annotations go on extra objects too, under the object's own; berth's service labels win", () => {
+    const { objects } = synth([
+      spec({ labels: { 'example.com/team': 'payments', team: 'ledger' }, annotations: { 'example.com/owner': 'ledger@example.com' } }),
+      file('charts/demo/extra/monitoring.yaml', podMonitor),
+    ]);
+    const pm = objects.find((o) => o.kind === 'PodMonitor');
+    expect(pm.metadata.labels).toEqual({ 'example.com/team': 'payments', team: 'payments', 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/part-of': 'demo', 'app.kubernetes.io/managed-by': 'berth' });
+    expect(pm.metadata.annotations['example.com/owner']).toBe('ledger@example.com');
+  });
+});

@@ -57,6 +57,18 @@ function problems(m: Manifest | Manifest[]): string[] {
 const env = (...vars: Array<[string, string]>) => (c: Obj) => (c.env = vars.map(([name, value]) => ({ name, value })));
 
 describe('checkGuardrails', () => {
+  test('fails when a pod mounts the Kubernetes API token without the recorded reason (serviceAccount.reason)', () => {
+    const token = (annotations?: Record<string, string>): Manifest => {
+      const m = deployment();
+      m.object.spec.template.spec.automountServiceAccountToken = true;
+      if (annotations) m.object.spec.template.metadata.annotations = annotations;
+      return m;
+    };
+    expect(problems(token())).toEqual(['spec.template.spec.automountServiceAccountToken: Pod mounts the Kubernetes API token without a recorded reason']);
+    expect(checkGuardrails([token()])[0].fix).toBe("say why in the spec's serviceAccount.reason (berth writes it as the berth.dev/service-account-token annotation), or set automountServiceAccountToken: false");
+    expect(problems(token({ 'berth.dev/service-account-token': 'lists its own pods for leader election' }))).toEqual([]);
+  });
+
   test('a production-ready service passes', () => {
     const objects = [
       deployment((c) => (c.envFrom = [{ configMapRef: { name: 'george-config' } }])),

@@ -29,7 +29,9 @@ describe('kube()', () => {
     for (const r of resources) {
       const cls = classOf(r);
       expect({ kind: r.kind, apiVersion: r.apiVersion, found: cls !== undefined }).toEqual({ kind: r.kind, apiVersion: r.apiVersion, found: true });
-      const typed: ApiObject = new cls(reference, r.node.path, r.typedProps);
+      // Metadata as the object ends up with it: the chart adds the spec's labels and annotations
+      // to every object through cdk8s's metadata API after construction (chart/service-chart.ts).
+      const typed: ApiObject = new cls(reference, r.node.path, { ...r.typedProps, metadata: r.metadata.toJson() });
       const expected = typed.toJson();
       const actual = r.renderUnpatched();
       if (r.kind === 'Namespace') delete expected.metadata.namespace;

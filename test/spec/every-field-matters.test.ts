@@ -41,7 +41,10 @@ const BASE: Json = {
   secrets: {
     source: { externalSecret: { store: 'vault' } },
     items: { DATABASE_URL: { remoteKey: 'demo/db', property: 'url' }, API_TOKEN: { remoteKey: 'demo/api' } },
+    imagePullSecret: { remoteKey: 'demo/registry' },
   },
+  // The token mounted (with its reason, so prod accepts it): turning it off, or the reason, shows.
+  serviceAccount: { automountToken: true, reason: 'lists its own pods for leader election' },
   volumes: { data: { size: '1Gi', accessMode: 'ReadWriteMany', mountPath: '/data' }, cache: { size: '2Gi', mountPath: '/cache' } },
   web: {
     api: { port: 8000, health: { liveness: '/health' }, metrics: { path: '/metrics' }, mounts: ['data'], urlEnv: 'API_URL', paths: ['/'] },
@@ -87,7 +90,7 @@ const BASE: Json = {
  */
 const SEALED_DOTENV: Json = {
   ...BASE,
-  secrets: { source: { sealedSecret: {} }, delivery: 'dotenv', dotenvPath: '/app/.env', items: { API_TOKEN: { encrypted: 'AgA' + 'y'.repeat(40) } } },
+  secrets: { source: { sealedSecret: {} }, delivery: 'dotenv', dotenvPath: '/app/.env', items: { API_TOKEN: { encrypted: 'AgA' + 'y'.repeat(40) } }, imagePullSecret: { encrypted: 'AgC' + 'z'.repeat(40) } },
   cron: { tmpCleanup: { volume: 'data' }, jobs: {} },
   security: { reason: 'the image compiles templates next to its code at start-up' },
 };
@@ -116,6 +119,23 @@ const HAND_PICKED: Record<string, Json[]> = {
   'web.*.paths': [['/api'], ['/', '/docs']],
   'edge.internalPaths': [['/debug'], []],
   'secrets.dotenvPath': ['/app/.env', '/srv/.env'],
+  // Pod settings (spec/pod-settings.ts), in Kubernetes' shapes, at the service level and on every process.
+  ...Object.fromEntries(
+    ['', 'web.*.', 'workers.*.', 'singletons.*.', 'migration.', 'cron.tmpCleanup.', 'cron.retention.', 'cron.jobs.*.'].flatMap((at) => {
+      const term = { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'cache' } } };
+      const node = { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['arm64'] }] };
+      return [
+        [`${at}tolerations`, [[{ key: 'spot', operator: 'Exists', effect: 'NoSchedule' }]]],
+        [`${at}topologySpreadConstraints`, [[{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule' }]]],
+        [`${at}affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`, [[node]]],
+        [`${at}affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution`, [[{ weight: 10, preference: node }]]],
+        ...['podAffinity', 'podAntiAffinity'].flatMap((k) => [
+          [`${at}affinity.${k}.requiredDuringSchedulingIgnoredDuringExecution`, [[term]]],
+          [`${at}affinity.${k}.preferredDuringSchedulingIgnoredDuringExecution`, [[{ weight: 10, podAffinityTerm: term }]]],
+        ]),
+      ];
+    }),
+  ),
   // A patch names an object of the spec: an RFC 6902 one and a merge, each with a visible change.
   patches: [
     [{ target: { kind: 'Namespace', name: 'demo' }, patch: [{ op: 'add', path: '/metadata/annotations/team', value: 'payments' }] }],
@@ -158,6 +178,7 @@ const PATTERN_SAMPLES: Record<string, Json[]> = {
   '^[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?$': ['other_table', 'archive.events'], // SqlIdentifier
   '^(\\*\\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$': ['other.example.com'], // Hostname
   '^([a-z0-9.-]+\\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$': ['team'], // label key
+  '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$': ['example.com/other'], // label and annotation keys of pod settings
   '^https:\\/\\/[^\\s"\'<>{}\\\\]+$': ['https://runbooks.example.com/other'], // alerts.runbookUrl
   '^[a-zA-Z_:][a-zA-Z0-9_:]*$': ['starlette_request_duration_seconds'], // Prometheus metric names
   '^[a-zA-Z_][a-zA-Z0-9_]*$': ['code'], // Prometheus label names
@@ -180,6 +201,7 @@ const STRING_SAMPLES: Record<string, Json[]> = {
   exec: ['healthcheck'],
   command: ['other-command'],
   args: ['--other'],
+  audience: ['vault', 'sts.amazonaws.com'],
   medium: ['Memory'],
 };
 
@@ -198,7 +220,9 @@ interface Leaf {
 }
 
 const isObjectSchema = (s: Json) => s?.type === 'object' && s.properties;
-const isRecordOfObjects = (s: Json) => s?.type === 'object' && !s.properties && (isObjectSchema(s.additionalProperties) || s.additionalProperties?.anyOf);
+// A record whose values may also be text (env: text, or a value read from the pod) is a leaf, set with text.
+const isRecordOfObjects = (s: Json) =>
+  s?.type === 'object' && !s.properties && (isObjectSchema(s.additionalProperties) || (s.additionalProperties?.anyOf && !s.additionalProperties.anyOf.some((b: Json) => b.type === 'string')));
 
 function leavesOf(schema: Json, segments: Segment[] = [], name = ''): Leaf[] {
   if (schema.anyOf && schema.anyOf.some(isObjectSchema)) {

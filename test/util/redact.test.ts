@@ -62,6 +62,16 @@ describe('rememberSecrets', () => {
     expect(rememberedSecrets()).toEqual([]);
   });
 
+  test('remembers no taint or label key of a toleration, an affinity term or a spread constraint (berth explain prints them)', () => {
+    rememberSecrets({
+      tolerations: [{ key: 'node.kubernetes.io/not-ready', operator: 'Exists' }],
+      workers: { worker: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'Exists' }] } }] } } } },
+      topologySpreadConstraints: [{ labelSelector: { matchExpressions: [{ key: 'app.kubernetes.io/instance', operator: 'Exists' }] } }],
+      env: { SIGNING_KEY: 'still-a-secret' },
+    });
+    expect(rememberedSecrets()).toEqual(['still-a-secret']);
+  });
+
   test('remembers nothing of the reference systems', () => {
     rememberSecrets({ secrets: { source: { existingSecret: 'app' }, delivery: 'files', items: { JWT_SECRET: { remoteKey: 'rag/app', property: 'jwt_secret', consumers: ['backend', 'worker'] } } } });
     expect(rememberedSecrets()).toEqual([]);

@@ -11,6 +11,7 @@ import * as k8s from '../k8s';
 import { CRON_MACRO_LIST, isCronMacro } from '../../util/cron';
 import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
+import { mergeAffinity } from '../workloads/pod-settings';
 import { checkProcessProps, ProcessContainerProps, ProcessPodProps, renderProcessPod, ResourceProps, ScratchProps } from '../workloads/pod';
 
 /** When a CronJob's runs start, how long they may take and how many are kept. */
@@ -95,7 +96,7 @@ export class ScheduledJob extends Construct {
             backoffLimit: props.backoffLimit ?? 2,
             activeDeadlineSeconds: props.activeDeadlineSeconds ?? 3600,
             ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
-            template: { ...template, spec: { ...template.spec!, affinity } },
+            template: { ...template, spec: { ...template.spec!, affinity: mergeAffinity(props.settings?.affinity, affinity) } },
           },
         },
       },

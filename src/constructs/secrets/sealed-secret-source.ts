@@ -46,7 +46,8 @@ export interface SealedSecretSourceProps {
   readonly syncWave?: number;
 }
 
-const SCOPE_ANNOTATIONS: Record<SealingScope, Record<string, string>> = {
+/** The annotations that widen where a sealed value may be unsealed, by scope. */
+export const SCOPE_ANNOTATIONS: Record<SealingScope, Record<string, string>> = {
   strict: {},
   'namespace-wide': { 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
   'cluster-wide': { 'sealedsecrets.bitnami.com/cluster-wide': 'true' },

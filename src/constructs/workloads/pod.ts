@@ -13,13 +13,16 @@ import { SCRATCH_PATHS } from '../../util/scratch-paths';
 import { dnsLabelProblem, imageRefProblem, refuseProp } from '../../util/validate';
 import { Construct } from 'constructs';
 import * as k8s from '../k8s';
-import { workloadLabels, WorkloadIdentity } from './labels';
+import { selectorLabels, workloadLabels, WorkloadIdentity } from './labels';
+import { mergeAffinity, PodSettingsProps, podSettingsSpec, spreadConstraints } from './pod-settings';
 
-/** An env var: a literal, or a reference to a Secret or ConfigMap key. */
+/** An env var: a literal, a reference to a Secret or ConfigMap key, or a field or resource of the pod. */
 export type EnvVar =
   | { readonly name: string; readonly value: string }
   | { readonly name: string; readonly secretKeyRef: { readonly name: string; readonly key: string } }
-  | { readonly name: string; readonly configMapKeyRef: { readonly name: string; readonly key: string } };
+  | { readonly name: string; readonly configMapKeyRef: { readonly name: string; readonly key: string } }
+  | { readonly name: string; readonly fieldRef: { readonly fieldPath: string } }
+  | { readonly name: string; readonly resourceFieldRef: { readonly resource: string; readonly divisor?: string } };
 
 /** A pod volume. Exactly one source is set. */
 export interface VolumeSource {
@@ -55,6 +58,8 @@ export interface ProjectedSource {
   readonly secret?: { readonly name: string; readonly items?: readonly KeyToPath[] };
   /** Fields of the pod's own metadata as files. @default - none */
   readonly downwardAPI?: { readonly items: ReadonlyArray<{ readonly path: string; readonly fieldPath: string }> };
+  /** A service-account token with an audience, as the file `path` (issue 21 item 2). @default - none */
+  readonly serviceAccountToken?: { readonly audience: string; readonly expirationSeconds: number; readonly path: string };
 }
 
 /** Where a volume appears in a container. */
@@ -244,6 +249,10 @@ export interface PodProps {
    * these labels select. @default - no spread constraints
    */
   readonly spreadSelector?: Readonly<Record<string, string>>;
+  /** The labels that select these pods, which a spread constraint without a labelSelector counts. @default - the pod labels */
+  readonly selector?: Readonly<Record<string, string>>;
+  /** Pull secrets, the service-account token, extra metadata and scheduling (issue 21). @default - none */
+  readonly settings?: PodSettingsProps;
 }
 
 
@@ -264,6 +273,8 @@ export interface ProcessPodProps {
   readonly contributions?: readonly PodContribution[];
   /** Pod template annotations. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
+  /** Pull secrets, the service-account token, extra metadata and scheduling (issue 21). @default - none */
+  readonly settings?: PodSettingsProps;
   /** Init containers and native sidecars beside the app container (issue 21 item 5). @default - none */
   readonly extraContainers?: ExtraContainersProps;
 }
@@ -286,6 +297,11 @@ export function checkProcessProps(scope: Construct, props: Pick<ProcessPodProps,
 function toEnv(e: EnvVar): k8s.EnvVar {
   if ('value' in e) return { name: e.name, value: e.value };
   if ('secretKeyRef' in e) return { name: e.name, valueFrom: { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } };
+  if ('fieldRef' in e) return { name: e.name, valueFrom: { fieldRef: { fieldPath: e.fieldRef.fieldPath } } };
+  if ('resourceFieldRef' in e) {
+    const { resource, divisor } = e.resourceFieldRef;
+    return { name: e.name, valueFrom: { resourceFieldRef: { resource, divisor: divisor === undefined ? undefined : k8s.Quantity.fromString(divisor) } } };
+  }
   return { name: e.name, valueFrom: { configMapKeyRef: { name: e.configMapKeyRef.name, key: e.configMapKeyRef.key } } };
 }
 
@@ -303,6 +319,7 @@ function toVolume(v: VolumeSource): k8s.Volume {
           ...(src.configMap && { configMap: { name: src.configMap.name, items: src.configMap.items?.map((i) => ({ ...i })) } }),
           ...(src.secret && { secret: { name: src.secret.name, items: src.secret.items?.map((i) => ({ ...i })) } }),
           ...(src.downwardAPI && { downwardAPI: { items: src.downwardAPI.items.map((i) => ({ path: i.path, fieldRef: { fieldPath: i.fieldPath } })) } }),
+          ...(src.serviceAccountToken && { serviceAccountToken: { ...src.serviceAccountToken } }),
         })),
       },
     }),
@@ -343,13 +360,16 @@ function scratch(props: ScratchProps): PodContribution {
 
 /** Renders a hardened pod template from berth's props. */
 export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
-  const parts = [scratch(props.scratch ?? {}), ...(props.contributions ?? [])];
+  const settings = props.settings ?? {};
+  const extra = podSettingsSpec(settings);
+  const parts = [scratch(props.scratch ?? {}), ...(props.contributions ?? []), { volumes: extra.volumes, mounts: extra.mounts }];
   const c = props.container;
   const volumes = new Map<string, VolumeSource>();
   const mounts: Mount[] = [];
   const env: EnvVar[] = [];
   const envFrom: string[] = [];
-  const annotations: Record<string, string> = { ...props.annotations };
+  // The spec's pod annotations first: berth's own (checksums, exceptions) are written over them.
+  const annotations: Record<string, string> = { ...settings.annotations, ...props.annotations, ...extra.annotations };
   for (const p of parts) {
     for (const v of p.volumes ?? []) volumes.set(v.name, v);
     mounts.push(...(p.mounts ?? []));
@@ -386,10 +406,10 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
   const initContainers = renderExtraContainers(c.name, props.extraContainers ?? {}, hardened, scratchMounts(props.scratch ?? {}), new Set(volumes.keys()));
 
   return {
-    metadata: { labels: { ...props.labels }, annotations: Object.keys(annotations).length ? sortKeys(annotations) : undefined },
+    metadata: { labels: { ...settings.labels, ...props.labels }, annotations: Object.keys(annotations).length ? sortKeys(annotations) : undefined },
     spec: {
       serviceAccountName: props.serviceAccountName,
-      automountServiceAccountToken: false,
+      ...extra.spec,
       enableServiceLinks: false,
       restartPolicy: props.restartPolicy,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 30,
@@ -401,12 +421,19 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      topologySpreadConstraints: props.spreadSelector && (['topology.kubernetes.io/zone', 'kubernetes.io/hostname'] as const).map((topologyKey) => ({
-        maxSkew: 1,
-        topologyKey,
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: { ...props.spreadSelector } },
-      })),
+      affinity: mergeAffinity(settings.affinity, undefined),
+      topologySpreadConstraints: spreadConstraints(
+        props.spreadSelector
+          ? (['topology.kubernetes.io/zone', 'kubernetes.io/hostname'] as const).map((topologyKey) => ({
+              maxSkew: 1,
+              topologyKey,
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { ...props.spreadSelector } },
+            }))
+          : [],
+        settings,
+        props.selector ?? props.labels,
+      ),
       initContainers: initContainers.length ? initContainers : undefined,
       containers: [container],
       volumes: volumes.size ? [...volumes.values()].map(toVolume) : undefined,
@@ -434,6 +461,8 @@ export function renderProcessPod(props: ProcessPodProps, options: ProcessPodOpti
     restartPolicy: options.restartPolicy,
     terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
     spreadSelector: options.spreadSelector,
+    selector: selectorLabels(props.identity),
+    settings: props.settings,
     container: { ...props.container, name: props.identity.component, ...options.container },
     extraContainers: props.extraContainers,
   });
