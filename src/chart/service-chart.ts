@@ -100,7 +100,7 @@ export class ServiceChart extends Chart {
     buildNetwork(this.context, workloads);
     buildEdge(this.context, workloads);
     buildAlerts(this.context, props.runbookBase);
-    applyObjectMetadata(this, model.metadata);
+    applyObjectMetadata(this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject), model.metadata);
   }
 }
 
@@ -109,10 +109,9 @@ export class ServiceChart extends Chart {
  * templates, never selectors). berth's own keys win: the schema refuses a key berth writes
  * (spec/pod-settings.ts `reservedKey`), and a key berth sets on one object only is kept here too.
  */
-function applyObjectMetadata(chart: Chart, metadata: ServiceModel['metadata']): void {
+export function applyObjectMetadata(objects: readonly ApiObject[], metadata: ServiceModel['metadata']): void {
   if (!Object.keys(metadata.labels).length && !Object.keys(metadata.annotations).length) return;
-  for (const o of chart.node.findAll()) {
-    if (!(o instanceof ApiObject)) continue;
+  for (const o of objects) {
     for (const [k, v] of Object.entries(metadata.labels)) if (o.metadata.getLabel(k) === undefined) o.metadata.addLabel(k, v);
     const own = o.metadata.toJson().annotations ?? {};
     for (const [k, v] of Object.entries(metadata.annotations)) if (!(k in own)) o.metadata.addAnnotation(k, v);

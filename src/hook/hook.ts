@@ -4,6 +4,8 @@
  * loads hooks; this module only runs them, so it touches no file.
  */
 import { ApiObject, Chart } from 'cdk8s';
+import { applyObjectMetadata } from '../chart/service-chart';
+import { serviceLabels } from '../constructs/workloads/labels';
 import type { ServiceModel } from '../model/service-model';
 import type { Problem } from '../spec/errors';
 import type { Environment, ServiceSpec } from '../spec/schema';
@@ -85,6 +87,7 @@ export function runHook(chart: Chart, hook: LoadedHook, ctx: HookContext): Map<s
   }
   const touched = new Map<string, HookOrigin>();
   const seen = new Set<string>();
+  const added: ApiObject[] = [];
   for (const o of apiObjects(chart)) {
     const was = before.get(o);
     let json: Record<string, any>;
@@ -98,7 +101,10 @@ export function runHook(chart: Chart, hook: LoadedHook, ctx: HookContext): Map<s
     // Argo CD would apply one of the two over the other, whichever it met last.
     if (seen.has(ref)) throw refusal(hook, `the chart holds ${ref} twice`, 'change the object berth wrote (find it in chart.node.findAll(), then addJsonPatch) instead of adding one with its kind and name');
     seen.add(ref);
-    if (was === undefined) touched.set(ref, 'adds');
+    if (was === undefined) {
+      touched.set(ref, 'adds');
+      added.push(o);
+    }
     else if (was !== JSON.stringify(json)) touched.set(ref, 'changes');
     else continue;
     // The service's AppProject lets its Application write into the service's namespace only.
@@ -106,6 +112,10 @@ export function runHook(chart: Chart, hook: LoadedHook, ctx: HookContext): Map<s
       throw refusal(hook, `${ref} is in namespace "${namespace}", not the service's`, `leave metadata.namespace out (the chart gives every object "${ctx.namespace}"); the service's Argo CD project writes into no other namespace`);
     }
   }
+  // What the hook adds belongs to the service like an extra object: berth's service labels (which
+  // win), then the spec's labels and annotations for every object under the object's own.
+  for (const o of added) for (const [k, v] of Object.entries(serviceLabels(ctx.service))) o.metadata.addLabel(k, v);
+  applyObjectMetadata(added, ctx.model.metadata);
   return touched;
 }
 

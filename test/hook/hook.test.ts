@@ -39,6 +39,8 @@ describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => 
       const objects = manifests(repo, env);
       const monitor = find(objects, 'PodMonitor', 'payments-business');
       expect(monitor.metadata.namespace).toBe('payments');
+      // It belongs to the service like berth's own objects and the extra ones.
+      expect(monitor.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'payments', 'app.kubernetes.io/part-of': 'payments', 'app.kubernetes.io/managed-by': 'berth' });
       expect(monitor.spec).toEqual({ selector: { matchLabels: { 'app.kubernetes.io/name': 'payments', 'app.kubernetes.io/component': 'api' } }, podMetricsEndpoints: [{ port: 'http', path: '/metrics/business', interval: '5m' }] });
       // The hook found berth's Deployment by class (instanceof ApiObject): the hook's cdk8s is berth's.
       const api = find(objects, 'Deployment', 'payments-api');
