@@ -4,7 +4,8 @@
  * not fail), so this walks EVERY LEAF of the generated JSON Schema (what editors offer), sets it
  * on a rich base spec to valid non-default values generated from its JSON Schema type, enum,
  * range or pattern (or hand-picked below where generation is hard), and synthesizes the result in
- * three environments, one per edge profile. A leaf passes when some value changes the output,
+ * three environments, one per edge profile (one at a time, production first: the first that
+ * differs decides, so most values cost one synthesis instead of three). A leaf passes when some value changes the output,
  * or when every value is refused with a spec error; it fails when a value is accepted and
  * changes nothing anywhere.
  *
@@ -348,10 +349,14 @@ function contexts(spec: Json, segments: Segment[]): Array<{ spec: Json; path: st
 // Synthesizing
 // ---------------------------------------------------------------------------------------------
 
-type Outcome = { refused: string } | { text: string };
+/** The environments, in the order they are synthesized: production first, where most fields show. */
+const ENVS = ['prod', 'staging', 'gw'] as const;
+type Env = (typeof ENVS)[number];
+/** A spec's output in one environment, synthesized on first use (most leaves change the first). */
+type Outcome = { refused: string } | { text: (env: Env) => string };
 const cache = new Map<string, Outcome>();
 
-/** The synthesized output of a spec in every environment, or the spec error that refused it. */
+/** The loaded spec, whose output each environment synthesizes when asked; or the spec error that refused it. */
 function outcome(spec: Json): Outcome {
   const key = JSON.stringify(spec);
   const hit = cache.get(key);
@@ -359,7 +364,17 @@ function outcome(spec: Json): Outcome {
   let result: Outcome;
   try {
     const project = loadProject(CONFIG, [{ path: 'charts/demo/service.yaml', text: key }]);
-    result = { text: [...buildOutput(project, { keepManifests: false }).files.values()].join('\n') };
+    const texts = new Map<Env, string>();
+    result = {
+      text: (env) => {
+        let text = texts.get(env);
+        if (text === undefined) {
+          text = [...buildOutput({ ...project, units: project.units.filter((u) => u.env === env) }, { keepManifests: false }).files.values()].join('\n');
+          texts.set(env, text);
+        }
+        return text;
+      },
+    };
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     result = { refused: e.problems.map((p) => `${p.path}: ${p.message}`).join('; ') };
@@ -367,6 +382,9 @@ function outcome(spec: Json): Outcome {
   cache.set(key, result);
   return result;
 }
+
+/** Does the output of `after` differ from `before`'s in some environment? */
+const changes = (before: { text: (env: Env) => string }, after: { text: (env: Env) => string }) => ENVS.some((env) => after.text(env) !== before.text(env));
 
 const setAt = (spec: Json, path: string[], value: Json) => {
   const copy = structuredClone(spec);
@@ -389,10 +407,18 @@ function verdict(leaf: Leaf): { verdict: 'live' | 'refused' | 'dead'; detail: st
       if (JSON.stringify(value) === JSON.stringify(current)) continue;
       tried++;
       const after = outcome(setAt(ctx.spec, ctx.path, value));
+      let refused = 'refused' in after ? after.refused : undefined;
       if ('text' in after) {
-        if (after.text !== before.text) return { verdict: 'live', detail: `${ctx.path.join('.')} = ${JSON.stringify(value)}` };
-        unchanged.push(`${ctx.path.join('.')} = ${JSON.stringify(value)}`);
-      } else refusals.push(`${ctx.path.join('.')} = ${JSON.stringify(value)}: ${after.refused}`);
+        try {
+          if (changes(before, after)) return { verdict: 'live', detail: `${ctx.path.join('.')} = ${JSON.stringify(value)}` };
+          unchanged.push(`${ctx.path.join('.')} = ${JSON.stringify(value)}`);
+        } catch (e) {
+          // A construct refused it while an environment was synthesized.
+          if (!(e instanceof SpecError)) throw e;
+          refused = e.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+        }
+      }
+      if (refused !== undefined) refusals.push(`${ctx.path.join('.')} = ${JSON.stringify(value)}: ${refused}`);
     }
   }
   if (tried === 0) return { verdict: 'dead', detail: 'no context and value could be tried' };
