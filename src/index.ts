@@ -34,8 +34,10 @@ export { MigrationJob } from './constructs/workloads/migration-job';
 export type { MigrationJobProps } from './constructs/workloads/migration-job';
 export type { WorkloadIdentity } from './constructs/workloads/labels';
 export type {
+  ContainerImageProps,
   ContainerProps,
   EnvVar,
+  InitContainerProps,
   Mount,
   PodContribution,
   PodSecurityProps,
@@ -44,6 +46,7 @@ export type {
   ProcessPodProps,
   ResourceProps,
   ScratchProps,
+  SidecarProps,
   VolumeSource,
 } from './constructs/workloads/pod';
 export type {

@@ -138,9 +138,9 @@ export interface ProbeProps {
   readonly failureThreshold: number;
 }
 
-/** One container of a pod. */
-export interface ContainerProps {
-  /** The container's name (berth names it after the process). */
+/** What runs in a container: its name, image and command. */
+export interface ContainerImageProps {
+  /** Its name in the pod; unique among the pod's containers (berth names the app container after the process). */
   readonly name: string;
   /** The image reference, with a tag or digest. */
   readonly image: string;
@@ -150,6 +150,10 @@ export interface ContainerProps {
   readonly args?: readonly string[];
   /** @default - the image's WORKDIR */
   readonly workingDir?: string;
+}
+
+/** One container of a pod. */
+export interface ContainerProps extends ContainerImageProps {
   /** Env vars, before the contributions' (a later one of the same name wins). @default - none */
   readonly env?: readonly EnvVar[];
   /** Named TCP ports the container listens on. @default - none */
@@ -172,17 +176,7 @@ export interface ContainerProps {
  * escalation, all capabilities dropped, RuntimeDefault seccomp) and the pod's /tmp scratch
  * volume; a uid or gid of its own is the only thing it may change, and never to root.
  */
-export interface InitContainerProps {
-  /** Its name in the pod; unique among the pod's containers. */
-  readonly name: string;
-  /** The image reference, with a tag or digest. */
-  readonly image: string;
-  /** @default - the image's ENTRYPOINT */
-  readonly command?: readonly string[];
-  /** @default - the image's CMD */
-  readonly args?: readonly string[];
-  /** @default - the image's WORKDIR */
-  readonly workingDir?: string;
+export interface InitContainerProps extends ContainerImageProps {
   /** Env vars; a later one of the same name wins. @default - none */
   readonly env?: readonly EnvVar[];
   /** Mounts of the pod's volumes (the volumes themselves come with the pod's contributions). @default - only /tmp */
