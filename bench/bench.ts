@@ -249,7 +249,7 @@ function main(argv: string[]): void {
     targets.push(['N=1000, check, diff and explain peak RSS ≤ 400 MB', Math.max(r1000.check.rssMiB, r1000.diff.rssMiB, r1000.explain.rssMiB) * 1.048576 <= 400]);
   }
   lines.push(
-    `Embedded default (five systems, two environments, all checks): \`npm run synth\` ${f(emb.npm)} s; \`npx cdk8s synth\` ${f(emb.cdk8s)} s with \`CDK8S_CHECK_UPGRADE=false\` (${f(emb.cdk8sWithUpgradeCheck)} s with the CLI's upgrade check); \`node bin/berth.js synth\` ${f(emb.direct)} s.`,
+    `Embedded default (charts/: the five seeds and ledger with its hook, two environments, all checks): \`npm run synth\` ${f(emb.npm)} s; \`npx cdk8s synth\` ${f(emb.cdk8s)} s with \`CDK8S_CHECK_UPGRADE=false\` (${f(emb.cdk8sWithUpgradeCheck)} s with the CLI's upgrade check); \`node bin/berth.js synth\` ${f(emb.direct)} s.`,
     '',
     `The launchers alone, same run: \`node -e 0\` ${f(emb.node)} s` +
       (emb.nodeWithoutExtraCa === undefined ? '' : ` (${f(emb.nodeWithoutExtraCa)} s without the CA bundle this environment's NODE_EXTRA_CA_CERTS adds to every Node process)`) +
