@@ -19,7 +19,7 @@ const repoPackage = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 
 const pinned = (name: string): string => repoPackage.dependencies[name] ?? repoPackage.devDependencies[name];
 
 function run(cmd: string, args: readonly string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true', npm_config_update_notifier: 'false', CDK8S_CHECK_UPGRADE: 'false' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
