@@ -15,10 +15,12 @@ function optionalEverywhere(node: unknown): unknown {
 /** File name → JSON Schema text, as committed under `schema/`. */
 export function jsonSchemas(): Map<string, string> {
   const render = (schema: object, id: string, title: string) => JSON.stringify({ ...schema, $id: id, title }, null, 2) + '\n';
-  const service = z.toJSONSchema(ServiceSpec, { io: 'input', unrepresentable: 'any' });
+  // A schema used in more than one place (a container, a toleration, resources: per process kind)
+  // is written once under $defs and referenced: inlined, the service schema was 680 KB.
+  const service = z.toJSONSchema(ServiceSpec, { io: 'input', unrepresentable: 'any', reused: 'ref' });
   return new Map([
     ['service.schema.json', render(service, 'https://berth.dev/schema/service.schema.json', 'berth service spec (charts/<service>/service.yaml)')],
     ['service-overlay.schema.json', render(optionalEverywhere(service) as object, 'https://berth.dev/schema/service-overlay.schema.json', 'berth environment overlay (charts/<service>/<env>.yaml), deep-merged over service.yaml')],
-    ['berth.schema.json', render(z.toJSONSchema(ProjectConfig, { io: 'input', unrepresentable: 'any' }), 'https://berth.dev/schema/berth.schema.json', 'berth project file (berth.yaml)')],
+    ['berth.schema.json', render(z.toJSONSchema(ProjectConfig, { io: 'input', unrepresentable: 'any', reused: 'ref' }), 'https://berth.dev/schema/berth.schema.json', 'berth project file (berth.yaml)')],
   ]);
 }

@@ -425,7 +425,17 @@ function verdict(leaf: Leaf): { verdict: 'live' | 'refused' | 'dead'; detail: st
   return unchanged.length ? { verdict: 'dead', detail: `accepted and changed nothing: ${unchanged.join(', ')}` } : { verdict: 'refused', detail: refusals.join(' | ') };
 }
 
-const SERVICE_SCHEMA = JSON.parse(jsonSchemas().get('service.schema.json')!);
+/** The schema with every `$ref` to its `$defs` replaced by the definition: each place a leaf can be set. */
+function inlined(schema: Json, defs: Json = schema.$defs ?? {}): Json {
+  if (Array.isArray(schema)) return schema.map((s) => inlined(s, defs));
+  if (schema === null || typeof schema !== 'object') return schema;
+  if (typeof schema.$ref === 'string') {
+    const { $ref, ...rest } = schema;
+    return inlined({ ...defs[$ref.replace(/^#\/\$defs\//, '')], ...rest }, defs);
+  }
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$defs').map(([k, v]) => [k, inlined(v, defs)]));
+}
+const SERVICE_SCHEMA = inlined(JSON.parse(jsonSchemas().get('service.schema.json')!));
 const LEAVES = leavesOf(SERVICE_SCHEMA);
 
 describe('every field of the service spec', () => {
