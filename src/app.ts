@@ -38,6 +38,8 @@ export interface OutputUnit {
   readonly files: readonly string[];
   /** Its objects (empty when the caller asked not to keep them). */
   readonly objects: readonly Manifest[];
+  /** The objects the service's hook added or changed, by `Kind/namespace/name`, and the hook's file. @default - no hook */
+  readonly hooked?: { readonly file: string; readonly objects: ReadonlyMap<string, HookOrigin> };
 }
 
 /** What a synth produces: file contents by repository-relative path, and the objects in them. */
@@ -316,7 +318,8 @@ export function buildOutput(project: LoadedProject, opts: BuildOptions | string 
       const added = traced.objects.filter((o) => hooked.objects.get(objectRef(o)) === 'adds').map((o) => ({ apiVersion: o.apiVersion, kind: o.kind }));
       if (added.length) hookKinds.set(unit.env, (hookKinds.get(unit.env) ?? new Map()).set(unit.name, added));
     }
-    add({ env: unit.env, service: unit.name, kind: 'manifests' }, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, traced.objects, unit, traced);
+    const place = { env: unit.env, service: unit.name, kind: 'manifests' as const, ...(hooked && { hooked: { file: hooked.hook.file, objects: hooked.objects } }) };
+    add(place, `${unitDir(outDir, unit.env, unit.name)}/manifests.yaml`, traced.objects, unit, traced);
   }
   // An extra object or a patch that cannot be built is the person's to fix, at its file: no output.
   const stageProblems = [...placedProblems.values()].filter((p) => !p.finding).map(placedProblem);

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as readline from 'readline';
 import { formatProblems, SpecError } from './spec/errors';
-import { buildOutput, CheckError, placeOf } from './app';
+import { buildOutput, CheckError, placeOf, SynthOutput } from './app';
 import { formatFindings } from './check/format';
 import { alertsCommand, AlertsFormat } from './alerts/table';
 import { AddedObject, explainCommand } from './explain/explain';
@@ -277,14 +277,20 @@ function check(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   return findings.length ? 1 : 0;
 }
 
-/** The objects a unit's extra/ folder adds and those its patches change, for `berth explain`. */
-function addedObjects(unit: ServiceUnit): AddedObject[] {
+/** The objects a unit's extra/ folder adds, those its patches change, and those its hook added or changed in the synth, for `berth explain`. */
+function addedObjects(unit: ServiceUnit, output: SynthOutput): AddedObject[] {
   const extras = (unit.extras ?? []).map((x): AddedObject => ({ kind: x.object.kind, name: x.object.metadata.name, from: `${x.file} (document ${x.index + 1})`, how: 'extra' }));
   const patched = unit.spec.patches.map((p, i): AddedObject => {
     const source = unit.patchSources?.[i];
     return { kind: p.target.kind, name: p.target.name, from: source ? `${source.file} patches[${source.index}]` : `patches[${i}]`, how: 'patched' };
   });
-  return [...extras, ...patched];
+  const hooked = output.units.find((u) => u.kind === 'manifests' && u.env === unit.env && u.service === unit.name)?.hooked;
+  const hook = [...(hooked?.objects ?? [])].map(([ref, origin]): AddedObject => {
+    // `Kind/namespace/name`, or `Kind/name` for an object without a namespace.
+    const parts = ref.split('/');
+    return { kind: parts[0], name: parts[parts.length - 1], from: hooked!.file, how: origin === 'adds' ? 'hook-adds' : 'hook-changes' };
+  });
+  return [...extras, ...patched, ...hook];
 }
 
 function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
@@ -296,7 +302,8 @@ function explain(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const env = environmentNamed(project.config, envName);
   const format = (single(args, '--format') ?? 'text') as 'text' | 'mermaid' | 'json';
   const unit = unitNamed(project, service, envName);
-  const out = explainCommand(buildOutput(project), env, service, envName, format, unit.model, addedObjects(unit));
+  const output = buildOutput(project);
+  const out = explainCommand(output, env, service, envName, format, unit.model, addedObjects(unit, output));
   print(io, out.endsWith('\n') ? out : `${out}\n`);
   return 0;
 }

@@ -170,19 +170,29 @@ export function explainCommand(output: SynthOutput, env: Environment, service: s
   }
 }
 
-/** An object the service's own files add or change: an extra object, or one a patch changes. */
+/** How a service's own files reach an object: extra/, a patch, or the TypeScript hook adding or changing it. */
+export type AddedHow = 'extra' | 'patched' | 'hook-adds' | 'hook-changes';
+
+/** An object the service's own files add or change: an extra object, one a patch changes, one the hook adds or changes. */
 export interface AddedObject {
   readonly kind: string;
   readonly name: string;
-  /** Where: `charts/ledger/extra/podmonitor.yaml (document 1)`, `charts/ledger/service.yaml patches[0]`. */
+  /** Where: `charts/ledger/extra/podmonitor.yaml (document 1)`, `charts/ledger/service.yaml patches[0]`, `charts/ledger/chart.ts`. */
   readonly from: string;
-  readonly how: 'extra' | 'patched';
+  readonly how: AddedHow;
 }
 
-/** The objects the service adds (extra/) or patches, under the tables: they are part of what the policies above decide. */
+const HOW_TEXT: Record<AddedHow, string> = {
+  extra: 'extra object from',
+  patched: 'patched by',
+  'hook-adds': 'added by the hook',
+  'hook-changes': 'changed by the hook',
+};
+
+/** The objects the service adds (extra/, its hook) or patches, under the tables: they are part of what the policies above decide. */
 function addedText(added: readonly AddedObject[]): string {
   if (added.length === 0) return '';
-  const rows = added.map((a) => [`${a.kind} ${a.name}`, a.how === 'extra' ? `extra object from ${a.from}` : `patched by ${a.from}`]);
+  const rows = added.map((a) => [`${a.kind} ${a.name}`, `${HOW_TEXT[a.how]} ${a.from}`]);
   const width = Math.max(...rows.map(([w]) => w.length));
   return `\nObjects the service adds or patches (docs/escape-hatches.md):\n\n${rows.map(([w, f]) => `  ${w.padEnd(width)}  ${f}`).join('\n')}\n`;
 }

@@ -19,7 +19,7 @@ describe('berth explain and the escape hatches', () => {
       '  NetworkPolicy ledger-worker-metrics  extra object from charts/ledger/extra/worker-metrics-policy.yaml (document 1)',
       '  Ingress ledger                       patched by charts/ledger/service.yaml patches[0]',
       '  Deployment ledger-worker             patched by charts/ledger/service.yaml patches[1]',
-      '',
+      '  PrometheusRule ledger-worker-alerts  added by the hook charts/ledger/chart.ts',
     ]);
     // The patched port and the extra policy: Prometheus reaches the worker's metrics.
     const header = lines.find((l) => l.startsWith('from \\ to') && l.includes('worker:9191'))!.split(/\s{2,}/);

@@ -33,6 +33,14 @@ describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => 
   const repo = fixtureRepo();
   const synth = berth(repo, 'synth');
 
+  test('explain lists what the hook adds and what it changes, at the hook\'s file', async () => {
+    const r = await berthInProcess(repo, 'explain', 'payments', '--env', 'prod');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  PodMonitor payments-business +added by the hook ${HOOK}$`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^  Deployment payments-api +changed by the hook ${HOOK}$`)));
+  });
+
   test('synth runs it: the PodMonitor it adds and the annotation it patches onto the Deployment are in dist/', () => {
     expect({ code: synth.code, stderr: synth.stderr }).toEqual({ code: 0, stderr: '' });
     for (const env of ['prod', 'staging']) {
