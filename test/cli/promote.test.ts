@@ -52,7 +52,9 @@ describe('berth promote: sidecars and init containers', () => {
 
   test("copies staging's sidecar and init-container images into prod, the service's and a process's own, and prints each", async () => {
     const repo = tempRepo();
-    fs.appendFileSync(path.join(repo, 'charts/ledger/staging.yaml'), `sidecars:\n  otel-collector: { image: ${COLLECTOR}:0.117.0 }\ninitContainers:\n  wait-for-db: { image: postgres:17.3-alpine }\n`);
+    // ledger's staging overlay already runs the collector 0.117.0 (prod: the service's 0.116.1).
+    expect(read(repo, 'charts/ledger/staging.yaml')).toContain(`otel-collector: { image: ${COLLECTOR}:0.117.0 }`);
+    fs.appendFileSync(path.join(repo, 'charts/ledger/staging.yaml'), 'initContainers:\n  wait-for-db: { image: postgres:17.3-alpine }\n');
     // prod's worker declares a collector of its own (an older one): its own key is the one to move.
     const ownCollector = `workers:\n  worker:\n    sidecars:\n      # pinned while the spot pool is tested\n      otel-collector: { image: ${COLLECTOR}:0.115.0, args: [--config=/etc/otelcol-contrib/config.yaml], mounts: [otel-collector-config] }\n`;
     fs.appendFileSync(path.join(repo, 'charts/ledger/prod.yaml'), ownCollector);
@@ -84,13 +86,15 @@ describe('berth promote: sidecars and init containers', () => {
       path.join(repo, 'charts/ledger/staging.yaml'),
       `workers:\n  worker:\n    sidecars:\n      otel-collector: { image: ${COLLECTOR}:0.118.0, args: [--config=/etc/otelcol-contrib/config.yaml], mounts: [otel-collector-config] }\n`,
     );
+    // prod already runs staging's service-level collector: the worker's own is all that differs.
+    fs.appendFileSync(path.join(repo, 'charts/ledger/prod.yaml'), `sidecars:\n  otel-collector: { image: ${COLLECTOR}:0.117.0 }\n`);
     const before = hashTree(repo);
     const r = await berthInProcess(repo, 'promote', 'ledger', '--from', 'staging', '--to', 'prod');
     expect(r).toEqual({
       code: 0,
       stdout:
         "berth promote: nothing staging runs for ledger can be copied into prod's overlay image by image; nothing changed.\n" +
-        `note: prod workers.worker runs otel-collector ${COLLECTOR}:0.116.1 (from sidecars.otel-collector), staging ${COLLECTOR}:0.118.0 (from workers.worker.sidecars.otel-collector): copy workers.worker.sidecars.otel-collector into charts/ledger/prod.yaml by hand to promote it\n`,
+        `note: prod workers.worker runs otel-collector ${COLLECTOR}:0.117.0 (from sidecars.otel-collector), staging ${COLLECTOR}:0.118.0 (from workers.worker.sidecars.otel-collector): copy workers.worker.sidecars.otel-collector into charts/ledger/prod.yaml by hand to promote it\n`,
       stderr: '',
     });
     expect(hashTree(repo)).toEqual(before);
