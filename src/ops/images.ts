@@ -11,6 +11,7 @@
  */
 import { UsageError } from '../util/argv';
 import { Problem, SpecError, suggest, valueAt } from '../spec/errors';
+import { ExtraContainerModel, ProcessModel } from '../model/service-model';
 import { LoadedProject, ServiceUnit } from '../spec/load';
 import { ImageRef, ServiceSpec } from '../spec/schema';
 import { KeyPath } from './yaml-edit';
@@ -162,14 +163,12 @@ function containerPromotionEdits(from: ServiceUnit, to: ServiceUnit): ImageEdit[
     for (const c of [...p.initContainers, ...p.sidecars]) {
       const wanted = sameContainer(q, c)?.image;
       if (wanted === undefined || (planned.get(c.field) ?? c.image) === wanted || !c.field.startsWith(`${p.field}.`)) continue;
+      // The model's field is the spec path joined by "."; its names are DNS labels, which have none.
       edits.push({ file, keys: [...c.field.split('.'), 'image'], from: c.image, to: wanted });
     }
   }
   return edits;
 }
-
-type ProcessModel = ServiceUnit['model']['processes'][number];
-type ContainerModel = ProcessModel['sidecars'][number];
 
 /** The processes of `to` paired with the same process (by spec field) of `from`. */
 function commonProcesses(from: ServiceUnit, to: ServiceUnit): Array<[ProcessModel, ProcessModel]> {
@@ -181,7 +180,7 @@ function commonProcesses(from: ServiceUnit, to: ServiceUnit): Array<[ProcessMode
 }
 
 /** The container of a process with the name and role of `c`, if it has one. */
-const sameContainer = (q: ProcessModel, c: ContainerModel) => [...q.initContainers, ...q.sidecars].find((s) => s.name === c.name && s.role === c.role);
+const sameContainer = (q: ProcessModel, c: ExtraContainerModel) => [...q.initContainers, ...q.sidecars].find((s) => s.name === c.name && s.role === c.role);
 
 /**
  * What a promotion could not carry: containers that both environments run in a process, with
