@@ -15,7 +15,7 @@ import { formatFindings } from './check/format';
 import { alertsCommand, AlertsFormat } from './alerts/table';
 import { AddedObject, explainCommand } from './explain/explain';
 import { BerthEnv, berthEnv, checkFolder, diffRepo, editImages, ImageChange, loadService, sarifLog, synthAndWrite, synthUnchecked, writeSchemas } from './main';
-import { overlayFile, promotionEdits, runningImage, setImageEdits, unitOf } from './ops/images';
+import { overlayFile, promotionEdits, promotionGaps, runningImage, setImageEdits, unitOf } from './ops/images';
 import { formatDiff } from './output/diff';
 import { environmentNamed, ServiceUnit, unitNamed } from './spec/load';
 import { ArgSpec, FlagSpec, ParsedArgs, parseArgs, single, synopsis, UsageError } from './util/argv';
@@ -116,17 +116,18 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     args: { flags: { '--from': { value: 'ENV' }, '--to': { value: 'ENV' } }, positionals: ['SERVICE'] },
     synopsis: 'SERVICE --from ENV --to ENV',
     help: [
-      'copy the images (service and per process) one environment runs into the',
-      "other's overlay, comments and formatting kept, and print berth diff --env TO;",
-      'writes nothing when they already match',
+      'copy the images (service, per process, sidecars and init containers) one',
+      "environment runs into the other's overlay, comments and formatting kept, and",
+      'print berth diff --env TO; writes nothing when they already match',
     ],
     run: promote,
   },
   'set-image': {
-    args: { flags: { '--process': { value: 'P' }, '--env': { value: 'ENV' } }, positionals: ['SERVICE', 'IMAGE'] },
+    args: { flags: { '--process': { value: 'P' }, '--container': { value: 'NAME' }, '--env': { value: 'ENV' } }, positionals: ['SERVICE', 'IMAGE'] },
     help: [
-      "set the service's image (or one process's) in service.yaml, or with --env in",
-      'that overlay, and print berth diff; refuses latest and untagged images',
+      "set the service's image (or one process's; with --container NAME a sidecar's or",
+      "init container's, with --process P a process's own) in service.yaml, or with",
+      '--env in that overlay, and print berth diff; refuses latest and untagged images',
     ],
     run: setImage,
   },
@@ -356,6 +357,7 @@ async function newService(args: readonly string[], io: Io): Promise<number> {
 function printImageChange(io: Io, command: string, change: ImageChange, env: string | undefined, nothing: string, notes: readonly string[] = []): number {
   if (change.edits.length === 0) {
     print(io, `berth ${command}: ${nothing}; nothing changed.\n`);
+    for (const note of notes) print(io, `note: ${note}\n`);
     return 0;
   }
   for (const e of change.edits) print(io, `${e.file}: ${e.keys.join('.')}: ${e.from} → ${e.to}\n`);
@@ -376,18 +378,20 @@ function promote(args: ParsedArgs, _argv: readonly string[], io: Io): number {
     const source = unitOf(project, service, from, '--from');
     return promotionEdits(source, unitOf(project, service, to, '--to'));
   });
-  return printImageChange(io, 'promote', change, to, `${to} already runs the images ${from} runs for ${service}`);
+  const gaps = promotionGaps(unitOf(change.project, service, from, '--from'), unitOf(change.project, service, to, '--to'));
+  const nothing = gaps.length ? `nothing ${from} runs for ${service} can be copied into ${to}'s overlay image by image` : `${to} already runs the images ${from} runs for ${service}`;
+  return printImageChange(io, 'promote', change, to, nothing, gaps);
 }
 
 function setImage(args: ParsedArgs, _argv: readonly string[], io: Io): number {
   const [service, image] = args.positionals;
   if (!service || !image) throw new UsageError('name the service and the image, e.g. berth set-image rag registry.example.com/rag:1.5.0');
-  const opts = { process: single(args, '--process'), env: single(args, '--env') };
+  const opts = { process: single(args, '--process'), container: single(args, '--container'), env: single(args, '--env') };
   const change = editImages(io.cwd, (project) => setImageEdits(project, service, image, opts));
-  const what = opts.process === undefined ? service : `${service} ${opts.process}`;
+  const what = [service, opts.process, opts.container].filter((w) => w !== undefined).join(' ');
   // The base spec changed, but an overlay that sets the same key still wins in its environment.
   const notes = change.project.units
-    .filter((u) => u.name === service && (opts.env === undefined || u.env === opts.env) && runningImage(u, opts.process) !== image)
-    .map((u) => `${u.env} still runs ${runningImage(u, opts.process)}: ${overlayFile(u)} sets it (add --env ${u.env} to change it there)`);
+    .filter((u) => u.name === service && (opts.env === undefined || u.env === opts.env) && runningImage(u, opts) !== image)
+    .map((u) => `${u.env} still runs ${runningImage(u, opts)}: ${overlayFile(u)} sets it (add --env ${u.env} to change it there)`);
   return printImageChange(io, 'set-image', change, opts.env, `${what} already runs ${image}${opts.env === undefined ? '' : ` in ${opts.env}`}`, notes);
 }

@@ -4,11 +4,14 @@
  *
  * A service runs its image (`image`) and, per process, an image of its own or that one
  * (`web.<p>.image`, `workers.<p>.image`, `singletons.<p>.image`, `cron.jobs.<j>.image`,
- * `migration.image`). An environment's overlay (`charts/<service>/<env>.yaml`) is where one
- * environment's references differ from the others, so a promotion writes there only.
+ * `migration.image`), and each of its init containers and sidecars runs one (`sidecars.<n>.image`,
+ * `initContainers.<n>.image`, or a process's own: `web.<p>.sidecars.<n>.image`). An environment's
+ * overlay (`charts/<service>/<env>.yaml`) is where one environment's references differ from the
+ * others, so a promotion writes there only.
  */
 import { UsageError } from '../util/argv';
-import { Problem, SpecError, suggest } from '../spec/errors';
+import { Problem, SpecError, suggest, valueAt } from '../spec/errors';
+import { ExtraContainerModel, ProcessModel } from '../model/service-model';
 import { LoadedProject, ServiceUnit } from '../spec/load';
 import { ImageRef, ServiceSpec } from '../spec/schema';
 import { KeyPath } from './yaml-edit';
@@ -41,10 +44,48 @@ function imageSlots(spec: ServiceSpec): ImageSlot[] {
   return slots;
 }
 
-/** The image a unit's process (or, without one, its service) runs: its own, or the service's. */
-export function runningImage(unit: ServiceUnit, process?: string): string {
-  if (process === undefined) return unit.spec.image;
-  return imageSlots(unit.spec).find((s) => s.name === process)?.image ?? unit.spec.image;
+/** The two spec fields that declare a pod's extra containers (the schema's names). */
+const CONTAINER_GROUPS = ['initContainers', 'sidecars'] as const;
+
+/** A sidecar or init container a spec declares itself, at the service level or in one process. */
+interface ContainerSlot {
+  readonly name: string;
+  readonly group: (typeof CONTAINER_GROUPS)[number];
+  /** Where its image is set, e.g. `['sidecars', 'otel-collector', 'image']`. */
+  readonly keys: KeyPath;
+}
+
+/**
+ * The init containers and sidecars declared at `base` (`[]` for the service's, a process's keys
+ * for its own): a process's `false` (it leaves the service's out) declares none.
+ */
+function containerSlots(spec: ServiceSpec, base: KeyPath): ContainerSlot[] {
+  return CONTAINER_GROUPS.flatMap((group) => {
+    const declared = valueAt(spec, [...base, group]);
+    if (!declared || typeof declared !== 'object') return [];
+    return Object.entries(declared as Record<string, unknown>)
+      .filter(([, c]) => c !== false)
+      .map(([name]) => ({ name, group, keys: [...base, group, name, 'image'] }));
+  });
+}
+
+/** What `berth set-image` sets: the service's image, a process's, or (`container`) an init container's or sidecar's. */
+export interface ImageTarget {
+  /** @default - the service's image, or the container's at the service level */
+  readonly process?: string;
+  /** @default - the app container */
+  readonly container?: string;
+}
+
+/** The image a unit runs where `target` points: a process's own or the service's; a container's, if the unit has it. */
+export function runningImage(unit: ServiceUnit, target: ImageTarget = {}): string | undefined {
+  if (target.container !== undefined) {
+    const base = target.process === undefined ? [] : (imageSlots(unit.spec).find((s) => s.name === target.process)?.keys.slice(0, -1) ?? []);
+    const slot = containerSlots(unit.spec, base).find((c) => c.name === target.container);
+    return slot && (valueAt(unit.spec, slot.keys) as string);
+  }
+  if (target.process === undefined) return unit.spec.image;
+  return imageSlots(unit.spec).find((s) => s.name === target.process)?.image ?? unit.spec.image;
 }
 
 /** The overlay file of a service in an environment (it may not exist yet). */
@@ -78,8 +119,9 @@ export function unitOf(project: LoadedProject, service: string, env: string, fla
 
 /**
  * The edits that make `to` run the images `from` runs: the service image where it differs, then
- * each process of `to` whose resolved image still differs from the same process in `from`.
- * Processes that only one of the two environments has are left alone.
+ * each process of `to` whose resolved image still differs from the same process in `from`, then
+ * the init containers and sidecars ({@link containerPromotionEdits}). Processes and containers
+ * that only one of the two environments has are left alone.
  */
 export function promotionEdits(from: ServiceUnit, to: ServiceUnit): ImageEdit[] {
   const file = overlayFile(to);
@@ -93,19 +135,79 @@ export function promotionEdits(from: ServiceUnit, to: ServiceUnit): ImageEdit[] 
     const runs = slot.image ?? toImage;
     if (runs !== wanted) edits.push({ file, keys: slot.keys, from: slot.image ?? to.spec.image, to: wanted });
   }
-  return edits;
+  return [...edits, ...containerPromotionEdits(from, to)];
 }
 
 /**
- * The edit that sets one image: the service's, or one process's (`process`), in the base spec or,
- * with `env`, in that environment's overlay. None when the environment(s) already run it.
+ * The init-container and sidecar images of `to` set to those of `from`: first the service-level
+ * ones (`sidecars.<n>.image`) where they differ, then, per process both environments run, each
+ * container of the process whose image (resolved by the model, after those edits) still differs
+ * and that the process of `to` declares itself (`web.<p>.sidecars.<n>.image`). A container `to`
+ * takes from the service while `from`'s process declares its own is left: writing its image
+ * alone into the overlay would declare a new container with nothing but an image
+ * ({@link promotionGaps} reports it).
  */
-export function setImageEdits(project: LoadedProject, service: string, image: string, opts: { process?: string; env?: string }): ImageEdit[] {
+function containerPromotionEdits(from: ServiceUnit, to: ServiceUnit): ImageEdit[] {
+  const file = overlayFile(to);
+  const edits: ImageEdit[] = [];
+  // The image each container field of `to` runs once these edits are made.
+  const planned = new Map<string, string>();
+  for (const slot of containerSlots(to.spec, [])) {
+    const runs = valueAt(to.spec, slot.keys) as string;
+    const wanted = valueAt(from.spec, slot.keys);
+    if (typeof wanted !== 'string' || wanted === runs) continue;
+    edits.push({ file, keys: slot.keys, from: runs, to: wanted });
+    planned.set(slot.keys.slice(0, -1).join('.'), wanted);
+  }
+  for (const [p, q] of commonProcesses(from, to)) {
+    for (const c of [...p.initContainers, ...p.sidecars]) {
+      const wanted = sameContainer(q, c)?.image;
+      if (wanted === undefined || (planned.get(c.field) ?? c.image) === wanted || !c.field.startsWith(`${p.field}.`)) continue;
+      // The model's field is the spec path joined by "."; its names are DNS labels, which have none.
+      edits.push({ file, keys: [...c.field.split('.'), 'image'], from: c.image, to: wanted });
+    }
+  }
+  return edits;
+}
+
+/** The processes of `to` paired with the same process (by spec field) of `from`. */
+function commonProcesses(from: ServiceUnit, to: ServiceUnit): Array<[ProcessModel, ProcessModel]> {
+  const source = new Map(from.model.processes.map((q) => [q.field, q]));
+  return to.model.processes.flatMap((p): Array<[ProcessModel, ProcessModel]> => {
+    const q = source.get(p.field);
+    return q ? [[p, q]] : [];
+  });
+}
+
+/** The container of a process with the name and role of `c`, if it has one. */
+const sameContainer = (q: ProcessModel, c: ExtraContainerModel) => [...q.initContainers, ...q.sidecars].find((s) => s.name === c.name && s.role === c.role);
+
+/**
+ * What a promotion could not carry: containers that both environments run in a process, with
+ * different images, where `to` takes the service's container and `from`'s process declares its
+ * own. Each says what to copy by hand.
+ */
+export function promotionGaps(from: ServiceUnit, to: ServiceUnit): string[] {
+  return commonProcesses(from, to).flatMap(([p, q]) =>
+    [...p.initContainers, ...p.sidecars].flatMap((c) => {
+      const s = sameContainer(q, c);
+      if (s === undefined || s.image === c.image) return [];
+      return [`${to.env} ${p.field} runs ${c.name} ${c.image} (from ${c.field}), ${from.env} ${s.image} (from ${s.field}): copy ${s.field} into ${overlayFile(to)} by hand to promote it`];
+    }),
+  );
+}
+
+/**
+ * The edit that sets one image: the service's, one process's (`process`), or one init
+ * container's or sidecar's (`container`: the service's, or with `process` that process's own), in
+ * the base spec or, with `env`, in that environment's overlay. None when the environment(s)
+ * already run it.
+ */
+export function setImageEdits(project: LoadedProject, service: string, image: string, opts: ImageTarget & { env?: string }): ImageEdit[] {
   const envs = Object.keys(project.config.environments).sort();
   const unit = unitOf(project, service, opts.env ?? envs[0], '--env');
   const file = opts.env === undefined ? unit.files[0] : overlayFile(unit);
   let keys: KeyPath = ['image'];
-  const runs = (u: ServiceUnit) => runningImage(u, opts.process);
   if (opts.process !== undefined) {
     const slots = imageSlots(unit.spec);
     const slot = slots.find((s) => s.name === opts.process);
@@ -120,9 +222,32 @@ export function setImageEdits(project: LoadedProject, service: string, image: st
     }
     keys = slot.keys;
   }
-  checkImage(image, file, keys);
   // Without --env the base spec changes every environment that does not override the key.
   const affected = project.units.filter((u) => u.name === service && (opts.env === undefined || u.env === opts.env));
-  if (affected.every((u) => runs(u) === image)) return [];
-  return [{ file, keys, from: runs(unit), to: image }];
+  if (opts.container !== undefined) keys = containerKeys(unit, affected, opts, keys.slice(0, -1));
+  checkImage(image, file, keys);
+  if (affected.every((u) => runningImage(u, opts) === image)) return [];
+  return [{ file, keys, from: runningImage(unit, opts)!, to: image }];
+}
+
+/**
+ * Where `set-image --container` writes: the container's image key at `base` (the service level,
+ * or the process's own), declared in every affected environment, since writing an image alone
+ * where no container is declared would declare a new one. An unknown name is refused with the
+ * names that exist.
+ */
+function containerKeys(unit: ServiceUnit, affected: readonly ServiceUnit[], opts: ImageTarget & { env?: string }, base: KeyPath): KeyPath {
+  const name = opts.container!;
+  const declared = containerSlots(unit.spec, base).filter((c) => affected.every((u) => containerSlots(u.spec, base).some((d) => d.name === c.name && d.group === c.group)));
+  const slot = declared.find((c) => c.name === name);
+  if (slot) return slot.keys;
+  const where = `${opts.process === undefined ? '' : ` of process "${opts.process}"`}${opts.env === undefined ? '' : ` in ${opts.env}`}`;
+  const names = declared.map((c) => `${c.name} (${c.keys.slice(0, -1).join('.')})`);
+  const inherited = opts.process !== undefined && containerSlots(unit.spec, []).some((c) => c.name === name);
+  const fix = inherited
+    ? `${name} is the service's (${containerSlots(unit.spec, []).find((c) => c.name === name)!.keys.slice(0, -1).join('.')}), not ${opts.process}'s own: leave out --process to set it for every process that runs it`
+    : names.length
+      ? `--container takes one of: ${names.join(', ')}${opts.process === undefined ? "; add --process P for a process's own" : ''}`
+      : `${base.length ? base.join('.') : `service "${unit.name}"`} declares no initContainers or sidecars${opts.env === undefined ? ' that every environment runs' : ''}; add the container to the spec first (docs/escape-hatches.md)`;
+  throw new SpecError([{ file: unit.files[0], path: base.join('.'), message: `Service "${unit.name}" has no init container or sidecar "${name}"${where}`, fix }]);
 }

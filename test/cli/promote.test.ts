@@ -47,6 +47,60 @@ describe('berth promote', () => {
   });
 });
 
+describe('berth promote: sidecars and init containers', () => {
+  const COLLECTOR = 'otel/opentelemetry-collector-contrib';
+
+  test("copies staging's sidecar and init-container images into prod, the service's and a process's own, and prints each", async () => {
+    const repo = tempRepo();
+    // ledger's staging overlay already runs the collector 0.117.0 (prod: the service's 0.116.1).
+    expect(read(repo, 'charts/ledger/staging.yaml')).toContain(`otel-collector: { image: ${COLLECTOR}:0.117.0 }`);
+    fs.appendFileSync(path.join(repo, 'charts/ledger/staging.yaml'), 'initContainers:\n  wait-for-db: { image: postgres:17.3-alpine }\n');
+    // prod's worker declares a collector of its own (an older one): its own key is the one to move.
+    const ownCollector = `workers:\n  worker:\n    sidecars:\n      # pinned while the spot pool is tested\n      otel-collector: { image: ${COLLECTOR}:0.115.0, args: [--config=/etc/otelcol-contrib/config.yaml], mounts: [otel-collector-config] }\n`;
+    fs.appendFileSync(path.join(repo, 'charts/ledger/prod.yaml'), ownCollector);
+    const prod = read(repo, 'charts/ledger/prod.yaml');
+    const r = await berthInProcess(repo, 'promote', 'ledger', '--from', 'staging', '--to', 'prod');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout.split('\n').slice(0, 5)).toEqual([
+      'charts/ledger/prod.yaml: initContainers.wait-for-db.image: postgres:17.2-alpine → postgres:17.3-alpine',
+      `charts/ledger/prod.yaml: sidecars.otel-collector.image: ${COLLECTOR}:0.116.1 → ${COLLECTOR}:0.117.0`,
+      `charts/ledger/prod.yaml: workers.worker.sidecars.otel-collector.image: ${COLLECTOR}:0.115.0 → ${COLLECTOR}:0.117.0`,
+      '',
+      '$ berth diff --env prod',
+    ]);
+    // berth diff compares with dist/, where both processes still run the service's 0.116.1.
+    expect(r.stdout).toContain(`\`spec.template.spec.initContainers[otel-collector].image\`: \`${COLLECTOR}:0.116.1\` → \`${COLLECTOR}:0.117.0\``);
+    expect(r.stdout).toContain('`spec.template.spec.initContainers[wait-for-db].image`: `postgres:17.2-alpine` → `postgres:17.3-alpine`');
+    expect(read(repo, 'charts/ledger/prod.yaml')).toBe(
+      `${prod.replace(`${COLLECTOR}:0.115.0`, `${COLLECTOR}:0.117.0`)}initContainers:\n  wait-for-db:\n    image: postgres:17.3-alpine\nsidecars:\n  otel-collector:\n    image: ${COLLECTOR}:0.117.0\n`,
+    );
+    const before = hashTree(repo);
+    const again = await berthInProcess(repo, 'promote', 'ledger', '--from', 'staging', '--to', 'prod');
+    expect(again).toEqual({ code: 0, stdout: 'berth promote: prod already runs the images staging runs for ledger; nothing changed.\n', stderr: '' });
+    expect(hashTree(repo)).toEqual(before);
+  });
+
+  test("says what to copy by hand when the source process declares its own container and the target's takes the service's", async () => {
+    const repo = tempRepo();
+    fs.appendFileSync(
+      path.join(repo, 'charts/ledger/staging.yaml'),
+      `workers:\n  worker:\n    sidecars:\n      otel-collector: { image: ${COLLECTOR}:0.118.0, args: [--config=/etc/otelcol-contrib/config.yaml], mounts: [otel-collector-config] }\n`,
+    );
+    // prod already runs staging's service-level collector: the worker's own is all that differs.
+    fs.appendFileSync(path.join(repo, 'charts/ledger/prod.yaml'), `sidecars:\n  otel-collector: { image: ${COLLECTOR}:0.117.0 }\n`);
+    const before = hashTree(repo);
+    const r = await berthInProcess(repo, 'promote', 'ledger', '--from', 'staging', '--to', 'prod');
+    expect(r).toEqual({
+      code: 0,
+      stdout:
+        "berth promote: nothing staging runs for ledger can be copied into prod's overlay image by image; nothing changed.\n" +
+        `note: prod workers.worker runs otel-collector ${COLLECTOR}:0.117.0 (from sidecars.otel-collector), staging ${COLLECTOR}:0.118.0 (from workers.worker.sidecars.otel-collector): copy workers.worker.sidecars.otel-collector into charts/ledger/prod.yaml by hand to promote it\n`,
+      stderr: '',
+    });
+    expect(hashTree(repo)).toEqual(before);
+  });
+});
+
 describe('berth set-image', () => {
   test('sets one process image in the base spec, in place, and prints berth diff', async () => {
     const repo = tempRepo();
@@ -88,6 +142,46 @@ describe('berth set-image', () => {
     const r = await berthInProcess(repo, 'set-image', 'rag', ...args);
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')).toEqual(expect.arrayContaining([file, `  ✖ ${message}`, `    → at ${field}`]));
+    expect(hashTree(repo)).toEqual(before);
+  });
+
+  test('--container sets a sidecar of the service in the base spec, and with --process a process\'s own in an overlay', async () => {
+    const repo = tempRepo();
+    const spec = read(repo, 'charts/ledger/service.yaml');
+    const r = await berthInProcess(repo, 'set-image', 'ledger', 'otel/opentelemetry-collector-contrib:0.117.0', '--container', 'otel-collector');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      'charts/ledger/service.yaml: sidecars.otel-collector.image: otel/opentelemetry-collector-contrib:0.116.1 → otel/opentelemetry-collector-contrib:0.117.0',
+      '',
+      '$ berth diff',
+    ]);
+    expect(read(repo, 'charts/ledger/service.yaml')).toBe(spec.replace('image: otel/opentelemetry-collector-contrib:0.116.1', 'image: otel/opentelemetry-collector-contrib:0.117.0'));
+    // The migration leaves the collector out (`false`): it is no process's own there.
+    fs.appendFileSync(path.join(repo, 'charts/ledger/prod.yaml'), 'workers:\n  worker:\n    initContainers:\n      wait-for-db: { image: postgres:17.2-alpine, command: [pg_isready] }\n');
+    const own = await berthInProcess(repo, 'set-image', 'ledger', 'postgres:17.3-alpine', '--container', 'wait-for-db', '--process', 'worker', '--env', 'prod');
+    expect({ code: own.code, stderr: own.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(own.stdout.split('\n')[0]).toBe('charts/ledger/prod.yaml: workers.worker.initContainers.wait-for-db.image: postgres:17.2-alpine → postgres:17.3-alpine');
+    expect(read(repo, 'charts/ledger/prod.yaml')).toContain('      wait-for-db: { image: postgres:17.3-alpine, command: [pg_isready] }\n');
+  });
+
+  test.each([
+    [['--container', 'otel'], '', 'Service "ledger" has no init container or sidecar "otel"', '--container takes one of: wait-for-db (initContainers.wait-for-db), otel-collector (sidecars.otel-collector); add --process P for a process\'s own'],
+    [['--container', 'otel-collector', '--process', 'api'], 'web.api', 'Service "ledger" has no init container or sidecar "otel-collector" of process "api"', "otel-collector is the service's (sidecars.otel-collector), not api's own: leave out --process to set it for every process that runs it"],
+  ])('refuses a container that is not there (%j) with the names that are, changing nothing', async (args, at, message, fix) => {
+    const repo = tempRepo();
+    const before = hashTree(repo);
+    const r = await berthInProcess(repo, 'set-image', 'ledger', 'otel/opentelemetry-collector-contrib:0.117.0', ...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toEqual(expect.arrayContaining(['charts/ledger/service.yaml', `  ✖ ${message}`, ...(at ? [`    → at ${at}`] : []), `    → fix: ${fix}`]));
+    expect(hashTree(repo)).toEqual(before);
+  });
+
+  test('--container refuses an unpinned image with the schema\'s rule, at the container\'s key', async () => {
+    const repo = tempRepo();
+    const before = hashTree(repo);
+    const r = await berthInProcess(repo, 'set-image', 'ledger', 'postgres:latest', '--container', 'wait-for-db', '--env', 'prod');
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toEqual(expect.arrayContaining(['charts/ledger/prod.yaml', '  ✖ "postgres:latest" must not use the "latest" tag: pin a version so a sync is reproducible', '    → at initContainers.wait-for-db.image']));
     expect(hashTree(repo)).toEqual(before);
   });
 });
