@@ -35,6 +35,13 @@ const ESCALATING_VERBS: Readonly<Record<string, string>> = {
   impersonate: 'lets the app act as another user, group or ServiceAccount',
 };
 
+/** What a `*` in each field of a rule grants beyond what its author meant. */
+const WILDCARD: Readonly<Record<'apiGroups' | 'resources' | 'verbs', string>> = {
+  apiGroups: 'a wildcard covers every API group, those of CRDs installed later included',
+  resources: 'a wildcard covers every resource, secrets and those of CRDs installed later included',
+  verbs: 'a wildcard covers every verb, escalate, bind and impersonate included',
+};
+
 /** Verbs that change objects. */
 const WRITE_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
@@ -55,7 +62,7 @@ function checkRole(m: Manifest): Finding[] {
     const where = `rules[${i}]`;
     for (const field of ['apiGroups', 'resources', 'verbs'] as const) {
       strings(rule[field]).forEach((v, j) => {
-        if (v.includes('*')) at(`${where}.${field}[${j}]`, `Rule ${i + 1} grants "${v}" in ${field}: a wildcard covers every ${field === 'verbs' ? 'verb' : field === 'apiGroups' ? 'API group' : 'resource'}, including ones installed later`);
+        if (v.includes('*')) at(`${where}.${field}[${j}]`, `Rule ${i + 1} grants "${v}" in ${field}: ${WILDCARD[field]}`);
       });
     }
     const verbs = strings(rule.verbs);

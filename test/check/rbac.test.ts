@@ -66,9 +66,9 @@ describe('checkRbac', () => {
 
   test('fails when a Role rule has a wildcard in apiGroups, resources or verbs', () => {
     expect(found([role([{ apiGroups: ['*'], resources: ['pods/*'], verbs: ['get', '*'] }])])).toEqual([
-      'Role/ledger/ledger-leader rules[0].apiGroups[0]: Rule 1 grants "*" in apiGroups: a wildcard covers every API group, including ones installed later',
-      'Role/ledger/ledger-leader rules[0].resources[0]: Rule 1 grants "pods/*" in resources: a wildcard covers every resource, including ones installed later',
-      'Role/ledger/ledger-leader rules[0].verbs[1]: Rule 1 grants "*" in verbs: a wildcard covers every verb, including ones installed later',
+      'Role/ledger/ledger-leader rules[0].apiGroups[0]: Rule 1 grants "*" in apiGroups: a wildcard covers every API group, those of CRDs installed later included',
+      'Role/ledger/ledger-leader rules[0].resources[0]: Rule 1 grants "pods/*" in resources: a wildcard covers every resource, secrets and those of CRDs installed later included',
+      'Role/ledger/ledger-leader rules[0].verbs[1]: Rule 1 grants "*" in verbs: a wildcard covers every verb, escalate, bind and impersonate included',
     ]);
   });
 
