@@ -12,8 +12,8 @@
  * - It grants to ServiceAccounts of its own namespace only: not users, groups, or another
  *   namespace's ServiceAccounts.
  * - A Role grants no `*` (in apiGroups, resources or verbs: it would cover what is added later),
- *   no `escalate`, `bind` or `impersonate`, no write to `roles` or `rolebindings` (each a way to
- *   grant itself more), and nothing on `secrets`: the pod already has the secrets berth gives it
+ *   no `escalate`, `bind` or `impersonate` (each a way to grant itself more), no write to `roles`
+ *   or `rolebindings` (a grant made outside Git, where this check cannot see it), and nothing on `secrets`: the pod already has the secrets berth gives it
  *   as files, and reading Secrets through the API bypasses the leak model.
  *
  * A Role no pod can use (no process mounts its token) is not a finding: it grants nothing, and
@@ -45,7 +45,10 @@ const WILDCARD: Readonly<Record<'apiGroups' | 'resources' | 'verbs', string>> = 
 /** Verbs that change objects. */
 const WRITE_VERBS: ReadonlySet<string> = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
-/** Resources a write to is a grant: the app could give itself (or anyone) any permission. */
+/**
+ * Resources a write to is a grant made outside Git. (Kubernetes refuses a grant of more than the
+ * writer holds, unless it also has `escalate` or `bind`, which are refused on their own.)
+ */
 const GRANT_RESOURCES: ReadonlySet<string> = new Set(['roles', 'rolebindings']);
 
 const ROLE_FIX = 'grant only the resources and verbs the app calls (e.g. verbs: [get, list, watch] on configmaps); a platform component that needs more belongs to the platform team, outside the service';
@@ -80,7 +83,7 @@ function checkRole(m: Manifest): Finding[] {
         );
       }
       if (GRANT_RESOURCES.has(resource) && writes.length) {
-        at(`${where}.resources[${j}]`, `Rule ${i + 1} grants ${writes.map((v) => `"${v}"`).join(', ')} on "${r}", which lets the app grant itself (or anyone) any permission in the namespace`, 'grant at most get, list and watch on roles and rolebindings');
+        at(`${where}.resources[${j}]`, `Rule ${i + 1} grants ${writes.map((v) => `"${v}"`).join(', ')} on "${r}", so the app could change who may do what in the namespace, outside Git, where this check cannot see it`, 'grant at most get, list and watch on roles and rolebindings');
       }
     });
   });
