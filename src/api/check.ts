@@ -1,5 +1,5 @@
 /**
- * `berth check` for code: runs every check (strict schema, Pod Security "restricted", the
+ * `berth check` for code: runs every check (strict schema, Pod Security "restricted", RBAC, the
  * production guardrails, the secret-leak guard) on objects from `Testing.synth(chart)` or on YAML
  * text, so a cdk8s user's unit tests hold their charts to what `berth check` holds `dist/` to.
  */

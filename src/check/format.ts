@@ -9,7 +9,7 @@ import { CheckName, Finding } from './types';
 export type FindingFormat = 'text' | 'json';
 
 /** The order checks run in; findings of one object are listed in this order. */
-const CHECK_ORDER: readonly CheckName[] = ['schema', 'pod-security', 'guardrail', 'secret-leak'];
+const CHECK_ORDER: readonly CheckName[] = ['schema', 'pod-security', 'rbac', 'guardrail', 'secret-leak'];
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

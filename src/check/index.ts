@@ -1,11 +1,12 @@
 /**
- * Every check berth runs on synthesized manifests, in one call: Pod Security and the secret-leak
- * guard always, production guardrails for production environments, and the schema validator when
+ * Every check berth runs on synthesized manifests, in one call: Pod Security, RBAC and the
+ * secret-leak guard always, production guardrails for production environments, and the schema validator when
  * the caller passes one in (it is injected so this module does not load the schemas itself).
  */
 import { checkGuardrails } from './guardrails';
 import { checkLeaks } from './leaks';
 import { checkPodSecurity } from './pod-security';
+import { checkRbac } from './rbac';
 import { compareFindings } from './format';
 import { Finding, Manifest } from './types';
 
@@ -14,6 +15,7 @@ export type { GuardrailOptions } from './guardrails';
 export { checkLeaks } from './leaks';
 export { checkPodSecurity } from './pod-security';
 export type { PodSecurityLevel, PodSecurityOptions } from './pod-security';
+export { checkRbac } from './rbac';
 export { formatFindings } from './format';
 export type { FindingFormat } from './format';
 export { objectRef } from './types';
@@ -34,6 +36,8 @@ export function runChecks(manifests: readonly Manifest[], opts: RunChecksOptions
   const findings: Finding[] = [
     ...(opts.schema ? opts.schema(manifests) : []),
     ...checkPodSecurity(manifests),
+    // A grant is the same in staging and production (often one cluster): checked in every environment.
+    ...checkRbac(manifests),
     // The leak guard runs below in every environment; do not report its findings twice.
     ...(opts.production && opts.guardrails !== false ? checkGuardrails(manifests, { leaks: false }) : []),
     ...checkLeaks(manifests),

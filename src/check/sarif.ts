@@ -12,6 +12,7 @@ import { CheckName, Finding, objectRef } from './types';
 const RULES: Readonly<Record<CheckName, { name: string; text: string }>> = {
   schema: { name: 'StrictSchema', text: 'Object fails strict schema validation (Kubernetes v1.32 and the CRDs berth emits; unknown fields are errors)' },
   'pod-security': { name: 'PodSecurityRestricted', text: 'Pod template breaks Pod Security "restricted"' },
+  rbac: { name: 'RbacNoEscalation', text: 'Role or RoleBinding grants more than the service can show in Git, or a way to grant itself more' },
   guardrail: { name: 'ProductionGuardrail', text: 'Object breaks a production guardrail' },
   'secret-leak': { name: 'SecretLeak', text: 'A secret value is written into the manifests' },
 };

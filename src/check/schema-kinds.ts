@@ -40,6 +40,10 @@ const strings: FieldSchema = { type: 'array', items: { type: 'string' } };
 export const KIND_MODELS: Readonly<Record<KindKey, KindModel>> = {
   'v1/Namespace': { load: () => require('kubernetes-models/v1/Namespace').Namespace },
   'v1/ServiceAccount': { load: () => require('kubernetes-models/v1/ServiceAccount').ServiceAccount },
+  'rbac.authorization.k8s.io/v1/Role': { load: () => require('kubernetes-models/rbac.authorization.k8s.io/v1/Role').Role },
+  'rbac.authorization.k8s.io/v1/RoleBinding': {
+    load: () => require('kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding').RoleBinding,
+  },
   'v1/ConfigMap': { load: () => require('kubernetes-models/v1/ConfigMap').ConfigMap },
   'v1/Secret': { load: () => require('kubernetes-models/v1/Secret').Secret },
   'v1/PersistentVolumeClaim': {

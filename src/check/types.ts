@@ -13,7 +13,7 @@ export interface Manifest {
 }
 
 /** Which check produced a finding. */
-export type CheckName = 'schema' | 'pod-security' | 'guardrail' | 'secret-leak';
+export type CheckName = 'schema' | 'pod-security' | 'rbac' | 'guardrail' | 'secret-leak';
 
 /** One problem in one object. */
 export interface Finding {

@@ -7,6 +7,10 @@
 const KIND_KEYS = [
   'v1/Namespace',
   'v1/ServiceAccount',
+  // Written only as a service's extra object (or by its hook); see EXTRA_ONLY_KINDS. After the
+  // ServiceAccount they grant to, before the pods that use the grant.
+  'rbac.authorization.k8s.io/v1/Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding',
   'v1/ConfigMap',
   'bitnami.com/v1alpha1/SealedSecret',
   'external-secrets.io/v1/ExternalSecret',
@@ -60,4 +64,10 @@ export const KIND_ORDER: readonly string[] = KIND_KEYS.map(kindOf);
  * Kinds berth validates but never writes itself, only as a service's extra objects: an AppProject
  * allows them to the services whose extra/ holds one (chart/delivery.ts), not to every service.
  */
-export const EXTRA_ONLY_KINDS: ReadonlySet<string> = new Set<KindKey>(['v1/Pod', 'monitoring.coreos.com/v1/PodMonitor']);
+export const EXTRA_ONLY_KINDS: ReadonlySet<string> = new Set<KindKey>([
+  'v1/Pod',
+  'monitoring.coreos.com/v1/PodMonitor',
+  // A service that grants its pods nothing must not be able to write a grant (check/rbac.ts).
+  'rbac.authorization.k8s.io/v1/Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding',
+]);

@@ -9,12 +9,16 @@
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /**
- * Sync wave by kind. A kind with no entry (an extra object's, such as a Role) syncs in wave 0,
- * Argo CD's default: with the workloads.
+ * Sync wave by kind. A kind with no entry (an extra object's, such as a KEDA ScaledObject) syncs
+ * in wave 0, Argo CD's default: with the workloads.
  */
 export const SYNC_WAVES = {
   Namespace: -3,
   ServiceAccount: -2,
+  // RBAC (extra objects only): a pod that starts before its grant gets 403s from the API, and a
+  // migration hook (wave -1) may call the API too.
+  Role: -2,
+  RoleBinding: -2,
   ConfigMap: -2,
   // Secret sources: before the migration hook, which reads the database URL, and the workloads.
   ExternalSecret: -2,

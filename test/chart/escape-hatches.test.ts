@@ -81,12 +81,12 @@ describe('extra objects', () => {
   });
 
   test('fails on a kind the strict schema does not know, a Namespace, and a Secret, without printing its value', () => {
-    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r' } };
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'r' } };
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } };
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { token: Buffer.from('hunter2-but-longer').toString('base64') } };
     const found = problems([spec(), file('charts/demo/extra/x.yaml', role, ns, secret)]);
-    expect(found.map((p) => p.message.split(':')[0])).toEqual(['Document 1 (Role r)', 'Document 2 (Namespace other) cannot be an extra object', 'Document 3 (Secret s) is a Secret with values in data']);
-    expect(found[0].message).toBe('Document 1 (Role r): berth has no schema for rbac.authorization.k8s.io/v1 Role, and validates every object it writes strictly');
+    expect(found.map((p) => p.message.split(':')[0])).toEqual(['Document 1 (ClusterRole r)', 'Document 2 (Namespace other) cannot be an extra object', 'Document 3 (Secret s) is a Secret with values in data']);
+    expect(found[0].message).toBe('Document 1 (ClusterRole r): berth has no schema for rbac.authorization.k8s.io/v1 ClusterRole, and validates every object it writes strictly');
     expect(JSON.stringify(found)).not.toContain(secret.data.token);
   });
 
@@ -152,6 +152,54 @@ describe('checks on what a person adds', () => {
     expect(refusal(withPod.project, withPod.app, p)).toBeUndefined();
     const without = synth([spec()]);
     expect(refusal(without.project, without.app, p)).toBe('core/Pod is not in namespaceResourceWhitelist');
+  });
+});
+
+describe('RBAC as extra objects', () => {
+  const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'demo-leader' }, rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] }] };
+  const binding = (roleRef: Record<string, string> = { kind: 'Role', name: 'demo-leader' }) => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'demo-leader' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef },
+    subjects: [{ kind: 'ServiceAccount', name: 'demo' }],
+  });
+
+  test('a Role and RoleBinding sync before the workloads, in the service namespace', () => {
+    const { objects } = synth([spec(), file('charts/demo/extra/rbac.yaml', role, binding())]);
+    const kinds = objects.map((o) => o.kind);
+    for (const kind of ['Role', 'RoleBinding']) {
+      const o = objects.find((x) => x.kind === kind);
+      expect(o.metadata.namespace).toBe('demo');
+      // With the ServiceAccount, before the migration hook (-1) and the Deployments (0): a pod that starts before its grant gets 403s.
+      expect(o.metadata.annotations[SYNC_WAVE_ANNOTATION]).toBe('-2');
+      expect(kinds.indexOf(kind)).toBeLessThan(kinds.indexOf('Deployment'));
+    }
+    expect(kinds.indexOf('ServiceAccount')).toBeLessThan(kinds.indexOf('Role'));
+    expect(kinds.indexOf('Role')).toBeLessThan(kinds.indexOf('RoleBinding'));
+  });
+
+  test("the service's AppProject allows Role and RoleBinding only when its extra/ holds them", () => {
+    const withRbac = synth([spec(), file('charts/demo/extra/rbac.yaml', role, binding())]);
+    const [r, b] = ['Role', 'RoleBinding'].map((k) => withRbac.objects.find((o) => o.kind === k));
+    expect(refusal(withRbac.project, withRbac.app, r)).toBeUndefined();
+    expect(refusal(withRbac.project, withRbac.app, b)).toBeUndefined();
+    const without = synth([spec()]);
+    expect(refusal(without.project, without.app, r)).toBe('rbac.authorization.k8s.io/Role is not in namespaceResourceWhitelist');
+    expect(refusal(without.project, without.app, b)).toBe('rbac.authorization.k8s.io/RoleBinding is not in namespaceResourceWhitelist');
+  });
+
+  test('fails when an extra RoleBinding binds a ClusterRole, told at its file, document and line in every environment', () => {
+    const out = buildOutput(loadProject(config, [spec(), file('charts/demo/extra/rbac.yaml', role, binding({ kind: 'ClusterRole', name: 'edit' }))]), { check: unitChecker(), keepManifests: false });
+    expect(out.problems).toEqual([
+      {
+        file: 'charts/demo/extra/rbac.yaml',
+        path: 'roleRef.kind',
+        line: 21,
+        message: 'prod, staging: Document 2 (RoleBinding demo-leader): Binds the ClusterRole "edit": its rules live in the cluster, not in Git, where berth cannot check them (and view, edit and admin grow with every CRD installed)',
+        fix: 'write a Role in extra/ with the rules the app needs, and bind it (roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: <it> })',
+      },
+    ]);
   });
 });
 

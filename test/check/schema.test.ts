@@ -87,6 +87,8 @@ describe('validateSchema: valid objects', () => {
         // Only as a service's extra objects (charts/<service>/extra/).
         'monitoring.coreos.com/v1/PodMonitor',
         'v1/Pod',
+        'rbac.authorization.k8s.io/v1/Role',
+        'rbac.authorization.k8s.io/v1/RoleBinding',
         'external-secrets.io/v1/ExternalSecret',
         'bitnami.com/v1alpha1/SealedSecret',
         'argoproj.io/v1alpha1/Application',
@@ -211,6 +213,12 @@ describe('validateSchema: planted violations', () => {
   test('fails when a PodMonitor endpoint has a field prometheus-operator does not have', () => {
     expect(validateSchema(invalid('crd-podmonitor-unknown-field.yaml')).map(({ object, path, message }) => ({ object, path, message }))).toEqual([
       { object: 'PodMonitor/ledger/ledger-worker', path: 'spec.podMetricsEndpoints[0].targetPorts', message: 'unknown field "targetPorts"' },
+    ]);
+  });
+
+  test('fails when a RoleBinding subject has a field Subject does not have', () => {
+    expect(validateSchema(invalid('rbac-unknown-field.yaml')).map(({ object, path, message }) => ({ object, path, message }))).toEqual([
+      { object: 'RoleBinding/rag/rag-leader', path: 'subjects[0].verbs', message: 'unknown field "verbs"' },
     ]);
   });
 
@@ -444,7 +452,7 @@ maybe(`scripts/validate-openapi.js against ${HAVE_OPENAPI ? SHOWN_OPENAPI : `the
   test('the valid fixtures pass, with a count line', () => {
     const r = run(VALID);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`${load(VALID).length} object(s) in 4 file(s) valid against openapi-v2.json\n`);
+    expect(r.stdout).toBe(`${load(VALID).length} object(s) in 5 file(s) valid against openapi-v2.json\n`);
     expect(r.status).toBe(0);
   });
 

@@ -78,7 +78,7 @@ describe('berth check', () => {
     expect(log.$schema).toBe('https://json.schemastore.org/sarif-2.1.0.json');
     const [run] = log.runs;
     expect(run.tool.driver.name).toBe('berth');
-    expect(run.tool.driver.rules.map((rule: any) => rule.id)).toEqual(['schema', 'pod-security', 'guardrail', 'secret-leak']);
+    expect(run.tool.driver.rules.map((rule: any) => rule.id)).toEqual(['schema', 'pod-security', 'rbac', 'guardrail', 'secret-leak']);
     for (const result of run.results) {
       expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
       expect(result.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'manifests/app.yaml', uriBaseId: '%SRCROOT%' });

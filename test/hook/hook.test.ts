@@ -155,6 +155,21 @@ describe('what a hook may not do to the chart', () => {
     expect(r.stderr).not.toContain(value);
   });
 
+  test('a Role and RoleBinding it adds are allowed in the AppProject, and a ClusterRole binding is refused at its file', async () => {
+    const role = "new ApiObject(chart, 'leader', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'payments-leader' }, rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'] }] });";
+    const binding = (kind: string, name: string) =>
+      `new ApiObject(chart, 'leader-binding', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'payments-leader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: '${kind}', name: '${name}' }, subjects: [{ kind: 'ServiceAccount', name: 'payments' }] });`;
+    const ok = await synthWith(`${role} ${binding('Role', 'payments-leader')}`);
+    expect(ok).toMatchObject({ code: 0, stderr: '' });
+    expect(allowedKinds(ok.repo, 'prod')).toEqual(expect.arrayContaining(['rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding']));
+    const bad = await synthWith(`${role} ${binding('ClusterRole', 'admin')}`);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      '  ✖ prod, staging: Binds the ClusterRole "admin": its rules live in the cluster, not in Git, where berth cannot check them (and view, edit and admin grow with every CRD installed) (RoleBinding/payments/payments-leader, which this hook adds)\n',
+    );
+    expect(fs.existsSync(path.join(bad.repo, 'dist'))).toBe(false);
+  });
+
   test("fails when it puts an object in another namespace than the service's", async () => {
     const r = await synthWith("new ApiObject(chart, 'elsewhere', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payments-shared', namespace: 'monitoring' }, data: { A: '1' } });");
     expect(r.code).toBe(1);
