@@ -27,3 +27,62 @@ describe('editor JSON Schemas', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'image', 'web']));
   });
 });
+
+/** A JSON Schema node as zod writes it (only the keywords the walk reads). */
+interface SchemaNode {
+  description?: string;
+  $ref?: string;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
+  items?: SchemaNode;
+  anyOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+  allOf?: SchemaNode[];
+}
+
+/**
+ * Every property path of a schema without a description: what an editor shows on completion and hover.
+ * Follows `$ref`s into `$defs` (each definition walked once, at the first path that reaches it); a
+ * property whose `$ref` target (or its target's, down the chain) is described counts as described.
+ */
+function undescribed(root: SchemaNode & { $defs?: Record<string, SchemaNode> }): { missing: string[]; seen: number } {
+  const missing: string[] = [];
+  const walked = new Set<string>();
+  let seen = 0;
+  const resolve = (node: SchemaNode): SchemaNode => {
+    if (node.$ref === undefined) return node;
+    const def = root.$defs?.[node.$ref.replace('#/$defs/', '')];
+    if (def === undefined) throw new Error(`unresolved $ref ${node.$ref}`);
+    return def;
+  };
+  // A $ref target may itself be a $ref with a default (a reused schema with `.default()`): follow the chain.
+  const described = (node: SchemaNode): boolean => node.description !== undefined || (node.$ref !== undefined && described(resolve(node)));
+  const walk = (node: SchemaNode, at: string): void => {
+    if (node.$ref !== undefined) {
+      if (walked.has(node.$ref)) return;
+      walked.add(node.$ref);
+      walk(resolve(node), at);
+      return;
+    }
+    for (const [key, prop] of Object.entries(node.properties ?? {})) {
+      const where = at === '' ? key : `${at}.${key}`;
+      seen++;
+      if (!described(prop)) missing.push(where);
+      walk(prop, where);
+    }
+    if (typeof node.additionalProperties === 'object') walk(node.additionalProperties, `${at}.*`);
+    if (node.items !== undefined) walk(node.items, `${at}[]`);
+    for (const branch of [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])]) walk(branch, at);
+  };
+  walk(root, '');
+  return { missing, seen };
+}
+
+describe('editor JSON Schemas describe every field', () => {
+  test.each(['service.schema.json', 'berth.schema.json'])('every property of %s has a description (editors show it on hover)', (name) => {
+    const { missing, seen } = undescribed(JSON.parse(jsonSchemas().get(name)!));
+    // The walk must have reached the fields (an empty walk would pass trivially).
+    expect(seen).toBeGreaterThan(name === 'service.schema.json' ? 200 : 5);
+    expect(missing).toEqual([]);
+  });
+});

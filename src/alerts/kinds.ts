@@ -32,6 +32,11 @@ export type AlertName = keyof typeof ALERT_KINDS;
 /** Every alert name, in the order docs/alerts.md lists them. */
 export const ALERT_NAMES = Object.keys(ALERT_KINDS) as AlertName[];
 
+/** What an alert watches, in a few words (the spec schema's description of its silence). */
+export function alertWatches(name: AlertName): string {
+  return ALERT_KINDS[name].watches;
+}
+
 /** The severity of an alert in an environment: one step lower outside production. */
 export function severityIn(name: AlertName, production: boolean, override?: Severity): Severity {
   const base: Severity = override ?? ALERT_KINDS[name].severity;

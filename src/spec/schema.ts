@@ -8,7 +8,7 @@
  */
 import { DEFAULT_HSTS_MAX_AGE_SECONDS } from '../util/hsts';
 import { z } from 'zod';
-import { ALERT_NAMES } from '../alerts/kinds';
+import { ALERT_NAMES, alertWatches } from '../alerts/kinds';
 import { CRON_MACRO_LIST, isCronMacro, parseCron } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
 import { EnvValue, PodSettingsFields, PullSecretName, RegistryCredentialsItem, ServicePodSettingsFields } from './pod-settings';
@@ -128,7 +128,7 @@ export const Resources = z.strictObject({
   memory: Quantity.default('256Mi').describe('memory request'),
   memoryLimit: Quantity.optional().describe('memory limit; defaults to the request'),
   cpuLimit: Quantity.optional().describe('CPU limit; none by default (throttling hurts latency)'),
-});
+}).describe('CPU and memory requests and limits of the container; the memory limit defaults to the request');
 export type Resources = z.infer<typeof Resources>;
 
 // ---------------------------------------------------------------------------------------------
@@ -174,14 +174,14 @@ export const SidecarProbe = z.union([
   z.strictObject({
     httpGet: z
       .strictObject({
-        path: HttpPath,
+        path: HttpPath.describe('the path to GET, e.g. /healthz'),
         port: z.union([PortName, Port]).describe("one of the sidecar's own ports by name, or a port number"),
       })
       .describe('GET this path on this port'),
     ...ProbeTiming,
   }),
   z.strictObject({ exec: z.array(z.string()).min(1).describe('run this command in the container; exit 0 is healthy'), ...ProbeTiming }),
-]);
+]).describe('an HTTP GET on one of its ports (httpGet), or a command (exec)');
 export type SidecarProbe = z.infer<typeof SidecarProbe>;
 
 /** What an init container and a sidecar both take. */
@@ -216,7 +216,11 @@ export const Sidecar = z.strictObject({
     .default({})
     .describe('ports it listens on, by name; reachable from the pod\'s own containers (localhost) only: no NetworkPolicy opens them'),
   probes: z
-    .strictObject({ liveness: SidecarProbe.optional(), readiness: SidecarProbe.optional(), startup: SidecarProbe.optional() })
+    .strictObject({
+      liveness: SidecarProbe.optional().describe('the kubelet restarts the sidecar when this fails'),
+      readiness: SidecarProbe.optional().describe('the pod is not ready (no Service traffic) while this fails'),
+      startup: SidecarProbe.optional().describe('the next containers and the app start only once this succeeds'),
+    })
     .optional()
     .describe('probes; none by default (a startup probe holds the app back until the sidecar is up)'),
 });
@@ -241,7 +245,7 @@ const RelativePath = z
   .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\0]+$/, 'must be a relative path without "." or ".." segments, such as config.yaml');
 /** A key of a ConfigMap or Secret projected to a file. */
 const KeyToPath = z.strictObject({
-  key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a key: letters, digits, ".", "_" and "-"'),
+  key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a key: letters, digits, ".", "_" and "-"').describe('the key of the ConfigMap or Secret'),
   path: RelativePath.describe('file name (relative path) in the volume'),
   mode: z.number().int().min(0).max(0o777).optional().describe('file mode (decimal in JSON, e.g. 292 for 0444)'),
 });
@@ -250,14 +254,42 @@ const FileMode = z.number().int().min(0, 'must be a file mode between 0 and 0777
 
 /** One source of a projected volume. */
 export const ProjectedSource = z.union([
-  z.strictObject({ configMap: z.strictObject({ name: ObjectName('a ConfigMap'), items: z.array(KeyToPath).min(1).optional() }) }),
-  z.strictObject({ secret: z.strictObject({ name: ObjectName('a Secret'), items: z.array(KeyToPath).min(1).optional() }) }),
   z.strictObject({
-    downwardAPI: z.strictObject({
-      items: z
-        .array(z.strictObject({ path: RelativePath, fieldRef: z.strictObject({ fieldPath: z.enum(['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations']) }) }))
-        .min(1),
-    }),
+    configMap: z
+      .strictObject({
+        name: ObjectName('a ConfigMap').describe("a ConfigMap of the service's extra objects, or one that exists in the namespace"),
+        items: z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key as a file of its name'),
+      })
+      .describe('the keys of a ConfigMap as files'),
+  }),
+  z.strictObject({
+    secret: z
+      .strictObject({
+        name: ObjectName('a Secret').describe('an existing Secret (a reference, never a value)'),
+        items: z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key'),
+      })
+      .describe('the keys of a Secret as files'),
+  }),
+  z.strictObject({
+    downwardAPI: z
+      .strictObject({
+        items: z
+          .array(
+            z.strictObject({
+              path: RelativePath.describe('file name (relative path) in the volume'),
+              fieldRef: z
+                .strictObject({
+                  fieldPath: z
+                    .enum(['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations'])
+                    .describe('the pod field written to the file'),
+                })
+                .describe('a field of the pod'),
+            }),
+          )
+          .min(1)
+          .describe('one file per pod field'),
+      })
+      .describe("fields of the pod (its name, namespace, uid, labels, annotations) as files"),
   }),
 ]);
 
@@ -320,7 +352,7 @@ export type ExtraVolume = z.infer<typeof ExtraVolume>;
 const ProcessFields = {
   image: ImageRef.optional().describe('image for this process; defaults to the service image'),
   command: z.array(z.string()).min(1).optional().describe('entrypoint; defaults to the image CMD'),
-  args: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional().describe("arguments to the command (the container's args); default the image's CMD when command is not set"),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, EnvValue).default({}).describe('non-secret env for this process only: text, or { fieldRef } / { resourceFieldRef } read from the pod'),
   resources: Resources.default(() => Resources.parse({})),
@@ -335,12 +367,18 @@ export const Health = z.strictObject({
   liveness: HttpPath.describe('liveness probe path (the process is alive)'),
   readiness: HttpPath.optional().describe('readiness probe path; defaults to liveness'),
   startup: HttpPath.optional().describe('startup probe path; defaults to readiness'),
-  startupTimeoutSeconds: z.number().int().min(10).max(900).default(120),
+  startupTimeoutSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(900)
+    .default(120)
+    .describe('how long the app may take to start, in seconds, before the kubelet restarts it (the startup probe runs every 5 s)'),
 });
 
 /** Prometheus metrics of a web process. */
 export const Metrics = z.strictObject({
-  path: HttpPath.default('/metrics'),
+  path: HttpPath.default('/metrics').describe('the path Prometheus scrapes'),
   port: Port.optional().describe('a separate metrics port; preferred, it is never routed at the edge'),
   multiprocess: z.boolean().default(false).describe('prometheus_client multi-process mode: mounts PROMETHEUS_MULTIPROC_DIR'),
 });
@@ -350,21 +388,21 @@ export const Server = z.enum(['gunicorn', 'uvicorn', 'waitress', 'other']);
 
 export const Autoscaling = z
   .strictObject({
-    minReplicas: Replicas(1, 'must be at least 1'),
-    maxReplicas: Replicas(1, 'must be at least 1'),
-    cpuUtilization: z.number().int().min(10).max(100).default(70),
+    minReplicas: Replicas(1, 'must be at least 1').describe('the fewest pods'),
+    maxReplicas: Replicas(1, 'must be at least 1').describe('the most pods (at least minReplicas)'),
+    cpuUtilization: z.number().int().min(10).max(100).default(70).describe('the average CPU use the autoscaler aims for, in percent of the CPU request'),
   })
   .refine((a) => a.maxReplicas >= a.minReplicas, { message: 'maxReplicas must be at least minReplicas', path: ['maxReplicas'] });
 
 /** A long-running HTTP process with a Service. */
 export const WebProcess = z.strictObject({
   ...ProcessFields,
-  server: Server.default('gunicorn'),
-  port: Port,
-  replicas: Replicas(1, 'must be at least 1 (use autoscaling for elastic replicas)').default(2),
-  autoscaling: Autoscaling.optional(),
-  health: Health,
-  metrics: Metrics.optional(),
+  server: Server.default('gunicorn').describe('the server that runs the app; gunicorn gets a writable in-memory temp directory for its worker heartbeats'),
+  port: Port.describe('the port the app listens on: the container port http, which the Service and the edge route to'),
+  replicas: Replicas(1, 'must be at least 1 (use autoscaling for elastic replicas)').default(2).describe('the number of pods when autoscaling is not set'),
+  autoscaling: Autoscaling.optional().describe('a HorizontalPodAutoscaler on CPU instead of a fixed replicas count'),
+  health: Health.describe('HTTP paths of the startup, readiness and liveness probes, on the app port'),
+  metrics: Metrics.optional().describe('Prometheus metrics: a ServiceMonitor, and a NetworkPolicy rule that lets Prometheus scrape them'),
   gracefulTimeoutSeconds: z.number().int().min(1).max(600).default(30).describe("the server's own graceful timeout"),
   public: z.boolean().default(true).describe('reachable from the ingress controller; false keeps it cluster-internal'),
   paths: z.array(HttpPath).default(['/']).describe('path prefixes routed to this process at the edge'),
@@ -376,9 +414,12 @@ export type WebProcess = z.infer<typeof WebProcess>;
 /** A background process with no Service and no inbound traffic. */
 export const WorkerProcess = z.strictObject({
   ...ProcessFields,
-  replicas: Replicas(1, 'must be at least 1').default(1),
+  replicas: Replicas(1, 'must be at least 1').default(1).describe('the number of pods'),
   probe: z
-    .strictObject({ exec: z.array(z.string()).min(1), periodSeconds: z.number().int().min(5).max(3600).default(30) })
+    .strictObject({
+      exec: z.array(z.string()).min(1).describe('run this command in the container; exit 0 is alive'),
+      periodSeconds: z.number().int().min(5).max(3600).default(30).describe('how often to run it, in seconds'),
+    })
     .optional()
     .describe('exec liveness probe; none by default'),
   terminationGracePeriodSeconds: z.number().int().min(1).max(3600).default(120).describe('time to drain running jobs'),
@@ -391,20 +432,20 @@ export const SingletonProcess = z.strictObject({
   ...ProcessFields,
   flag: EnvName.describe('env var set to "1" here and to "0" on every other process of the service'),
   like: DnsLabel.optional().describe('a web process whose command, port and health this singleton reuses'),
-  calls: z.array(DnsLabel).default([]),
+  calls: z.array(DnsLabel).default([]).describe('web processes of this service it calls'),
 });
 export type SingletonProcess = z.infer<typeof SingletonProcess>;
 
 /** The database migration, run once per sync before the new pods roll out. */
 export const Migration = z.strictObject({
-  image: ImageRef.optional(),
-  command: z.array(z.string()).min(1),
+  image: ImageRef.optional().describe('image of the migration; defaults to the service image'),
+  command: z.array(z.string()).min(1).describe('the command that migrates the database'),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
-  env: z.record(EnvName, EnvValue).default({}),
+  env: z.record(EnvName, EnvValue).default({}).describe('non-secret env for the migration only: text, or { fieldRef } / { resourceFieldRef } read from the pod'),
   resources: Resources.default(() => Resources.parse({})),
   ...PodSettingsFields,
-  backoffLimit: z.number().int().min(0).max(10).default(2),
-  activeDeadlineSeconds: z.number().int().min(30).max(86400).default(900),
+  backoffLimit: z.number().int().min(0).max(10).default(2).describe('retries before the Job fails and the sync with it (the Job backoffLimit)'),
+  activeDeadlineSeconds: z.number().int().min(30).max(86400).default(900).describe('the longest the Job may run, retries included, in seconds'),
   ...ProcessContainerFields,
 });
 
@@ -414,17 +455,32 @@ export const Migration = z.strictObject({
 
 export const ExistingSecretSource = z.strictObject({ existingSecret: DnsLabel.describe('a Secret created out of band') });
 export const ExternalSecretSource = z.strictObject({
-  externalSecret: z.strictObject({
-    store: DnsLabel,
-    storeKind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore'),
-    refreshInterval: z.string().regex(/^([0-9]+(s|m|h))+$/, 'must be a duration such as 1h or 15m').default('1h'),
-  }),
+  externalSecret: z
+    .strictObject({
+      store: DnsLabel.describe('the name of the SecretStore or ClusterSecretStore the values are read from'),
+      storeKind: z.enum(['SecretStore', 'ClusterSecretStore']).default('ClusterSecretStore').describe('SecretStore (in the service namespace) or ClusterSecretStore'),
+      refreshInterval: z
+        .string()
+        .regex(/^([0-9]+(s|m|h))+$/, 'must be a duration such as 1h or 15m')
+        .default('1h')
+        .describe('how often the operator reads the store again, e.g. 1h or 15m'),
+    })
+    .describe('an ExternalSecret (External Secrets Operator) fills the Secret from a secret store'),
 });
 export const SealedSecretSource = z.strictObject({
-  sealedSecret: z.strictObject({ scope: z.enum(['strict', 'namespace-wide', 'cluster-wide']).default('strict') }),
+  sealedSecret: z
+    .strictObject({
+      scope: z
+        .enum(['strict', 'namespace-wide', 'cluster-wide'])
+        .default('strict')
+        .describe('the kubeseal --scope the values were sealed with: strict (this Secret name and namespace), namespace-wide or cluster-wide'),
+    })
+    .describe("a SealedSecret (sealed-secrets) holds the items' kubeseal-encrypted values"),
 });
 /** Where secret values come from: never the spec itself. */
-export const SecretSource = z.union([ExistingSecretSource, ExternalSecretSource, SealedSecretSource]);
+export const SecretSource = z
+  .union([ExistingSecretSource, ExternalSecretSource, SealedSecretSource])
+  .describe('where the values come from: an existing Secret, an ExternalSecret or a SealedSecret (docs/secrets.md)');
 export type SecretSource = z.infer<typeof SecretSource>;
 
 export const SecretItem = z.strictObject({
@@ -440,9 +496,13 @@ export type SecretItem = z.infer<typeof SecretItem>;
 export const Secrets = z.strictObject({
   source: SecretSource,
   delivery: z.enum(['files', 'dotenv', 'env']).default('files').describe('files: NAME_FILE; dotenv: a .env in the working dir; env: secretKeyRef'),
-  mountPath: z.string().regex(/^(\/[^\0/]+)+$/, 'must be an absolute directory without a trailing slash, such as /run/secrets').default('/run/secrets'),
-  dotenvPath: z.string().regex(/^\/.*\/\.env$/, 'must be an absolute path ending in /.env').optional(),
-  items: z.record(EnvName, SecretItem),
+  mountPath: z
+    .string()
+    .regex(/^(\/[^\0/]+)+$/, 'must be an absolute directory without a trailing slash, such as /run/secrets')
+    .default('/run/secrets')
+    .describe('delivery files: the directory of the secret files that the NAME_FILE variables point to'),
+  dotenvPath: z.string().regex(/^\/.*\/\.env$/, 'must be an absolute path ending in /.env').optional().describe('delivery dotenv: where the .env file the app loads is mounted, e.g. /app/.env'),
+  items: z.record(EnvName, SecretItem).describe('the secrets, by the env var name the app reads: where each value is and which processes get it'),
   imagePullSecret: RegistryCredentialsItem.optional().describe(
     'registry credentials (a docker config JSON) from this source, written as the Secret <service>-registry of type kubernetes.io/dockerconfigjson and added to every pod\'s imagePullSecrets; with an existingSecret source, list the existing Secret in imagePullSecrets instead',
   ),
@@ -454,61 +514,71 @@ export type Secrets = z.infer<typeof Secrets>;
 // ---------------------------------------------------------------------------------------------
 
 export const Volume = z.strictObject({
-  size: Quantity,
-  accessMode: z.enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod']).default('ReadWriteOnce'),
+  size: Quantity.describe('the storage the PersistentVolumeClaim requests, e.g. 10Gi'),
+  accessMode: z
+    .enum(['ReadWriteOnce', 'ReadWriteMany', 'ReadWriteOncePod'])
+    .default('ReadWriteOnce')
+    .describe('the claim access mode: ReadWriteOnce mounts on one node at a time, ReadWriteMany on many (the StorageClass must support it)'),
   storageClassName: ClassName('a StorageClass').optional().describe("the cluster's default StorageClass when omitted"),
-  mountPath: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path'),
-  readOnly: z.boolean().default(false),
+  mountPath: z.string().regex(/^\/[^\0]*$/, 'must be an absolute path').describe('where it appears in the containers that mount it'),
+  readOnly: z.boolean().default(false).describe('mount it read-only'),
 });
 export type Volume = z.infer<typeof Volume>;
 
+/** What every CronJob's schedule is, for the fields that give it a default of their own. */
+const CRON_SCHEDULE_DESCRIPTION = 'when it runs: a five-field cron expression (minute hour day month weekday) or a macro such as @daily';
+
 const CronCommon = {
-  schedule: CronSchedule,
-  timeZone: TimeZone.default('Etc/UTC'),
-  startingDeadlineSeconds: z.number().int().min(10).max(86400).default(600),
-  activeDeadlineSeconds: z.number().int().min(30).max(86400).default(3600),
-  backoffLimit: z.number().int().min(0).max(10).default(2),
-  restartPolicy: z.enum(['OnFailure', 'Never']).default('OnFailure'),
-  successfulJobsHistoryLimit: z.number().int().min(0).max(20).default(3),
-  failedJobsHistoryLimit: z.number().int().min(0).max(20).default(3),
-  resources: Resources.default({ cpu: '50m', memory: '128Mi' }),
+  schedule: CronSchedule.describe(CRON_SCHEDULE_DESCRIPTION),
+  timeZone: TimeZone.default('Etc/UTC').describe('the time zone the schedule is read in (the CronJob timeZone)'),
+  startingDeadlineSeconds: z.number().int().min(10).max(86400).default(600).describe('how late, in seconds, a missed run may still start'),
+  activeDeadlineSeconds: z.number().int().min(30).max(86400).default(3600).describe('the longest one run may take, retries included, in seconds'),
+  backoffLimit: z.number().int().min(0).max(10).default(2).describe('retries before a run fails'),
+  restartPolicy: z.enum(['OnFailure', 'Never']).default('OnFailure').describe('OnFailure: retry in the same pod; Never: a new pod per retry'),
+  successfulJobsHistoryLimit: z.number().int().min(0).max(20).default(3).describe('successful Jobs kept'),
+  failedJobsHistoryLimit: z.number().int().min(0).max(20).default(3).describe('failed Jobs kept'),
+  resources: Resources.default({ cpu: '50m', memory: '128Mi' }).describe('requests and limits; default 50m CPU and 128Mi memory'),
   ...PodSettingsFields,
 };
 
 export const GenericCron = z.strictObject({
   ...CronCommon,
-  image: ImageRef.optional(),
-  command: z.array(z.string()).min(1),
+  image: ImageRef.optional().describe('image of the job; defaults to the service image'),
+  command: z.array(z.string()).min(1).describe('the command each run runs'),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
-  env: z.record(EnvName, EnvValue).default({}),
-  mounts: z.array(DnsLabel).default([]),
+  env: z.record(EnvName, EnvValue).default({}).describe('non-secret env for this job only: text, or { fieldRef } / { resourceFieldRef } read from the pod'),
+  mounts: z.array(DnsLabel).default([]).describe('volumes (keys of `volumes` or `extraVolumes`) mounted at their mountPath'),
   ...ProcessContainerFields,
 });
 
 export const TmpCleanup = z.strictObject({
   ...CronCommon,
-  schedule: CronSchedule.default('0 3 * * *'),
+  schedule: CronSchedule.default('0 3 * * *').describe(`${CRON_SCHEDULE_DESCRIPTION}; default 03:00 daily`),
   volume: DnsLabel.describe('the claim the app writes temp files to'),
-  subPath: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative path inside the volume').optional(),
-  maxAgeHours: z.number().int().min(1).max(8760, 'must be at most 8760 (a year)').default(24),
+  subPath: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'must be a relative path inside the volume')
+    .optional()
+    .describe('clean only this directory inside the volume; default the whole volume'),
+  maxAgeHours: z.number().int().min(1).max(8760, 'must be at most 8760 (a year)').default(24).describe('files older than this many hours are deleted'),
   command: z.array(z.string()).min(1).optional().describe("the app's own cleanup command; omit for the built-in script"),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
 });
 
 export const RetentionPrune = z.strictObject({
   ...CronCommon,
-  schedule: CronSchedule.default('30 3 * * *'),
-  tables: z.array(SqlIdentifier).min(1),
-  column: SqlIdentifier.default('created_at'),
-  days: z.number().int().min(1, 'must be a positive number of days').max(36500, 'must be at most 36500 days'),
-  batchSize: z.number().int().min(100).max(100000).default(5000),
+  schedule: CronSchedule.default('30 3 * * *').describe(`${CRON_SCHEDULE_DESCRIPTION}; default 03:30 daily`),
+  tables: z.array(SqlIdentifier).min(1).describe('the tables pruned (table or schema.table)'),
+  column: SqlIdentifier.default('created_at').describe('the timestamp column of each table that days is compared with'),
+  days: z.number().int().min(1, 'must be a positive number of days').max(36500, 'must be at most 36500 days').describe('rows older than this many days are deleted'),
+  batchSize: z.number().int().min(100).max(100000).default(5000).describe('rows deleted per batch, each batch its own short transaction'),
   databaseUrlSecret: EnvName.describe('the secret (key of secrets.items) holding the database URL'),
 });
 
 export const Cron = z.strictObject({
-  tmpCleanup: TmpCleanup.optional(),
-  retention: RetentionPrune.optional(),
-  jobs: z.record(DnsLabel, GenericCron).default({}),
+  tmpCleanup: TmpCleanup.optional().describe('a CronJob with a built-in script that deletes old files from the volume the app writes temp files to'),
+  retention: RetentionPrune.optional().describe('a CronJob with a built-in script that deletes rows older than days from the tables, in batches'),
+  jobs: z.record(DnsLabel, GenericCron).default({}).describe("the app's own CronJobs, by name"),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -521,22 +591,36 @@ export const EdgeProfile = z.enum(EDGE_PROFILES);
 export type EdgeProfile = z.infer<typeof EdgeProfile>;
 
 export const Tls = z.union([
-  z.strictObject({ clusterIssuer: DnsLabel }),
-  z.strictObject({ issuer: DnsLabel }),
-  z.strictObject({ certificate: z.strictObject({ issuer: DnsLabel, issuerKind: z.enum(['ClusterIssuer', 'Issuer']).default('ClusterIssuer') }) }),
+  z.strictObject({ clusterIssuer: DnsLabel.describe('a cert-manager ClusterIssuer, named on the public Ingress (cert-manager.io/cluster-issuer); ignored on the gateway profile') }),
+  z.strictObject({ issuer: DnsLabel.describe('a cert-manager Issuer in the service namespace, named on the public Ingress (cert-manager.io/issuer); ignored on the gateway profile') }),
+  z.strictObject({
+    certificate: z
+      .strictObject({
+        issuer: DnsLabel.describe('the issuer that signs it'),
+        issuerKind: z.enum(['ClusterIssuer', 'Issuer']).default('ClusterIssuer').describe('ClusterIssuer, or an Issuer in the service namespace'),
+      })
+      .describe('berth writes the cert-manager Certificate <service>-tls itself and annotates nothing (for clusters without ingress-shim, and the gateway profile)'),
+  }),
 ]);
+
+/** A Gateway (Gateway API) that HTTPRoutes attach to: their parentRefs. */
+const GatewayRef = z.strictObject({
+  name: DnsLabel.describe('the name of the Gateway'),
+  namespace: DnsLabel.describe('the namespace of the Gateway'),
+  sectionName: SectionName.optional().describe('one listener of the Gateway, e.g. https; default every listener'),
+});
 
 /** The edge's idle timeout when the spec sets none: a minute, or an hour for WebSockets (a socket may stay quiet between messages). */
 const EDGE_TIMEOUT_SECONDS = { http: 60, websockets: 3600 } as const;
 
 export const Edge = z.strictObject({
-  hosts: z.array(Hostname).min(1),
+  hosts: z.array(Hostname).min(1).describe('the host names served: the Ingress rules and TLS hosts, or the HTTPRoute hostnames'),
   profile: EdgeProfile.optional().describe('defaults to the environment profile'),
   className: ClassName('an IngressClass')
     .optional()
     .describe('ingressClassName; defaults to the environment'),
   tls: Tls.optional().describe('defaults to the environment cluster issuer'),
-  maxBodyMiB: z.number().int().min(1).max(10240).default(1),
+  maxBodyMiB: z.number().int().min(1).max(10240).default(1).describe('the largest request body the edge accepts, in MiB'),
   websockets: z
     .boolean()
     .default(false)
@@ -551,16 +635,22 @@ export const Edge = z.strictObject({
     .max(86400)
     .optional()
     .describe('ingress-nginx proxy-read/send-timeout: the longest silence on a request, socket or stream; 60, or 3600 with websockets'),
-  hstsMaxAgeSeconds: z.number().int().min(0).max(INT32_MAX).default(DEFAULT_HSTS_MAX_AGE_SECONDS),
+  hstsMaxAgeSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(INT32_MAX)
+    .default(DEFAULT_HSTS_MAX_AGE_SECONDS)
+    .describe('max-age of the Strict-Transport-Security header, in seconds; default a year'),
   internalPaths: z.array(HttpPath).default([]).describe('paths that must never answer the internet'),
-  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: SectionName.optional() }).optional(),
+  gateway: GatewayRef.optional().describe("gateway profile: the Gateway the HTTPRoutes attach to; defaults to the environment's"),
 }).transform((e) => ({ ...e, timeoutSeconds: e.timeoutSeconds ?? EDGE_TIMEOUT_SECONDS[e.websockets ? 'websockets' : 'http'] }));
 export type Edge = z.infer<typeof Edge>;
 
 export const Dependency = z
   .strictObject({
-    port: Port,
-    protocol: z.enum(['TCP', 'UDP']).default('TCP'),
+    port: Port.describe('the port the processes connect to'),
+    protocol: z.enum(['TCP', 'UDP']).default('TCP').describe('the protocol of the port'),
     host: z.string().optional().describe('the host name the app connects to, written on its egress NetworkPolicy as berth.dev/egress-host (NetworkPolicy matches pods or CIDRs, not names)'),
     namespace: DnsLabel.optional().describe('in-cluster: the namespace of its pods'),
     podLabels: Labels.optional().describe('in-cluster: the labels of its pods'),
@@ -580,10 +670,10 @@ export const Dependency = z
 export type Dependency = z.infer<typeof Dependency>;
 
 export const Security = z.strictObject({
-  readOnlyRootFilesystem: z.boolean().default(true),
-  runAsUser: z.number().int().min(1, 'must be a non-root uid').max(INT32_MAX).default(10001),
-  runAsGroup: z.number().int().min(1, 'must be a non-root gid').max(INT32_MAX).default(10001),
-  fsGroup: z.number().int().min(1).max(INT32_MAX).default(10001),
+  readOnlyRootFilesystem: z.boolean().default(true).describe("the containers' root filesystem is read-only; false needs security.reason in production"),
+  runAsUser: z.number().int().min(1, 'must be a non-root uid').max(INT32_MAX).default(10001).describe('the uid every container runs as (never 0)'),
+  runAsGroup: z.number().int().min(1, 'must be a non-root gid').max(INT32_MAX).default(10001).describe('the gid every container runs as'),
+  fsGroup: z.number().int().min(1).max(INT32_MAX).default(10001).describe('the group that owns mounted volumes and secret files (the pod fsGroup)'),
   reason: z.string().min(10).optional().describe('why a default is loosened; required in prod'),
 });
 
@@ -607,7 +697,12 @@ export const HttpAlerts = z.strictObject({
     .default('status')
     .describe('the label holding the response status ("5xx" or "503"): status (instrumentator), status_code (starlette-exporter)'),
   errorPercent: z.number().min(0.1, 'must be between 0.1 and 50 (percent of requests)').max(50, 'must be between 0.1 and 50 (percent of requests)').default(5).describe('5xx responses, percent of requests over 5 minutes'),
-  latencySeconds: z.number().min(0.005, 'must be between 0.005 and 300 seconds').max(300, 'must be between 0.005 and 300 seconds').default(1),
+  latencySeconds: z
+    .number()
+    .min(0.005, 'must be between 0.005 and 300 seconds')
+    .max(300, 'must be between 0.005 and 300 seconds')
+    .default(1)
+    .describe('BerthHttpLatency fires when the latencyQuantile of requests take longer than this, in seconds'),
   latencyQuantile: z.number().min(0.5, 'must be between 0.5 and 0.999').max(0.999, 'must be between 0.5 and 0.999').default(0.99).describe('this share of requests must be faster than latencySeconds'),
 });
 
@@ -619,13 +714,37 @@ export const Alerts = z.strictObject({
     .regex(/^https:\/\/[^\s"'<>{}\\]+$/, 'must be an https URL without spaces, quotes or braces')
     .optional()
     .describe("the service's own runbook; defaults to docs/alerts.md in the repository berth.yaml names"),
-  deploymentUnavailableMinutes: z.number().int().min(1, 'must be between 1 and 1440 minutes').max(1440, 'must be between 1 and 1440 minutes').default(15),
-  podRestartsPerHour: z.number().int().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(3),
-  volumeUsedPercent: z.number().int().min(50, 'must be between 50 and 99 (percent of the claim)').max(99, 'must be between 50 and 99 (percent of the claim)').default(85),
-  autoscalerMaxedMinutes: z.number().int().min(5, 'must be between 5 and 1440 minutes').max(1440, 'must be between 5 and 1440 minutes').default(30),
+  deploymentUnavailableMinutes: z
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 1440 minutes')
+    .max(1440, 'must be between 1 and 1440 minutes')
+    .default(15)
+    .describe('BerthDeploymentUnavailable fires after a Deployment has had unavailable replicas for this many minutes'),
+  podRestartsPerHour: z
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 100')
+    .max(100, 'must be between 1 and 100')
+    .default(3)
+    .describe('BerthPodRestarting fires when a container restarts more than this many times in an hour'),
+  volumeUsedPercent: z
+    .number()
+    .int()
+    .min(50, 'must be between 50 and 99 (percent of the claim)')
+    .max(99, 'must be between 50 and 99 (percent of the claim)')
+    .default(85)
+    .describe('BerthVolumeFilling fires when a PersistentVolumeClaim is fuller than this, in percent'),
+  autoscalerMaxedMinutes: z
+    .number()
+    .int()
+    .min(5, 'must be between 5 and 1440 minutes')
+    .max(1440, 'must be between 5 and 1440 minutes')
+    .default(30)
+    .describe('BerthAutoscalerMaxedOut fires after a HorizontalPodAutoscaler has been at maxReplicas for this many minutes'),
   http: HttpAlerts.optional().describe('the web processes with metrics export the standard HTTP histogram: alert on 5xx ratio and latency'),
   silence: z
-    .strictObject(Object.fromEntries(ALERT_NAMES.map((n) => [n, SilenceReason.optional()])) as Record<(typeof ALERT_NAMES)[number], z.ZodOptional<typeof SilenceReason>>)
+    .strictObject(Object.fromEntries(ALERT_NAMES.map((n) => [n, SilenceReason.optional().describe(`why ${n} is not written (it fires when ${alertWatches(n)})`)])) as Record<(typeof ALERT_NAMES)[number], z.ZodOptional<typeof SilenceReason>>)
     .default({})
     .describe('alerts not written for this service, each with the reason'),
 });
@@ -682,20 +801,20 @@ export type Patch = z.infer<typeof Patch>;
 // ---------------------------------------------------------------------------------------------
 
 export const ServiceSpec = z.strictObject({
-  name: DnsLabel,
-  description: z.string().optional(),
+  name: DnsLabel.describe('the service name: its objects are named <name>-<part>, its Argo CD Application <name>-<env>, and its namespace <name> unless namespace is set'),
+  description: z.string().optional().describe("what the service does, shown on its Argo CD Application's page (spec.info)"),
   namespace: DnsLabel.optional().describe('defaults to the service name'),
-  image: ImageRef,
+  image: ImageRef.describe('the app image, pinned to a tag or digest (never latest): what every process runs unless it sets its own'),
   workingDir: WorkingDir.optional().describe(
     "working directory of every process and app-command job that runs the service image (each can set its own); the image's WORKDIR when omitted",
   ),
-  security: Security.default(() => Security.parse({})),
+  security: Security.default(() => Security.parse({})).describe("the pods' security context: non-root uid and gid, read-only root filesystem"),
   env: z
     .record(EnvName, EnvValue)
     .default({})
     .describe('non-secret config shared by every process: text goes into a ConfigMap; { fieldRef } / { resourceFieldRef } values are set on each container'),
-  secrets: Secrets.optional(),
-  volumes: z.record(DnsLabel, Volume).default({}),
+  secrets: Secrets.optional().describe('the secrets the processes get, where their values come from and how they are delivered (docs/secrets.md); values never live in the spec'),
+  volumes: z.record(DnsLabel, Volume).default({}).describe('persistent volumes: a PersistentVolumeClaim each, mounted by the processes that list it in mounts'),
   // --- More containers and volumes (issue 21 items 5 and 6) ---
   initContainers: z
     .record(DnsLabel, InitContainer)
@@ -710,13 +829,19 @@ export const ServiceSpec = z.strictObject({
     .default({})
     .describe('ConfigMap, Secret, emptyDir and projected volumes, mounted by the processes and containers that list them in mounts'),
   // --- end of more containers and volumes ---
-  web: z.record(DnsLabel, WebProcess).refine((w) => Object.keys(w).length > 0, 'must define at least one web process'),
-  workers: z.record(DnsLabel, WorkerProcess).default({}),
-  singletons: z.record(DnsLabel, SingletonProcess).default({}),
-  migration: Migration.optional(),
-  cron: Cron.default({ jobs: {} }),
-  edge: Edge.optional(),
-  dependencies: z.record(DnsLabel, Dependency).default({}),
+  web: z
+    .record(DnsLabel, WebProcess)
+    .refine((w) => Object.keys(w).length > 0, 'must define at least one web process')
+    .describe('HTTP processes, by name (at least one): a Deployment and a Service each'),
+  workers: z.record(DnsLabel, WorkerProcess).default({}).describe('background processes, by name: a Deployment each, with no Service and no inbound traffic'),
+  singletons: z.record(DnsLabel, SingletonProcess).default({}).describe('processes that must run exactly once, by name: one replica each, replaced with strategy Recreate'),
+  migration: Migration.optional().describe('the database migration: a Job run as an Argo CD Sync hook before the new pods roll out'),
+  cron: Cron.default({ jobs: {} }).describe("scheduled jobs: the built-in temp-file cleanup and retention prune, and the app's own"),
+  edge: Edge.optional().describe('public HTTPS routes to the web processes: Ingress or HTTPRoute, TLS and HSTS (docs/edge.md); none when omitted'),
+  dependencies: z
+    .record(DnsLabel, Dependency)
+    .default({})
+    .describe('what the processes connect to, by name: each opens egress to its pods or CIDR on the NetworkPolicy (docs/network.md)'),
   externalHttps: z.array(Hostname).default([]).describe('external HTTPS APIs called (egress 443 to public addresses; the names are written on that NetworkPolicy as berth.dev/egress-host)'),
   externalHttpsUsedBy: z
     .array(DnsLabel)
@@ -740,7 +865,8 @@ export type ServiceSpecInput = z.input<typeof ServiceSpec>;
 // The project: berth.yaml
 // ---------------------------------------------------------------------------------------------
 
-const PeerSelector = z.strictObject({ namespace: DnsLabel, podLabels: Labels });
+/** Pods in another namespace that a NetworkPolicy lets in. */
+const PeerSelector = z.strictObject({ namespace: DnsLabel.describe('the namespace of the pods'), podLabels: Labels.describe('labels the pods carry') });
 
 // --- Argo CD delivery per environment: projects, sync windows, notifications ---------------------
 
@@ -792,8 +918,8 @@ export const ArgoDelivery = z
     project: DnsLabel.optional().describe(
       'an existing AppProject for every Application of this environment; default: berth writes a least-privilege AppProject per service',
     ),
-    prune: z.boolean().default(true),
-    selfHeal: z.boolean().default(true),
+    prune: z.boolean().default(true).describe('automated sync deletes objects that left dist/ (Argo CD syncPolicy.automated.prune)'),
+    selfHeal: z.boolean().default(true).describe('automated sync reverts changes made in the cluster (Argo CD syncPolicy.automated.selfHeal)'),
     syncWindows: z.array(SyncWindow).default([]).describe('sync windows on the AppProjects berth writes; default none'),
     notifications: z.array(NotificationSubscription).default([]).describe('Argo CD notifications subscriptions on every Application; default none'),
   })
@@ -812,13 +938,15 @@ export type ArgoDelivery = z.infer<typeof ArgoDelivery>;
 // -------------------------------------------------------------------------------------------------
 
 export const Environment = z.strictObject({
-  edgeProfile: EdgeProfile.default('traefik'),
-  ingressClassName: z.string().default('traefik'),
-  clusterIssuer: DnsLabel.default('letsencrypt-prod'),
-  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel, sectionName: SectionName.optional() }).optional(),
+  edgeProfile: EdgeProfile.default('traefik').describe("the ingress controller of the cluster: nginx (ingress-nginx), traefik or gateway (Gateway API); a service's edge.profile overrides it"),
+  ingressClassName: z.string().default('traefik').describe("ingressClassName of the Ingresses; a service's edge.className overrides it"),
+  clusterIssuer: DnsLabel.default('letsencrypt-prod').describe('the cert-manager ClusterIssuer of services that set no edge.tls'),
+  gateway: GatewayRef.optional().describe('gateway profile: the Gateway every HTTPRoute attaches to unless a service sets edge.gateway'),
   ingressController: PeerSelector.optional().describe('defaults by profile: ingress-nginx or traefik'),
-  prometheus: PeerSelector.default({ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }),
-  serviceMonitorLabels: Labels.default({ release: 'kube-prometheus-stack' }),
+  prometheus: PeerSelector.default({ namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } }).describe(
+    'the Prometheus pods, which NetworkPolicies let scrape the metrics ports',
+  ),
+  serviceMonitorLabels: Labels.default({ release: 'kube-prometheus-stack' }).describe('labels on every ServiceMonitor, which the Prometheus serviceMonitorSelector matches'),
   ruleLabels: Labels.optional().describe("labels the Prometheus ruleSelector matches on PrometheusRules; defaults to serviceMonitorLabels"),
   dns: z
     .strictObject({
@@ -833,21 +961,25 @@ export const Environment = z.strictObject({
             'when the cache also answers on the kube-dns Service IP (kube-proxy in iptables mode), that ClusterIP',
         ),
     })
-    .default({ extraAddresses: [] }),
+    .default({ extraAddresses: [] })
+    .describe('where pods may send DNS queries besides the kube-dns pods'),
   imagePullSecrets: z.array(PullSecretName).default([]).describe('Secrets with registry credentials every pod of every service in this environment gets (each must exist in every service namespace)'),
   guardrails: z.boolean().default(true).describe('enforce production guardrails'),
   production: z.boolean().default(false).describe('loosening security needs a reason; topology spread across zones'),
   cluster: z.string().regex(/^https:\/\//, 'must be the https URL of the cluster API server').default('https://kubernetes.default.svc').describe('Argo CD destination server'),
-  argocd: ArgoDelivery.default({ prune: true, selfHeal: true, syncWindows: [], notifications: [] }),
+  argocd: ArgoDelivery.default({ prune: true, selfHeal: true, syncWindows: [], notifications: [] }).describe(
+    'how Argo CD delivers this environment: automated sync, AppProject, sync windows, notifications',
+  ),
 });
 export type Environment = z.infer<typeof Environment>;
 
 export const ProjectConfig = z.strictObject({
-  repoURL: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)/, 'must be a Git URL'),
-  targetRevision: z.string().default('main'),
-  argocdNamespace: DnsLabel.default('argocd'),
+  repoURL: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)/, 'must be a Git URL').describe('the Git repository Argo CD reads dist/ from'),
+  targetRevision: z.string().default('main').describe('the branch, tag or commit of repoURL Argo CD syncs'),
+  argocdNamespace: DnsLabel.default('argocd').describe('the namespace Argo CD runs in, where the Applications and AppProjects go'),
   environments: z
     .record(DnsLabel.refine((n) => n !== 'argocd', 'is reserved: dist/argocd/ holds the Argo CD Applications'), Environment)
-    .refine((e) => Object.keys(e).length > 0, 'must define at least one environment'),
+    .refine((e) => Object.keys(e).length > 0, 'must define at least one environment')
+    .describe('the environments, by name (at least one): each gets dist/<env>/ and its Argo CD Applications'),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfig>;
