@@ -351,7 +351,7 @@ export type ExtraVolume = z.infer<typeof ExtraVolume>;
 
 const ProcessFields = {
   image: ImageRef.optional().describe('image for this process; defaults to the service image'),
-  command: z.array(z.string()).min(1).optional().describe('entrypoint; defaults to the image CMD'),
+  command: z.array(z.string()).min(1).optional().describe("the container's command (its entrypoint); defaults to the image's ENTRYPOINT, with args after it"),
   args: z.array(z.string()).optional().describe("arguments to the command (the container's args); default the image's CMD when command is not set"),
   workingDir: WorkingDir.optional().describe('defaults to the service workingDir when it runs the service image'),
   env: z.record(EnvName, EnvValue).default({}).describe('non-secret env for this process only: text, or { fieldRef } / { resourceFieldRef } read from the pod'),
