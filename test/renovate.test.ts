@@ -51,8 +51,9 @@ describe('renovate.json custom manager', () => {
       expect({ f, found: found(text) }).toEqual({ f, found: expected });
       total += expected.length;
     }
-    // The seeds' 13, ledger's image, and its collector sidecar's and wait-for-db init container's.
-    expect(total).toBe(16);
+    // The seeds' 13, ledger's image, its collector sidecar's and wait-for-db init container's, and
+    // the next collector its staging overlay runs first.
+    expect(total).toBe(17);
   });
 
   test("finds a container image in an extra object's file", () => {
