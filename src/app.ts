@@ -123,7 +123,7 @@ export function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): Trac
   const touched = hook ? runHook(chart, hook, { service: unit.name, env: unit.env, namespace: unit.model.namespace, production: environment.production, environment: structuredClone(environment), spec: structuredClone(unit.spec), model: structuredClone(unit.model) }) : undefined;
   const objects = renderObjects(chart);
   const extras = addExtraObjects(objects, unit.extras ?? [], unit.name, unit.model.namespace, unit.model.metadata);
-  const patched = applyPatches(objects, unit.spec.patches, { production: environment.production, sources: unit.patchSources ?? [] });
+  const patched = applyPatches(objects, unit.spec.patches, { sources: unit.patchSources ?? [] });
   applySyncOrder(objects);
   return { objects: sortObjects(objects), extras, patched, hooked: hook && touched ? { hook, objects: touched } : undefined };
 }

@@ -3,7 +3,8 @@
  * hook → patches → checks. Patches change the rendered objects before any check runs, so a patch
  * can loosen nothing that Pod Security, the guardrails or the leak guard would refuse; the one
  * default a reason may loosen (readOnlyRootFilesystem, as `security.reason` does for berth's own
- * pods) is refused here in production unless the patch says why.
+ * pods) takes the patch's `reason`, recorded on the pods where the production guardrail
+ * (check/guardrails.ts) looks for it, whatever wrote the container.
  */
 import { objectRef } from '../check/types';
 import { dig, isObj, podContainers, podTemplates } from '../check/pod-walker';
@@ -25,8 +26,6 @@ export interface AppliedPatch {
 
 /** How {@link applyPatches} runs in one unit. */
 export interface PatchContext {
-  /** A production environment: loosening readOnlyRootFilesystem needs a reason. */
-  readonly production: boolean;
   /** Where each patch was written (spec/load.ts), in the order of the patches. */
   readonly sources: readonly PatchSource[];
 }
@@ -67,8 +66,7 @@ function describeOp(patch: Patch, index: number): string {
  * Applies the patches in order, each to the one object of its target kind and name, replacing it
  * in `objects`. Returns what each patched object went through, by object reference, so app.ts
  * can tell a finding on a changed field at its patch. Throws SpecError with every patch that
- * failed: a target that does not exist (listing those that do), an operation that fails, or a
- * production patch that turns readOnlyRootFilesystem off without a reason.
+ * failed: a target that does not exist (listing those that do), or an operation that fails.
  */
 export function applyPatches(objects: Array<Record<string, any>>, patches: readonly Patch[], ctx: PatchContext): Map<string, AppliedPatch[]> {
   const applied = new Map<string, AppliedPatch[]>();
@@ -110,13 +108,7 @@ export function applyPatches(objects: Array<Record<string, any>>, patches: reado
     const roBefore = readOnlyRoots(before);
     // A container the patch adds counts too: it would otherwise be a way around the rule.
     const loosened = [...readOnlyRoots(object)].filter(([k, ro]) => !ro && roBefore.get(k) !== false).map(([k]) => k.slice(k.lastIndexOf('/') + 1));
-    if (loosened.length) {
-      if (patch.reason !== undefined) recordException(object, patch.reason);
-      else if (ctx.production) {
-        problem(field, `patch ${source.index + 1} leaves container ${loosened.map((c) => `"${c}"`).join(', ')} of ${kindAndName(before)} without readOnlyRootFilesystem: true in production, and gives no reason`, `say why in ${field}.reason (it is recorded on the pods as ${SECURITY_EXCEPTION_ANNOTATION}), or keep the root filesystem read-only and mount a writable volume where the app writes`);
-        return;
-      }
-    }
+    if (loosened.length && patch.reason !== undefined) recordException(object, patch.reason);
     objects[at] = object;
     const ref = objectRef(object);
     applied.set(ref, [...(applied.get(ref) ?? []), { source, changed: result.changed }]);

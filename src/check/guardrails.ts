@@ -8,7 +8,7 @@
  * Env is evaluated as the container will see it: `envFrom` ConfigMaps (resolved from the same
  * manifest list) overridden by `env`. Every problem is reported at once, each with its fix.
  */
-import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION } from '../util/annotations';
+import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION, SECURITY_EXCEPTION_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION } from '../util/annotations';
 import { checkLeaks } from './leaks';
 import { PodContainer, PodTemplate, joinPath, podContainers, podTemplates } from './pod-walker';
 import { Finding, Manifest, objectRef } from './types';
@@ -245,6 +245,19 @@ export function checkGuardrails(manifests: readonly Manifest[], opts: GuardrailO
     const report = (path: string, message: string, fix: string) =>
       out.push({ check: 'guardrail', file: t.manifest.file, object: objectRef(t.manifest.object), path, message, fix });
     containerFindings(t, cms, report);
+    // A writable root filesystem in production needs the reason berth records from security.reason
+    // or a patch's reason: caught here whatever wrote the container (a patch, a hook, an extra
+    // object, a hand edit), not only where the spec sets it.
+    if (!(isObj(t.metadata.annotations) && t.metadata.annotations[SECURITY_EXCEPTION_ANNOTATION])) {
+      for (const c of podContainers(t)) {
+        if (isObj(c.container.securityContext) && c.container.securityContext.readOnlyRootFilesystem === true) continue;
+        report(
+          joinPath(c.path, 'securityContext.readOnlyRootFilesystem'),
+          `Container "${c.name}" has a writable root filesystem, without a recorded reason`,
+          `set securityContext.readOnlyRootFilesystem: true and mount a writable volume where the app writes, or say why (the spec's security.reason, or the patch's reason: berth records it as the ${SECURITY_EXCEPTION_ANNOTATION} annotation)`,
+        );
+      }
+    }
     // The API token in production needs the reason berth records from serviceAccount.reason: a
     // hand edit or a patch that turns it on without one is caught here, not only in the spec.
     if (t.spec.automountServiceAccountToken === true && !(isObj(t.metadata.annotations) && t.metadata.annotations[SERVICE_ACCOUNT_TOKEN_ANNOTATION])) {

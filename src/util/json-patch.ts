@@ -204,7 +204,8 @@ export function applyMergePatch(object: Record<string, unknown>, patch: Record<s
         if (v === null) {
           if (Object.hasOwn(out, k)) changed.push(dotted([...at, k]));
           delete out[k];
-        } else out[k] = Object.hasOwn(out, k) ? merge(out[k], v, [...at, k]) : leaves(clone(v), [...at, k]);
+        } else if (Object.hasOwn(out, k)) out[k] = merge(out[k], v, [...at, k]);
+        else out[k] = added(v, [...at, k]);
       }
       return out;
     }
@@ -218,7 +219,7 @@ export function applyMergePatch(object: Record<string, unknown>, patch: Record<s
           if (i < 0) throw new PatchFailure(-1, `${dotted(at)} has no item named "${String(item.name)}" to delete`);
           out.splice(i, 1);
           changed.push(dotted([...at, i]));
-        } else if (i < 0) out.push(leaves(clone(item), [...at, out.length]) as Record<string, Json>);
+        } else if (i < 0) out.push(added(item, [...at, out.length]) as Record<string, Json>);
         else out[i] = merge(out[i], item, [...at, i]) as Record<string, Json>;
       }
       return out;
@@ -226,7 +227,14 @@ export function applyMergePatch(object: Record<string, unknown>, patch: Record<s
     // The same value (a named item's own name) is no change.
     return jsonEqual(target, over) ? target : leaves(clone(over), at);
   };
-  // Every leaf a patch writes is a changed field.
+  // What the patch adds whole (a new key, a new named item) is changed as a whole, so a finding on
+  // a field it lacks (a container without readOnlyRootFilesystem) is the patch's too, like an
+  // RFC 6902 add at that path.
+  const added = (v: Json, at: (string | number)[]): Json => {
+    changed.push(dotted(at));
+    return clone(v);
+  };
+  // Every leaf a patch writes over an existing value is a changed field.
   const leaves = (v: Json, at: (string | number)[]): Json => {
     if (isObject(v) && Object.keys(v).length) Object.entries(v).forEach(([k, x]) => leaves(x, [...at, k]));
     else if (Array.isArray(v) && v.length) v.forEach((x, i) => leaves(x, [...at, i]));

@@ -232,16 +232,25 @@ describe('patches', () => {
     ]);
   });
 
-  test('fails in production when a patch turns readOnlyRootFilesystem off without a reason; staging allows it', () => {
+  /** The production guardrail's findings a synth places at the spec's patches. */
+  const writableRoots = (patch: unknown) =>
+    buildOutput(loadProject(config, [spec({ patches: [patch] } as never)]), { check: unitChecker(), keepManifests: false })
+      .problems.filter((p) => p.message.includes('writable root filesystem'))
+      .map(({ file, path, message }) => ({ file, path, message }));
+
+  test('fails in production when a patch turns readOnlyRootFilesystem off without a reason, told at the patch; staging allows it', () => {
     const patch = { target: { kind: 'Deployment', name: 'demo-api' }, patch: [ro(false)] };
-    const found = problems([spec({ patches: [patch] } as never)]);
-    expect(found.map((p) => p.message)).toEqual(['prod: patch 1 leaves container "api" of Deployment demo-api without readOnlyRootFilesystem: true in production, and gives no reason']);
+    expect(writableRoots(patch)).toEqual([
+      { file: 'charts/demo/service.yaml', path: 'patches[0]', message: expect.stringMatching(/^prod: .*Container "api" has a writable root filesystem, without a recorded reason/) },
+    ]);
   });
 
   test('fails in production when a patch adds a container without a read-only root filesystem and without a reason', () => {
     const sidecar = { name: 'shell', image: 'busybox:1.36.1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
     const patch = { target: { kind: 'Deployment', name: 'demo-api' }, merge: { spec: { template: { spec: { containers: [sidecar] } } } } };
-    expect(problems([spec({ patches: [patch] } as never)]).map((p) => p.message)).toEqual(['prod: patch 1 leaves container "shell" of Deployment demo-api without readOnlyRootFilesystem: true in production, and gives no reason']);
+    expect(writableRoots(patch)).toEqual([
+      { file: 'charts/demo/service.yaml', path: 'patches[0]', message: expect.stringMatching(/^prod: .*Container "shell" has a writable root filesystem, without a recorded reason/) },
+    ]);
   });
 
   test("a patch's reason lets readOnlyRootFilesystem off and is recorded on the pods", () => {

@@ -18,6 +18,7 @@ function container(name = 'api'): Obj {
     ports: [{ name: 'http', containerPort: 5000 }],
     readinessProbe: { httpGet: { path: '/ready', port: 5000 } },
     livenessProbe: { httpGet: { path: '/health', port: 5000 } },
+    securityContext: { readOnlyRootFilesystem: true },
   };
 }
 
@@ -67,6 +68,20 @@ describe('checkGuardrails', () => {
     expect(problems(token())).toEqual(['spec.template.spec.automountServiceAccountToken: Pod mounts the Kubernetes API token without a recorded reason']);
     expect(checkGuardrails([token()])[0].fix).toBe("say why in the spec's serviceAccount.reason (berth writes it as the berth.dev/service-account-token annotation), or set automountServiceAccountToken: false");
     expect(problems(token({ 'berth.dev/service-account-token': 'lists its own pods for leader election' }))).toEqual([]);
+  });
+
+  test('fails when a container, init containers included, has a writable root filesystem without the recorded reason (security.reason, a patch\'s reason)', () => {
+    const writable = (annotations?: Record<string, string>): Manifest => {
+      const m = deployment((c) => (c.securityContext = { readOnlyRootFilesystem: false }));
+      m.object.spec.template.spec.initContainers = [{ ...container('wait'), securityContext: {} }];
+      if (annotations) m.object.spec.template.metadata.annotations = annotations;
+      return m;
+    };
+    expect(problems(writable())).toEqual([
+      'spec.template.spec.initContainers[0].securityContext.readOnlyRootFilesystem: Container "wait" has a writable root filesystem, without a recorded reason',
+      'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem: Container "api" has a writable root filesystem, without a recorded reason',
+    ]);
+    expect(problems(writable({ 'berth.dev/security-exception': 'the vendor library writes its cache beside its code' }))).toEqual([]);
   });
 
   test('a production-ready service passes', () => {
@@ -217,7 +232,7 @@ describe('checkGuardrails', () => {
 
   test('fails when any container, init containers included, has no memory limit', () => {
     const m = deployment((c) => (c.resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '2' } }));
-    m.object.spec.template.spec.initContainers = [{ name: 'migrate', image: 'gcr.io/george-ai/backend:2.3.1', command: ['alembic', 'upgrade', 'head'] }];
+    m.object.spec.template.spec.initContainers = [{ name: 'migrate', image: 'gcr.io/george-ai/backend:2.3.1', command: ['alembic', 'upgrade', 'head'], securityContext: { readOnlyRootFilesystem: true } }];
     const findings = checkGuardrails([m]);
     expect(findings.map((f) => `${f.path}: ${f.message}`)).toEqual([
       'spec.template.spec.initContainers[0].resources.limits.memory: Container "migrate" has no memory limit',

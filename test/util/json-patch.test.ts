@@ -141,10 +141,9 @@ describe('strategic-style merge', () => {
       'metadata.annotations["c~d"]',
       'metadata.annotations.new',
       'spec.template.spec.containers[0].env[1].value',
-      'spec.template.spec.containers[0].env[2].name',
-      'spec.template.spec.containers[0].env[2].value',
-      'spec.template.spec.containers[0].ports[1].name',
-      'spec.template.spec.containers[0].ports[1].containerPort',
+      // A new named item is changed whole: a finding on a field it lacks is the patch's too.
+      'spec.template.spec.containers[0].env[2]',
+      'spec.template.spec.containers[0].ports[1]',
       'spec.template.spec.volumes[0]',
     ]);
   });
