@@ -483,7 +483,7 @@ function toMount(m: Mount): k8s.VolumeMount {
 
 /** The scratch mounts an extra container gets: /tmp only (gunicorn's and the metrics directories are the app's). */
 function scratchMounts(props: ScratchProps): Mount[] {
-  return (scratch({ tmp: props.tmp }).mounts ?? []).filter((m) => m.mountPath === SCRATCH_PATHS.tmp);
+  return [...(scratch({ tmp: props.tmp }).mounts ?? [])];
 }
 
 /** The fields of a container that say what it runs (the image is pulled only when absent: tags are pinned). */
