@@ -28,6 +28,6 @@ export function podSettingsProps(model: ServiceModel, p: ProcessModel): PodSetti
 /** The env vars a process reads from its pod, set on its container (a ConfigMap holds only text). */
 export function podEnvVars(p: ProcessModel): EnvVar[] {
   return p.pod.fieldEnv.map((e): EnvVar =>
-    e.fieldRef !== undefined ? { name: e.name, fieldRef: { fieldPath: e.fieldRef } } : { name: e.name, resourceFieldRef: { resource: e.resourceFieldRef!.resource, divisor: e.resourceFieldRef!.divisor } },
+    'fieldRef' in e ? { name: e.name, fieldRef: { fieldPath: e.fieldRef } } : { name: e.name, resourceFieldRef: { resource: e.resourceFieldRef.resource, divisor: e.resourceFieldRef.divisor } },
   );
 }

@@ -3,6 +3,7 @@
  * one, its containers of all three lists, and the field paths that lead to them, so a finding can
  * name the exact field to change.
  */
+import { isPlainKey } from '../util/field-path';
 import { Manifest } from './types';
 
 /** A Kubernetes object as read from YAML: open-ended JSON, so every read below is defensive. */
@@ -49,7 +50,7 @@ export function joinPath(...parts: string[]): string {
 
 /** `.name` for a plain key, `["na.me"]` for one that is not an identifier (annotation keys, file names). */
 export function keyPath(path: string, key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? joinPath(path, key) : `${path}[${JSON.stringify(key)}]`;
+  return isPlainKey(key) ? joinPath(path, key) : `${path}[${JSON.stringify(key)}]`;
 }
 
 /** A JSON object (not an array, not null). */

@@ -8,6 +8,7 @@
  * Messages are short and name the value: `unknown field "imagePullPolicyy"`,
  * `must be integer (got "80")`, `missing required field "selector"`.
  */
+import { fieldPath } from '../util/field-path';
 import type { KindKey } from '../util/kinds';
 import { KIND_MODELS, ModelClass } from './schema-kinds';
 import { PathSegments, SchemaError, StrictValidator } from './schema-strict';
@@ -52,7 +53,7 @@ function validateObject(object: unknown): Problem[] {
   if (errors.length === 0 && unknownFields.length === 0) return [];
   return [
     ...unknownFields.map((u) => ({
-      path: formatPath(u.path),
+      path: fieldPath(u.path),
       message: `unknown field ${JSON.stringify(u.path[u.path.length - 1])}`,
       ...suggest(String(u.path[u.path.length - 1]), u.allowed),
     })),
@@ -181,12 +182,12 @@ function describeErrors(object: Json, errors: readonly SchemaError[]): Problem[]
 function describeError(error: SchemaError, segments: PathSegments, value: unknown): Problem {
   const p = error.params;
   const got = ` (got ${describe(value)})`;
-  const at = formatPath(segments);
+  const at = fieldPath(segments);
   switch (error.keyword) {
     case 'required':
-      return { path: formatPath([...segments, String(p.missingProperty)]), message: `missing required field ${JSON.stringify(p.missingProperty)}` };
+      return { path: fieldPath([...segments, String(p.missingProperty)]), message: `missing required field ${JSON.stringify(p.missingProperty)}` };
     case 'additionalProperties':
-      return { path: formatPath([...segments, String(p.additionalProperty)]), message: `unknown field ${JSON.stringify(p.additionalProperty)}` };
+      return { path: fieldPath([...segments, String(p.additionalProperty)]), message: `unknown field ${JSON.stringify(p.additionalProperty)}` };
     case 'type':
       return { path: at, message: `must be ${p.type}${got}` };
     case 'enum':
@@ -287,17 +288,6 @@ function valueAt(object: unknown, segments: PathSegments): unknown {
   let current = object;
   for (const s of segments) current = (current as Record<string | number, unknown> | undefined)?.[s];
   return current;
-}
-
-/** `spec.template.spec.containers[0].image`; keys that are not identifiers as `["app.kubernetes.io/name"]`. */
-function formatPath(segments: PathSegments): string {
-  let out = '';
-  for (const s of segments) {
-    if (typeof s === 'number') out += `[${s}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += out === '' ? s : `.${s}`;
-    else out += `[${JSON.stringify(s)}]`;
-  }
-  return out;
 }
 
 function isRecord(value: unknown): value is Json {

@@ -17,14 +17,10 @@ import type { Environment, ServiceSpec } from '../spec/schema';
 import { AZURE_CLIENT_ID_ANNOTATION, AZURE_USE_LABEL } from '../util/annotations';
 
 
-/** An env var the kubelet reads from the pod. */
-export interface PodEnvModel {
-  readonly name: string;
-  /** A pod field such as `metadata.name`. @default - a resource of the container */
-  readonly fieldRef?: string;
-  /** A resource of the container such as `limits.memory`. @default - a pod field */
-  readonly resourceFieldRef?: { readonly resource: string; readonly divisor?: string };
-}
+/** An env var the kubelet reads from the pod: a pod field such as `metadata.name`, or a resource of the container such as `limits.memory`. */
+export type PodEnvModel =
+  | { readonly name: string; readonly fieldRef: string }
+  | { readonly name: string; readonly resourceFieldRef: { readonly resource: string; readonly divisor?: string } };
 
 /** A projected service-account token with an audience (workload identity reading a token file). */
 export interface ServiceAccountTokenModel {
@@ -90,11 +86,10 @@ export function podEnvOf(...blocks: ReadonlyArray<Readonly<Record<string, EnvVal
   const merged: Record<string, EnvValue> = Object.assign({}, ...blocks);
   return Object.entries(merged)
     .filter((e): e is [string, PodEnvSource] => typeof e[1] !== 'string')
-    .map(([name, v]) => ({
-      name,
-      ...(v.fieldRef !== undefined && { fieldRef: v.fieldRef }),
-      ...(v.resourceFieldRef !== undefined && { resourceFieldRef: { resource: v.resourceFieldRef, ...(v.divisor !== undefined && { divisor: v.divisor }) } }),
-    }));
+    // The schema lets exactly one of fieldRef and resourceFieldRef through (spec/pod-settings.ts).
+    .map(([name, v]): PodEnvModel =>
+      v.fieldRef !== undefined ? { name, fieldRef: v.fieldRef } : { name, resourceFieldRef: { resource: v.resourceFieldRef!, ...(v.divisor !== undefined && { divisor: v.divisor }) } },
+    );
 }
 
 /**

@@ -8,6 +8,7 @@
  * strategic merge berth wants (lists of named things merge by `name`) is not the one any JSON
  * merge library implements (RFC 7386 replaces every list).
  */
+import { fieldPath } from './field-path';
 
 /** One RFC 6902 operation. */
 export type JsonPatchOp =
@@ -51,15 +52,8 @@ export function parsePointer(pointer: string): string[] {
     });
 }
 
-/** A path as the checks write it (check/pod-walker.ts `keyPath`): `spec.containers[0]`, `metadata.annotations["a/b"]`. */
-function dotted(segments: readonly (string | number)[]): string {
-  return segments
-    .map((s, i) => (typeof s === 'number' ? `[${s}]` : !/^[A-Za-z_][A-Za-z0-9_-]*$/.test(s) ? `[${JSON.stringify(s)}]` : i === 0 ? s : `.${s}`))
-    .join('');
-}
-
 /** Where in the object a path leads, for messages. */
-const placeOf = (at: readonly (string | number)[]) => (at.length ? dotted(at) : 'the top');
+const placeOf = (at: readonly (string | number)[]) => (at.length ? fieldPath(at) : 'the top');
 
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -152,24 +146,24 @@ export function applyJsonPatch(object: Record<string, unknown>, ops: readonly Js
     try {
       switch (op.op) {
         case 'add':
-          changed.push(dotted(addAt(doc, op.path, clone(op.value))));
+          changed.push(fieldPath(addAt(doc, op.path, clone(op.value))));
           break;
         case 'remove':
-          changed.push(dotted(removeAt(doc, op.path).at));
+          changed.push(fieldPath(removeAt(doc, op.path).at));
           break;
         case 'replace':
           getAt(doc, op.path);
           removeAt(doc, op.path);
-          changed.push(dotted(addAt(doc, op.path, clone(op.value))));
+          changed.push(fieldPath(addAt(doc, op.path, clone(op.value))));
           break;
         case 'move': {
           if (op.path.startsWith(`${op.from}/`)) throw new Error(`cannot move ${op.from} into itself (${op.path})`);
           const { value, at } = removeAt(doc, op.from);
-          changed.push(dotted(at), dotted(addAt(doc, op.path, value)));
+          changed.push(fieldPath(at), fieldPath(addAt(doc, op.path, value)));
           break;
         }
         case 'copy':
-          changed.push(dotted(addAt(doc, op.path, clone(getAt(doc, op.from).value))));
+          changed.push(fieldPath(addAt(doc, op.path, clone(getAt(doc, op.from).value))));
           break;
         case 'test': {
           const { value } = getAt(doc, op.path);
@@ -202,7 +196,7 @@ export function applyMergePatch(object: Record<string, unknown>, patch: Record<s
       const out: Record<string, Json> = { ...target };
       for (const [k, v] of Object.entries(over)) {
         if (v === null) {
-          if (Object.hasOwn(out, k)) changed.push(dotted([...at, k]));
+          if (Object.hasOwn(out, k)) changed.push(fieldPath([...at, k]));
           delete out[k];
         } else if (Object.hasOwn(out, k)) out[k] = merge(out[k], v, [...at, k]);
         else out[k] = added(v, [...at, k]);
@@ -214,11 +208,11 @@ export function applyMergePatch(object: Record<string, unknown>, patch: Record<s
       for (const item of over) {
         const i = out.findIndex((t) => t.name === item.name);
         const directive = item[PATCH_DIRECTIVE];
-        if (directive !== undefined && directive !== 'delete') throw new PatchFailure(-1, `${dotted(at)}: item "${String(item.name)}" has ${PATCH_DIRECTIVE}: ${JSON.stringify(directive)}; the only directive is ${PATCH_DIRECTIVE}: delete`);
+        if (directive !== undefined && directive !== 'delete') throw new PatchFailure(-1, `${fieldPath(at)}: item "${String(item.name)}" has ${PATCH_DIRECTIVE}: ${JSON.stringify(directive)}; the only directive is ${PATCH_DIRECTIVE}: delete`);
         if (directive === 'delete') {
-          if (i < 0) throw new PatchFailure(-1, `${dotted(at)} has no item named "${String(item.name)}" to delete`);
+          if (i < 0) throw new PatchFailure(-1, `${fieldPath(at)} has no item named "${String(item.name)}" to delete`);
           out.splice(i, 1);
-          changed.push(dotted([...at, i]));
+          changed.push(fieldPath([...at, i]));
         } else if (i < 0) out.push(added(item, [...at, out.length]) as Record<string, Json>);
         else out[i] = merge(out[i], item, [...at, i]) as Record<string, Json>;
       }
@@ -231,14 +225,14 @@ export function applyMergePatch(object: Record<string, unknown>, patch: Record<s
   // a field it lacks (a container without readOnlyRootFilesystem) is the patch's too, like an
   // RFC 6902 add at that path.
   const added = (v: Json, at: (string | number)[]): Json => {
-    changed.push(dotted(at));
+    changed.push(fieldPath(at));
     return clone(v);
   };
   // Every leaf a patch writes over an existing value is a changed field.
   const leaves = (v: Json, at: (string | number)[]): Json => {
     if (isObject(v) && Object.keys(v).length) Object.entries(v).forEach(([k, x]) => leaves(x, [...at, k]));
     else if (Array.isArray(v) && v.length) v.forEach((x, i) => leaves(x, [...at, i]));
-    else changed.push(dotted(at));
+    else changed.push(fieldPath(at));
     return v;
   };
   return { object: merge(object, patch, []) as Record<string, unknown>, changed };

@@ -18,6 +18,7 @@ export const BERTH_VOLUMES = {
   dotenv: 'the .env of the process',
   'database-url': "the retention job's database URL",
   'tmp-files': "the tmp cleanup job's claim",
+  'service-account-token': 'the projected service-account token (serviceAccount.token)',
 } as const;
 
 /** The prefix of the pod volume of each claim of `volumes`. */

@@ -239,7 +239,7 @@ describe('refused', () => {
   });
 
   test('fails when an extra volume takes the name of one of berth\'s own pod volumes, or of a claim', () => {
-    for (const [name, use] of [['tmp', 'a scratch directory (tmp)'], ['secrets', 'the secret files of the process'], ['data-x', 'the claims of volumes (data-<name>)']]) {
+    for (const [name, use] of [['tmp', 'a scratch directory (tmp)'], ['secrets', 'the secret files of the process'], ['service-account-token', 'the projected service-account token (serviceAccount.token)'], ['data-x', 'the claims of volumes (data-<name>)']]) {
       expect(problems(base({ extraVolumes: { [name]: { emptyDir: { sizeLimit: '1Mi' }, mountPath: '/x' } } }))).toContain(`extraVolumes.${name}: Extra volume name "${name}" is berth's own pod volume name for ${use}`);
     }
     expect(problems(base({ extraVolumes: { data: { emptyDir: { sizeLimit: '1Mi' }, mountPath: '/x' } } }))).toContain('extraVolumes.data: "data" is both a claim in volumes and an extra volume, so a mount of it is ambiguous');

@@ -11,7 +11,6 @@ import * as k8s from '../k8s';
 import { CRON_MACRO_LIST, isCronMacro } from '../../util/cron';
 import { kube } from '../resource';
 import { objectName, selectorLabels, workloadLabels, WorkloadIdentity } from '../workloads/labels';
-import { mergeAffinity } from '../workloads/pod-settings';
 import { checkProcessProps, ProcessContainerProps, ProcessPodProps, renderProcessPod, ResourceProps, ScratchProps } from '../workloads/pod';
 
 /** When a CronJob's runs start, how long they may take and how many are kept. */
@@ -74,12 +73,11 @@ export class ScheduledJob extends Construct {
     checkSchedule(this.name, props.schedule);
     const labels = workloadLabels(props.identity);
 
-    const template = renderProcessPod(props, { scratch: props.scratch, restartPolicy: props.restartPolicy ?? 'OnFailure' });
-    const affinity: k8s.Affinity | undefined = props.colocateWith && {
-      podAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(props.colocateWith) } }],
-      },
-    };
+    const template = renderProcessPod(props, {
+      scratch: props.scratch,
+      restartPolicy: props.restartPolicy ?? 'OnFailure',
+      colocateWith: props.colocateWith && selectorLabels(props.colocateWith),
+    });
 
     this.cronJob = kube(this, 'CronJob', k8s.KubeCronJob, {
       metadata: { name: this.name, labels },
@@ -96,7 +94,7 @@ export class ScheduledJob extends Construct {
             backoffLimit: props.backoffLimit ?? 2,
             activeDeadlineSeconds: props.activeDeadlineSeconds ?? 3600,
             ttlSecondsAfterFinished: props.ttlSecondsAfterFinished,
-            template: { ...template, spec: { ...template.spec!, affinity: mergeAffinity(props.settings?.affinity, affinity) } },
+            template,
           },
         },
       },

@@ -13,6 +13,7 @@ import {
   ExternalSecret,
   ExternalSecretSpec,
   ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTarget,
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
@@ -58,6 +59,11 @@ export interface ExternalSecretSourceProps {
   readonly syncWave?: number;
 }
 
+/** The target of every ExternalSecret berth writes: it owns the Secret `name` and keeps its last values (see above). */
+export function ownedTarget(name: string): ExternalSecretSpecTarget {
+  return { name, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN };
+}
+
 /** An ExternalSecret that creates the service's Secret. */
 export class ExternalSecretSource extends Construct {
   /** The Secret's name. */
@@ -77,9 +83,7 @@ export class ExternalSecretSource extends Construct {
       secretStoreRef: { name: props.secretStoreRef.name, kind: props.secretStoreRef.kind as ExternalSecretSpecSecretStoreRefKind },
       refreshInterval: props.refreshInterval,
       target: {
-        name: props.name,
-        creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-        deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+        ...ownedTarget(props.name),
         ...(props.dotenv && {
           template: {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,

@@ -6,16 +6,10 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  ExternalSecret,
-  ExternalSecretSpecSecretStoreRefKind,
-  ExternalSecretSpecTargetCreationPolicy,
-  ExternalSecretSpecTargetDeletionPolicy,
-  ExternalSecretSpecTargetTemplateEngineVersion,
-} from '../../../imports/external-secrets.io';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetTemplateEngineVersion } from '../../../imports/external-secrets.io';
 import { SealedSecret } from '../../../imports/bitnami.com';
-import { SecretStoreRef } from './external-secret-source';
-import { SCOPE_ANNOTATIONS, SealingScope } from './sealed-secret-source';
+import { ownedTarget, SecretStoreRef } from './external-secret-source';
+import { scopeAnnotations, SealingScope } from './sealed-secret-source';
 import { sourceAnnotations } from './source';
 
 /** The Secret type the kubelet reads registry credentials from. */
@@ -48,7 +42,7 @@ export class RegistryCredentials extends Construct {
     if (Boolean(props.externalSecret) === Boolean(props.sealedSecret)) throw new Error(`RegistryCredentials ${props.name}: set exactly one of externalSecret and sealedSecret`);
     this.secretName = props.name;
     const labels = props.labels && { ...props.labels };
-    const metadata = (kind: 'ExternalSecret' | 'SealedSecret') => ({ name: props.name, namespace: props.namespace, labels, annotations: sourceAnnotations(kind) });
+    const metadata = (kind: 'ExternalSecret' | 'SealedSecret', scoped: Record<string, string> = {}) => ({ name: props.name, namespace: props.namespace, labels, annotations: { ...sourceAnnotations(kind), ...scoped } });
     const es = props.externalSecret;
     if (es) {
       if (!es.remoteKey) throw new Error(`RegistryCredentials ${props.name}: remoteKey is empty; set the key of the docker config JSON in the store`);
@@ -59,9 +53,7 @@ export class RegistryCredentials extends Construct {
           secretStoreRef: { name: es.store.name, kind: es.store.kind as ExternalSecretSpecSecretStoreRefKind },
           refreshInterval: es.refreshInterval,
           target: {
-            name: props.name,
-            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-            deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+            ...ownedTarget(props.name),
             template: { type: DOCKER_CONFIG_JSON_TYPE, engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2, data: { [DOCKER_CONFIG_JSON_KEY]: '{{ .dockerconfigjson | toString }}' } },
           },
           data: [{ secretKey: 'dockerconfigjson', remoteRef: { key: es.remoteKey, property: es.property } }],
@@ -71,9 +63,9 @@ export class RegistryCredentials extends Construct {
     }
     const sealed = props.sealedSecret!;
     if (!sealed.encrypted) throw new Error(`RegistryCredentials ${props.name}: encrypted is empty; seal the docker config JSON with kubeseal --raw --name ${props.name} --namespace ${props.namespace}`);
-    const scoped = SCOPE_ANNOTATIONS[sealed.scope ?? 'strict'];
+    const scoped = scopeAnnotations(sealed.scope);
     this.source = new SealedSecret(this, 'SealedSecret', {
-      metadata: { ...metadata('SealedSecret'), annotations: { ...sourceAnnotations('SealedSecret'), ...scoped } },
+      metadata: metadata('SealedSecret', scoped),
       spec: {
         encryptedData: { [DOCKER_CONFIG_JSON_KEY]: sealed.encrypted },
         template: { metadata: { name: props.name, namespace: props.namespace, labels, annotations: Object.keys(scoped).length ? { ...scoped } : undefined }, type: DOCKER_CONFIG_JSON_TYPE },

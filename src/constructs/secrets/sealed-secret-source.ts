@@ -47,11 +47,16 @@ export interface SealedSecretSourceProps {
 }
 
 /** The annotations that widen where a sealed value may be unsealed, by scope. */
-export const SCOPE_ANNOTATIONS: Record<SealingScope, Record<string, string>> = {
+const SCOPE_ANNOTATIONS: Record<SealingScope, Record<string, string>> = {
   strict: {},
   'namespace-wide': { 'sealedsecrets.bitnami.com/namespace-wide': 'true' },
   'cluster-wide': { 'sealedsecrets.bitnami.com/cluster-wide': 'true' },
 };
+
+/** The annotations of a scope, on the SealedSecret and on its template. @param scope @default 'strict' */
+export function scopeAnnotations(scope: SealingScope = 'strict'): Record<string, string> {
+  return SCOPE_ANNOTATIONS[scope];
+}
 
 /** A SealedSecret that creates the service's Secret. */
 export class SealedSecretSource extends Construct {
@@ -67,7 +72,7 @@ export class SealedSecretSource extends Construct {
     const items = resolveSourceItems('SealedSecretSource', props.items, props.dotenv, (item) => {
       if (!item.encrypted) throw new Error(`SealedSecretSource: item ${item.name} has no encrypted value; seal it with kubeseal --raw --name ${props.name} --namespace ${props.namespace}`);
     });
-    const scopeAnnotations = SCOPE_ANNOTATIONS[props.scope ?? 'strict'];
+    const scoped = scopeAnnotations(props.scope);
     const labels = props.labels && { ...props.labels };
 
     const spec: SealedSecretSpec = {
@@ -77,7 +82,7 @@ export class SealedSecretSource extends Construct {
           name: props.name,
           namespace: props.namespace,
           labels,
-          annotations: Object.keys(scopeAnnotations).length ? { ...scopeAnnotations } : undefined,
+          annotations: Object.keys(scoped).length ? { ...scoped } : undefined,
         },
         type: 'Opaque',
         ...(props.dotenv && { data: { [DOTENV_KEY]: dotenvTemplate(items) } }),
@@ -89,7 +94,7 @@ export class SealedSecretSource extends Construct {
         name: props.name,
         namespace: props.namespace,
         labels,
-        annotations: { ...sourceAnnotations('SealedSecret', props.syncWave), ...scopeAnnotations },
+        annotations: { ...sourceAnnotations('SealedSecret', props.syncWave), ...scoped },
       },
       spec,
     });

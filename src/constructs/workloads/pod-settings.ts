@@ -6,6 +6,7 @@
  * annotations win over these.
  */
 import { SERVICE_ACCOUNT_TOKEN_ANNOTATION } from '../../util/annotations';
+import type { BERTH_VOLUMES } from '../../util/pod-volumes';
 import * as k8s from '../k8s';
 import type { Mount, VolumeSource } from './pod';
 
@@ -131,7 +132,7 @@ export interface PodSettingsProps {
 }
 
 /** The name of the projected token volume. */
-export const SERVICE_ACCOUNT_TOKEN_VOLUME = 'service-account-token';
+const SERVICE_ACCOUNT_TOKEN_VOLUME: keyof typeof BERTH_VOLUMES = 'service-account-token';
 
 /** Deep copy of plain data into the mutable shape of the typed props. */
 function plain<T>(value: unknown): T {

@@ -243,6 +243,11 @@ export interface PodProps {
    * these labels select. @default - no spread constraints
    */
   readonly spreadSelector?: Readonly<Record<string, string>>;
+  /**
+   * Run on a node where a pod with these labels runs (a required pod-affinity term on the
+   * hostname), beside the settings' own affinity terms. @default - any node
+   */
+  readonly colocateWith?: Readonly<Record<string, string>>;
   /** The labels that select these pods, which a spread constraint without a labelSelector counts. @default - the pod labels */
   readonly selector?: Readonly<Record<string, string>>;
   /** Pull secrets, the service-account token, extra metadata and scheduling (issue 21). @default - none */
@@ -410,7 +415,10 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
         fsGroupChangePolicy: 'OnRootMismatch',
         seccompProfile: { type: 'RuntimeDefault' },
       },
-      affinity: mergeAffinity(settings.affinity, undefined),
+      affinity: mergeAffinity(
+        settings.affinity,
+        props.colocateWith && { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { ...props.colocateWith } } }] } },
+      ),
       topologySpreadConstraints: spreadConstraints(
         props.spreadSelector
           ? (['topology.kubernetes.io/zone', 'kubernetes.io/hostname'] as const).map((topologyKey) => ({
@@ -431,7 +439,7 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
 }
 
 /** What a process's construct adds to its {@link ProcessPodProps} to render the pods. */
-export interface ProcessPodOptions extends Pick<PodProps, 'restartPolicy' | 'terminationGracePeriodSeconds' | 'spreadSelector'> {
+export interface ProcessPodOptions extends Pick<PodProps, 'restartPolicy' | 'terminationGracePeriodSeconds' | 'spreadSelector' | 'colocateWith'> {
   /** berth's writable scratch directories. @default - an emptyDir at /tmp */
   readonly scratch?: ScratchProps;
   /** Container fields the construct sets itself. @default - none */
@@ -450,6 +458,7 @@ export function renderProcessPod(props: ProcessPodProps, options: ProcessPodOpti
     restartPolicy: options.restartPolicy,
     terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
     spreadSelector: options.spreadSelector,
+    colocateWith: options.colocateWith,
     selector: selectorLabels(props.identity),
     settings: props.settings,
     container: { ...props.container, name: props.identity.component, ...options.container },
@@ -474,7 +483,7 @@ function toMount(m: Mount): k8s.VolumeMount {
 
 /** The scratch mounts an extra container gets: /tmp only (gunicorn's and the metrics directories are the app's). */
 function scratchMounts(props: ScratchProps): Mount[] {
-  return (scratch({ tmp: props.tmp }).mounts ?? []).filter((m) => m.mountPath === SCRATCH_PATHS.tmp);
+  return [...(scratch({ tmp: props.tmp }).mounts ?? [])];
 }
 
 /** The fields of a container that say what it runs (the image is pulled only when absent: tags are pinned). */
