@@ -8,7 +8,7 @@
  * Messages are short and name the value: `unknown field "imagePullPolicyy"`,
  * `must be integer (got "80")`, `missing required field "selector"`.
  */
-import type { KindKey } from '../util/kinds';
+import { kindKey, type KindKey } from '../util/kinds';
 import { KIND_MODELS, ModelClass } from './schema-kinds';
 import { PathSegments, SchemaError, StrictValidator } from './schema-strict';
 import { Finding, Manifest, objectRef } from './types';
@@ -44,7 +44,7 @@ function validateObject(object: unknown): Problem[] {
     ...(typeof kind === 'string' ? [] : [typeMismatch('kind', kind)]),
   ];
   if (missing.length > 0) return missing;
-  const key = `${apiVersion}/${kind}`;
+  const key = kindKey(object);
   const entry = strictValidator(key);
   if (entry === undefined) return [unknownKind(apiVersion as string, kind as string)];
 

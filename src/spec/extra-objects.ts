@@ -8,7 +8,7 @@
 import * as yaml from 'js-yaml';
 import { KIND_MODELS } from '../check/schema-kinds';
 import { YamlLines } from '../onboard/yaml-positions';
-import { kindOf } from '../util/kinds';
+import { kindKey, kindOf } from '../util/kinds';
 import { rememberSecrets } from '../util/redact';
 import { Problem } from './errors';
 import { countNodes, findCredentials, LIMITS, SourceFile } from './load';
@@ -28,9 +28,6 @@ export interface ExtraObject {
 
 /** `charts/<service>/extra/<file>` (every environment) or `charts/<service>/extra/<env>/<file>` (one). */
 export const EXTRA_FILE = /^charts\/([^/]+)\/extra\/(?:([^/]+)\/)?([^/]+)$/;
-
-/** The kind of an object as `apiVersion/kind`, the key of KIND_MODELS. */
-export const kindKey = (o: { apiVersion?: unknown; kind?: unknown }) => `${String(o.apiVersion)}/${String(o.kind)}`;
 
 /**
  * Kinds the strict schema knows that a service may not add: its Namespace is berth's own (and
