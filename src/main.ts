@@ -241,7 +241,7 @@ export function schemaValidator(): (manifests: readonly Manifest[]) => Finding[]
 }
 
 /** Synthesizes and checks; throws CheckError on any finding. Nothing is written. */
-export function synthAndCheck(paths: RepoPaths): SynthOutput {
+function synthAndCheck(paths: RepoPaths): SynthOutput {
   // Each file is checked as it is rendered and its objects are dropped: memory stays flat.
   const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: unitChecker(schemaValidator()), keepManifests: false });
   if (output.findings.length || output.problems.length) throw new CheckError(output.findings, output.problems);

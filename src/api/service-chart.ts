@@ -40,7 +40,7 @@ export const DEFAULT_ENV_NAME = 'default';
  * every problem (field, message, fix), never a stack of zod internals. Secret values are not echoed.
  * @param where names the spec in the message, e.g. `ServiceChart rag` or a file name
  */
-export function validateService(where: string, spec: ServiceSpecInput | ServiceSpec, options: ServiceChartOptions = {}): { spec: ServiceSpec; env: Environment; envName: string; model: ServiceModel } {
+function validateService(where: string, spec: ServiceSpecInput | ServiceSpec, options: ServiceChartOptions = {}): { spec: ServiceSpec; env: Environment; envName: string; model: ServiceModel } {
   const envName = options.envName ?? DEFAULT_ENV_NAME;
   const envResult = Environment.safeParse(options.env ?? {});
   if (!envResult.success) {

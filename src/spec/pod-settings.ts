@@ -170,9 +170,9 @@ export const TopologySpreadConstraint = z
 export type TopologySpreadConstraint = z.infer<typeof TopologySpreadConstraint>;
 
 /** The pod fields an env var can read (the downward API's `fieldRef`). */
-export const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'] as const;
+const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'] as const;
 /** The container resources an env var can read (the downward API's `resourceFieldRef`). */
-export const ENV_RESOURCES = ['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'] as const;
+const ENV_RESOURCES = ['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'] as const;
 
 /** An env var whose value the kubelet reads from the pod: a field of it, or a resource of its container. */
 export const PodEnvSource = z

@@ -886,7 +886,7 @@ export const SyncWindow = z.strictObject({
 export type SyncWindow = z.infer<typeof SyncWindow>;
 
 /** The Argo CD notifications triggers of the default catalog. */
-export const NOTIFICATION_TRIGGERS = [
+const NOTIFICATION_TRIGGERS = [
   'on-sync-failed',
   'on-health-degraded',
   'on-sync-status-unknown',
