@@ -10,7 +10,7 @@ import { KIND_MODELS } from '../check/schema-kinds';
 import { YamlLines } from '../onboard/yaml-positions';
 import { kindKey, kindOf } from '../util/kinds';
 import { rememberSecrets } from '../util/redact';
-import { Problem } from './errors';
+import { parsePath, Problem } from './errors';
 import { countNodes, findCredentials, LIMITS, SourceFile } from './load';
 
 /** One object of an extra file, and where it was written. */
@@ -139,7 +139,7 @@ export function parseExtraFile(file: SourceFile): { objects: ExtraObject[]; prob
       return;
     }
     const credentials = findCredentials(file.path, o);
-    for (const c of credentials) problems.push({ ...c, message: `${where}: ${c.message}`, line: lineOf(pathOf(c.path)) });
+    for (const c of credentials) problems.push({ ...c, message: `${where}: ${c.message}`, line: lineOf(parsePath(c.path)) });
     if (credentials.length) return;
     objects.push({ file: file.path, index, line: doc.line, lineOf, object: o });
   });
@@ -152,11 +152,6 @@ export function parseExtraFile(file: SourceFile): { objects: ExtraObject[]; prob
     else seen.set(key, x);
   }
   return problems.length ? { objects: [], problems } : { objects, problems };
-}
-
-/** `a.b[0].c` → `['a', 'b', 0, 'c']`. */
-function pathOf(path: string): Array<string | number> {
-  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
 }
 
 /**
