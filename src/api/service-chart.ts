@@ -7,6 +7,7 @@
  */
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { applyPatches } from '../chart/patches';
 import { ServiceChart as SpecChart } from '../chart/service-chart';
 import { applySyncOrder } from '../chart/sync-waves';
 import { resolveService, ServiceModel } from '../model/service-model';
@@ -79,9 +80,14 @@ export class ServiceChart extends SpecChart {
     this.envName = valid.envName;
   }
 
-  /** The objects, with the Argo CD sync waves and sync options `berth synth` writes (`Testing.synth` and `app.synth()` read this). */
+  /**
+   * The objects, with the spec's `patches` applied and the Argo CD sync waves and sync options
+   * `berth synth` writes, in its order (app.ts synthUnitTraced); `Testing.synth` and `app.synth()`
+   * read this. A patch's target must be one of these objects: there is no extra/ here.
+   */
   override toJson(): any[] {
     const objects = super.toJson();
+    applyPatches(objects, this.spec.patches, { production: this.environment.production, sources: [] });
     applySyncOrder(objects);
     return objects;
   }
