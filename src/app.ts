@@ -109,7 +109,7 @@ export interface TracedUnit {
  * (chart/patches.ts) → sync waves and order; the checks run on the result (buildOutput), so
  * nothing a person adds or changes escapes them. Throws HookError when the hook fails.
  */
-export function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): TracedUnit {
+function synthUnitTraced(project: LoadedProject, unit: ServiceUnit): TracedUnit {
   const environment = project.config.environments[unit.env];
   const hook = project.hooks?.get(unit.name);
   const chart = new ServiceChart(unitApp(), unit.name, {
@@ -171,7 +171,7 @@ export function placeOf(file: string, outDir = 'dist'): OutputPlace | undefined 
  * existing project) and its Application, written together into `appsDir`; and the root
  * Application with its own project, written beside it and applied once by hand.
  */
-export function synthApplications(
+function synthApplications(
   project: LoadedProject,
   env: string,
   outDir: string,

@@ -12,6 +12,7 @@ import type { LoadedHook } from './hook/hook';
 import { buildOutput, CheckError, envFolderOf, placeOf, SynthOutput, unitChecker } from './app';
 import { checkLeaks, runChecks } from './check/index';
 import { compareFindings } from './check/format';
+import { parseManifests } from './check/parse-manifests';
 import { findingLines, formatSarif } from './check/sarif';
 import { Finding, Manifest } from './check/types';
 import * as yaml from 'js-yaml';
@@ -241,7 +242,7 @@ export function schemaValidator(): (manifests: readonly Manifest[]) => Finding[]
 }
 
 /** Synthesizes and checks; throws CheckError on any finding. Nothing is written. */
-export function synthAndCheck(paths: RepoPaths): SynthOutput {
+function synthAndCheck(paths: RepoPaths): SynthOutput {
   // Each file is checked as it is rendered and its objects are dropped: memory stays flat.
   const output = buildOutput(loadRepo(paths.root), { outDir: paths.outDir, check: unitChecker(schemaValidator()), keepManifests: false });
   if (output.findings.length || output.problems.length) throw new CheckError(output.findings, output.problems);
@@ -318,19 +319,6 @@ export function diffRepo(paths: RepoPaths, env?: string): RepoDiff {
   // An environment removed from berth.yaml is still in dist/ until the synth: it is compared too.
   const environments = env === undefined ? [...new Set([...Object.keys(project.config.environments), ...[...current.keys()].flatMap((f) => place(f)?.env ?? [])])].sort() : [env];
   return { ...diffTrees(current, fresh, place), environments };
-}
-
-/** The objects of one YAML file under a folder; a file that does not parse is a problem of that file. */
-function parseManifests(file: string, text: string): Manifest[] {
-  let docs: unknown[];
-  try {
-    docs = yaml.loadAll(text, { filename: file, maxAliases: 64 });
-  } catch (e) {
-    throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}`, fix: 'fix the YAML syntax (indentation, quoting, a missing colon), or move the file out of this folder' }]);
-  }
-  const out: Manifest[] = [];
-  for (const object of docs) if (object && typeof object === 'object' && !Array.isArray(object)) out.push({ file, object: object as Record<string, unknown> });
-  return out;
 }
 
 /** The folder a command reads, refused when it does not exist. */

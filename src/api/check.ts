@@ -3,8 +3,8 @@
  * production guardrails, the secret-leak guard) on objects from `Testing.synth(chart)` or on YAML
  * text, so a cdk8s user's unit tests hold their charts to what `berth check` holds `dist/` to.
  */
-import * as yaml from 'js-yaml';
 import { runChecks } from '../check/index';
+import { parseManifests } from '../check/parse-manifests';
 import { validateSchema } from '../check/schema';
 import { Finding, Manifest } from '../check/types';
 
@@ -27,8 +27,8 @@ export interface CheckManifestsOptions {
  */
 export function checkManifests(objects: string | readonly object[], options: CheckManifestsOptions = {}): Finding[] {
   const file = options.file ?? 'manifests.yaml';
-  const list = typeof objects === 'string' ? yaml.loadAll(objects, { filename: file }) : objects;
-  const manifests: Manifest[] = list.filter((o): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o)).map((object) => ({ file, object }));
+  const manifests: Manifest[] =
+    typeof objects === 'string' ? parseManifests(file, objects) : objects.filter((o): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o)).map((object) => ({ file, object }));
   return runChecks(manifests, {
     production: options.production ?? true,
     guardrails: options.guardrails ?? true,

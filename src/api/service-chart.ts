@@ -7,6 +7,7 @@
  */
 import { Construct } from 'constructs';
 import { z } from 'zod';
+import { applyPatches } from '../chart/patches';
 import { ServiceChart as SpecChart } from '../chart/service-chart';
 import { applySyncOrder } from '../chart/sync-waves';
 import { resolveService, ServiceModel } from '../model/service-model';
@@ -40,7 +41,7 @@ export const DEFAULT_ENV_NAME = 'default';
  * every problem (field, message, fix), never a stack of zod internals. Secret values are not echoed.
  * @param where names the spec in the message, e.g. `ServiceChart rag` or a file name
  */
-export function validateService(where: string, spec: ServiceSpecInput | ServiceSpec, options: ServiceChartOptions = {}): { spec: ServiceSpec; env: Environment; envName: string; model: ServiceModel } {
+function validateService(where: string, spec: ServiceSpecInput | ServiceSpec, options: ServiceChartOptions = {}): { spec: ServiceSpec; env: Environment; envName: string; model: ServiceModel } {
   const envName = options.envName ?? DEFAULT_ENV_NAME;
   const envResult = Environment.safeParse(options.env ?? {});
   if (!envResult.success) {
@@ -79,9 +80,14 @@ export class ServiceChart extends SpecChart {
     this.envName = valid.envName;
   }
 
-  /** The objects, with the Argo CD sync waves and sync options `berth synth` writes (`Testing.synth` and `app.synth()` read this). */
+  /**
+   * The objects, with the spec's `patches` applied and the Argo CD sync waves and sync options
+   * `berth synth` writes, in its order (app.ts synthUnitTraced); `Testing.synth` and `app.synth()`
+   * read this. A patch's target must be one of these objects: there is no extra/ here.
+   */
   override toJson(): any[] {
     const objects = super.toJson();
+    applyPatches(objects, this.spec.patches, { sources: [] });
     applySyncOrder(objects);
     return objects;
   }

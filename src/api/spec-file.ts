@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { formatProblems, issuesToProblems, Problem } from '../spec/errors';
-import { deepMerge, findSecretLiterals, overlayTouches, parseYamlFile, withLines } from '../spec/load';
+import { findSecretLiterals, mergeSpec, overlayTouches, parseYamlFile, withLines } from '../spec/load';
 import { ServiceSpec } from '../spec/schema';
 
 /** One YAML file's name (for messages) and text. */
@@ -35,7 +35,8 @@ export function parseServiceSpec(base: SpecSource, overlay?: SpecSource): Servic
     }
   }
   if (problems.length) throw new Error(formatProblems(withLines(problems, sources)));
-  const merged = data.length === 2 ? deepMerge(data[0], data[1]) : data[0];
+  // As berth synth merges them: an overlay's patches come after the service's (spec/load.ts).
+  const merged = overlay && data.length === 2 ? mergeSpec(data[0] as Record<string, unknown>, data[1], base, overlay).merged : data[0];
   const result = ServiceSpec.safeParse(merged);
   if (result.success) return result.data;
   // A field the overlay sets is reported in the overlay.

@@ -11,12 +11,9 @@ import { dig, isObj, podContainers, podTemplates } from '../check/pod-walker';
 import { Problem, SpecError } from '../spec/errors';
 import { PatchSource } from '../spec/load';
 import { Patch } from '../spec/schema';
-import { SECURITY_EXCEPTION_ANNOTATION } from '../util/annotations';
+import { POD_SECURITY_LABEL_PREFIX, SECURITY_EXCEPTION_ANNOTATION } from '../util/annotations';
 import { applyJsonPatch, applyMergePatch, PatchFailure, PatchResult } from '../util/json-patch';
 import { kindAndName, sortedKeys } from './extra-objects';
-
-/** The prefix of the Pod Security admission labels on a Namespace. */
-const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
 
 /** A patch applied to an object: where it was written, and the fields it changed there. */
 export interface AppliedPatch {

@@ -10,13 +10,8 @@
  */
 import { INTERNAL_PATHS_ANNOTATION, ROUTE_ROLE_ANNOTATION, SECURITY_EXCEPTION_ANNOTATION, SERVICE_ACCOUNT_TOKEN_ANNOTATION } from '../util/annotations';
 import { checkLeaks } from './leaks';
-import { PodContainer, PodTemplate, joinPath, podContainers, podTemplates } from './pod-walker';
+import { isObj, Obj, PodContainer, PodTemplate, joinPath, podContainers, podTemplates } from './pod-walker';
 import { Finding, Manifest, objectRef } from './types';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Obj = Record<string, any>;
-
-// The keys the edge constructs write (their home is util/annotations.ts).
 
 /** Options of {@link checkGuardrails}. */
 export interface GuardrailOptions {
@@ -28,7 +23,6 @@ export interface GuardrailOptions {
   readonly leaks?: boolean;
 }
 
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const TRUE = /^(?:true|1|yes|on|y)$/i;
 const FALSE = /^(?:false|0|no|off|n)$/i;
 

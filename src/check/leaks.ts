@@ -9,13 +9,8 @@
  */
 import { credentialReason, isSecretName, obviouslyNotSecret } from '../util/credentials';
 import { describeSecret } from '../util/redact';
-import { joinPath, keyPath, podContainers, podTemplates } from './pod-walker';
+import { isObj, joinPath, keyPath, podContainers, podTemplates } from './pod-walker';
 import { Finding, Manifest, objectRef } from './types';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Obj = Record<string, any>;
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** How a leaked value is shown: its kind and length, never any of its characters. */
 export function redact(value: string): string {

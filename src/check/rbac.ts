@@ -19,13 +19,10 @@
  * A Role no pod can use (no process mounts its token) is not a finding: it grants nothing, and
  * berth has no warning level (every finding fails the synth).
  */
+import { isObj, Obj } from './pod-walker';
 import { Finding, Manifest, objectRef } from './types';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Obj = Record<string, any>;
-
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
 
 /** Verbs that let the holder grant permissions it does not have, or act as someone else. */

@@ -9,7 +9,7 @@
  * `must be integer (got "80")`, `missing required field "selector"`.
  */
 import { fieldPath } from '../util/field-path';
-import type { KindKey } from '../util/kinds';
+import { kindKey, type KindKey } from '../util/kinds';
 import { KIND_MODELS, ModelClass } from './schema-kinds';
 import { PathSegments, SchemaError, StrictValidator } from './schema-strict';
 import { Finding, Manifest, objectRef } from './types';
@@ -45,7 +45,7 @@ function validateObject(object: unknown): Problem[] {
     ...(typeof kind === 'string' ? [] : [typeMismatch('kind', kind)]),
   ];
   if (missing.length > 0) return missing;
-  const key = `${apiVersion}/${kind}`;
+  const key = kindKey(object);
   const entry = strictValidator(key);
   if (entry === undefined) return [unknownKind(apiVersion as string, kind as string)];
 

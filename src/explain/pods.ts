@@ -5,18 +5,13 @@
  * tokens. Read from the synthesized objects, like the rest of explain. Empty when the pods use
  * none of it, so a service without these settings is explained as before.
  */
+import { podTemplates } from '../check/pod-walker';
 import { COMPONENT_LABEL } from '../constructs/workloads/labels';
 import { WORKLOAD_IDENTITY_ANNOTATIONS } from '../util/annotations';
 
 // Synthesized objects are open-ended JSON, read defensively.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type K8sObject = Record<string, any>;
-
-/** The pod template of a workload object, or undefined. */
-function templateOf(o: K8sObject): K8sObject | undefined {
-  if (o.kind === 'CronJob') return o.spec?.jobTemplate?.spec?.template;
-  return ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind) ? o.spec?.template : undefined;
-}
 
 const pairs = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
 
@@ -45,10 +40,9 @@ function podPhrases(spec: K8sObject): string[] {
 export function explainPods(objects: readonly K8sObject[], service: string): string {
   const account = objects.find((o) => o.kind === 'ServiceAccount');
   const annotations = Object.entries((account?.metadata?.annotations ?? {}) as Record<string, string>).filter(([k]) => WORKLOAD_IDENTITY_ANNOTATIONS.includes(k));
-  const rows = objects
-    .map((o) => ({ o, t: templateOf(o) }))
-    .filter((r): r is { o: K8sObject; t: K8sObject } => r.t !== undefined)
-    .map(({ o, t }) => ({ name: (t.metadata?.labels?.[COMPONENT_LABEL] ?? o.metadata?.name) as string, phrases: podPhrases(t.spec ?? {}) }))
+  // The pod templates the checks walk (check/pod-walker.ts): workloads, Jobs, CronJobs, bare Pods.
+  const rows = podTemplates(objects.map((object) => ({ file: '', object })))
+    .map((t) => ({ name: (t.metadata.labels?.[COMPONENT_LABEL] ?? t.manifest.object.metadata?.name) as string, phrases: podPhrases(t.spec) }))
     .filter((r) => r.phrases.length);
   if (!annotations.length && !rows.length) return '';
   const width = Math.max(0, ...rows.map((r) => r.name.length));

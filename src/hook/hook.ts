@@ -5,6 +5,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { applyObjectMetadata } from '../chart/service-chart';
+import { objectRef } from '../check/types';
 import { serviceLabels } from '../constructs/workloads/labels';
 import type { ServiceModel } from '../model/service-model';
 import type { Problem } from '../spec/errors';
@@ -59,7 +60,7 @@ export class HookError extends Error {
 const HOOK_FIX = 'fix the hook at this line (the innermost line of your own code the error came through)';
 
 /** The problem for an error a hook threw (or caused: a JSON patch that does not apply is thrown when the chart renders). */
-export function hookFailure(hook: LoadedHook, error: unknown, doing: string): HookError {
+function hookFailure(hook: LoadedHook, error: unknown, doing: string): HookError {
   const at = hook.locate(error);
   const message = error instanceof Error ? error.message : String(error);
   return new HookError({
@@ -97,7 +98,7 @@ export function runHook(chart: Chart, hook: LoadedHook, ctx: HookContext): Map<s
       throw hookFailure(hook, e, `${o.kind} "${o.name}" does not render after the hook`);
     }
     const namespace: unknown = json.metadata?.namespace;
-    const ref = `${json.kind}/${namespace === undefined ? '' : `${namespace}/`}${json.metadata?.name}`;
+    const ref = objectRef(json);
     // Argo CD would apply one of the two over the other, whichever it met last.
     if (seen.has(ref)) throw refusal(hook, `the chart holds ${ref} twice`, 'change the object berth wrote (find it in chart.node.findAll(), then addJsonPatch) instead of adding one with its kind and name');
     seen.add(ref);

@@ -8,9 +8,9 @@
 import * as yaml from 'js-yaml';
 import { KIND_MODELS } from '../check/schema-kinds';
 import { YamlLines } from '../onboard/yaml-positions';
-import { kindOf } from '../util/kinds';
+import { kindKey, kindOf } from '../util/kinds';
 import { rememberSecrets } from '../util/redact';
-import { Problem } from './errors';
+import { parsePath, Problem } from './errors';
 import { countNodes, findCredentials, LIMITS, SourceFile } from './load';
 
 /** One object of an extra file, and where it was written. */
@@ -28,9 +28,6 @@ export interface ExtraObject {
 
 /** `charts/<service>/extra/<file>` (every environment) or `charts/<service>/extra/<env>/<file>` (one). */
 export const EXTRA_FILE = /^charts\/([^/]+)\/extra\/(?:([^/]+)\/)?([^/]+)$/;
-
-/** The kind of an object as `apiVersion/kind`, the key of KIND_MODELS. */
-export const kindKey = (o: { apiVersion?: unknown; kind?: unknown }) => `${String(o.apiVersion)}/${String(o.kind)}`;
 
 /**
  * Kinds the strict schema knows that a service may not add: its Namespace is berth's own (and
@@ -142,7 +139,7 @@ export function parseExtraFile(file: SourceFile): { objects: ExtraObject[]; prob
       return;
     }
     const credentials = findCredentials(file.path, o);
-    for (const c of credentials) problems.push({ ...c, message: `${where}: ${c.message}`, line: lineOf(pathOf(c.path)) });
+    for (const c of credentials) problems.push({ ...c, message: `${where}: ${c.message}`, line: lineOf(parsePath(c.path)) });
     if (credentials.length) return;
     objects.push({ file: file.path, index, line: doc.line, lineOf, object: o });
   });
@@ -155,11 +152,6 @@ export function parseExtraFile(file: SourceFile): { objects: ExtraObject[]; prob
     else seen.set(key, x);
   }
   return problems.length ? { objects: [], problems } : { objects, problems };
-}
-
-/** `a.b[0].c` → `['a', 'b', 0, 'c']`. */
-function pathOf(path: string): Array<string | number> {
-  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
 }
 
 /**

@@ -442,7 +442,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
  * what an overlay adds; `patches: null` drops the service's), and each is remembered with the
  * file it was written in.
  */
-function mergeSpec(base: Record<string, unknown>, overlay: unknown, baseFile: SourceFile, overlayFile: SourceFile | undefined): { merged: unknown; patchFiles: PatchSource[] } {
+export function mergeSpec(base: Record<string, unknown>, overlay: unknown, baseFile: SourceFile, overlayFile: SourceFile | undefined): { merged: unknown; patchFiles: PatchSource[] } {
   const merged = deepMerge(base, overlay);
   const own = (data: unknown) => (isPlainObject(data) && Array.isArray(data.patches) ? data.patches : []);
   const fromBase = own(base);

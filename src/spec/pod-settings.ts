@@ -10,11 +10,12 @@
  */
 import { z } from 'zod';
 import { COMPONENT_LABEL, MANAGED_BY_LABEL, NAME_LABEL, PART_OF_LABEL } from '../constructs/workloads/labels';
-import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION } from '../util/annotations';
+import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, NAMESPACE_NAME_LABEL, POD_SECURITY_LABEL_PREFIX } from '../util/annotations';
 import { SYNC_OPTIONS_ANNOTATION } from '../util/sync-options';
 import { SYNC_WAVE_ANNOTATION } from '../util/sync-waves';
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A DNS-1123 subdomain: the name of most Kubernetes objects (a Secret, a namespace, a class). */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** The name of a Secret (a DNS-1123 subdomain), as `imagePullSecrets` lists them. */
@@ -57,7 +58,7 @@ const BERTH_ANNOTATIONS: ReadonlySet<string> = new Set([SYNC_WAVE_ANNOTATION, SY
 export function reservedKey(key: string, what: 'label' | 'annotation'): string | undefined {
   if (what === 'label' && (key === NAME_LABEL || key === COMPONENT_LABEL)) return `is a selector label berth sets from the service and process names (Deployments select their pods by it, and a selector is immutable)`;
   if (what === 'label' && BERTH_LABELS.has(key)) return `is a label berth sets on every object it writes`;
-  if (what === 'label' && (key.startsWith('pod-security.kubernetes.io/') || key === 'kubernetes.io/metadata.name')) return `is a label berth sets on the Namespace (Pod Security "restricted" and what NetworkPolicies select on)`;
+  if (what === 'label' && (key.startsWith(POD_SECURITY_LABEL_PREFIX) || key === NAMESPACE_NAME_LABEL)) return `is a label berth sets on the Namespace (Pod Security "restricted" and what NetworkPolicies select on)`;
   if (what === 'annotation' && BERTH_ANNOTATIONS.has(key)) return `is an Argo CD annotation berth sets to order and protect the sync`;
   if (key.startsWith('berth.dev/') || key.endsWith('.berth.dev') || /\.berth\.dev\//.test(key)) return `is in berth's own key space (berth.dev), which berth writes and its checks read`;
   return undefined;
@@ -169,9 +170,9 @@ export const TopologySpreadConstraint = z
 export type TopologySpreadConstraint = z.infer<typeof TopologySpreadConstraint>;
 
 /** The pod fields an env var can read (the downward API's `fieldRef`). */
-export const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'] as const;
+const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'] as const;
 /** The container resources an env var can read (the downward API's `resourceFieldRef`). */
-export const ENV_RESOURCES = ['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'] as const;
+const ENV_RESOURCES = ['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'] as const;
 
 /** An env var whose value the kubelet reads from the pod: a field of it, or a resource of its container. */
 export const PodEnvSource = z

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ALERT_NAMES, alertWatches } from '../alerts/kinds';
 import { CRON_MACRO_LIST, isCronMacro, parseCron } from '../util/cron';
 import { IPV4_ADDRESS, IPV4_CIDR } from '../util/ipv4';
-import { EnvValue, PodSettingsFields, PullSecretName, RegistryCredentialsItem, ServicePodSettingsFields } from './pod-settings';
+import { DNS_SUBDOMAIN, EnvValue, PodSettingsFields, PullSecretName, RegistryCredentialsItem, ServicePodSettingsFields } from './pod-settings';
 import {
   DNS_LABEL_LENGTH_MESSAGE,
   DNS_LABEL_MAX_LENGTH,
@@ -47,7 +47,6 @@ export const ImageRef = z
   .regex(IMAGE_REF_PATTERN, IMAGE_REF_MESSAGE)
   .refine((s) => !IMAGE_LATEST_PATTERN.test(s), IMAGE_LATEST_MESSAGE);
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** The name of a cluster-scoped object such as an IngressClass or a StorageClass (a DNS-1123 subdomain). */
 const ClassName = (what: string) =>
   z
@@ -887,7 +886,7 @@ export const SyncWindow = z.strictObject({
 export type SyncWindow = z.infer<typeof SyncWindow>;
 
 /** The Argo CD notifications triggers of the default catalog. */
-export const NOTIFICATION_TRIGGERS = [
+const NOTIFICATION_TRIGGERS = [
   'on-sync-failed',
   'on-health-degraded',
   'on-sync-status-unknown',

@@ -14,9 +14,6 @@ import { checkEgressNeeds } from './egress';
 import { allProcesses, processNames } from './processes';
 import { Environment, ServiceSpec } from './schema';
 
-// Its home is processes.ts; re-exported for the modules that import it from here.
-export { processNames };
-
 /** A problem without its file: load.ts decides which file set the field. */
 export interface SemanticProblem {
   readonly path: string;

@@ -39,6 +39,8 @@ export const NOTIFICATIONS_SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscri
 export const RELOADER_LAST_RELOADED_ANNOTATION = 'reloader.stakater.com/last-reloaded-from';
 /** The label Kubernetes gives every Namespace: its own name (what a NetworkPolicy selects a namespace by). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+/** The prefix of the Pod Security admission labels on a Namespace (`pod-security.kubernetes.io/enforce`, …). */
+export const POD_SECURITY_LABEL_PREFIX = 'pod-security.kubernetes.io/';
 /** Azure Workload Identity on a ServiceAccount: the client id of the managed identity. */
 export const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 /** Pod label Azure Workload Identity's webhook needs before it injects the token; berth sets it with {@link AZURE_CLIENT_ID_ANNOTATION}. */

@@ -42,6 +42,11 @@ const KIND_KEYS = [
 /** `apiVersion/kind`, e.g. `apps/v1/Deployment`. */
 export type KindKey = (typeof KIND_KEYS)[number];
 
+/** The key of an object: its `apiVersion/kind`, e.g. `apps/v1/Deployment`. */
+export function kindKey(o: { readonly apiVersion?: unknown; readonly kind?: unknown }): string {
+  return `${String(o.apiVersion)}/${String(o.kind)}`;
+}
+
 /** The kind of a key: `apps/v1/Deployment` → `Deployment`. */
 export function kindOf(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);

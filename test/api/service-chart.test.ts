@@ -33,6 +33,19 @@ describe('ServiceChart from a spec', () => {
     expect(sortObjects(Testing.synth(chart))).toEqual(expected);
   });
 
+  test("applies the spec's patches, an overlay's after the service's, as berth synth does", () => {
+    const unit = project.units.find((u) => u.name === 'ledger' && u.env === 'prod')!;
+    const ttl = 'external-dns.alpha.kubernetes.io/ttl';
+    const fromSynth = synthUnit(project, unit).find((o) => o.kind === 'Ingress')!;
+    expect(fromSynth.metadata.annotations[ttl]).toBe('60');
+    const overlay = { path: 'prod.yaml', text: `${read('charts/ledger/prod.yaml').text}\npatches:\n  - target: { kind: Ingress, name: ledger }\n    patch:\n      - { op: add, path: /metadata/annotations/example.com~1team, value: payments }\n` };
+    const spec = parseServiceSpec(read('charts/ledger/service.yaml'), overlay);
+    expect(spec.patches.map((p) => p.target.name)).toEqual(['ledger', 'ledger-worker', 'ledger']);
+    const chart = new ServiceChart(new App({ outdir: '/nonexistent' }), 'ledger', spec, { env: berthYaml.environments.prod, envName: 'prod', runbookBase: runbookBase(project.config) });
+    const ingress = Testing.synth(chart).find((o) => o.kind === 'Ingress');
+    expect(ingress.metadata.annotations).toEqual({ ...fromSynth.metadata.annotations, 'example.com/team': 'payments' });
+  });
+
   test('takes a spec object as written, with defaults, and no environment', () => {
     const objects = Testing.synth(new ServiceChart(Testing.app(), 'demo', specInput()));
     const web = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'demo-api');

@@ -13,7 +13,7 @@ import { ingressControllerPods } from '../../src/model/edge';
 import { validateSchema } from '../../src/check/schema';
 import { Endpoint, evaluate, ExternalEndpoint, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';
 import { LoadedProject, loadProject, ServiceUnit } from '../../src/spec/load';
-import { processNames } from '../../src/spec/semantics';
+import { processNames } from '../../src/spec/processes';
 import { assertProperty, FUZZ_SEED, fuzzRuns, fuzzTimeout, ProjectCase, toFiles, validProject, withFiles } from './arbitraries';
 
 /** Runs per property; determinism is cheap to break and costly to check (two synths), so it runs half. */

@@ -8,7 +8,7 @@ import { explainService } from '../../src/explain/explain';
 import { Endpoint, evaluate, ExternalEndpoint, NetworkPolicy, PodEndpoint, Protocol } from '../../src/explain/reachability';
 import { loadRepo, synthRepo } from '../../src/main';
 import { Environment, ServiceSpec } from '../../src/spec/schema';
-import { processNames } from '../../src/spec/semantics';
+import { processNames } from '../../src/spec/processes';
 import { REPO } from '../helpers';
 
 const project = loadRepo(REPO);
