@@ -43,17 +43,23 @@ function everyPod(overrides: Partial<ServiceSpecInput> = {}): ServiceSpecInput {
 const names = (templates: ReturnType<typeof podTemplates>) => templates.map((t) => t.owner.metadata.name).sort();
 const EVERY_POD = ['demo-api', 'demo-migrate', 'demo-report', 'demo-retention', 'demo-scheduler', 'demo-tmp-cleanup', 'demo-worker'];
 
+/** The pod templates of an {@link everyPod} synth, after checking there is one per pod berth writes (a loop over none proves nothing). */
+function everyPodTemplate(objects: readonly unknown[]): ReturnType<typeof podTemplates> {
+  const pods = podTemplates(objects);
+  expect(names(pods)).toEqual(EVERY_POD);
+  return pods;
+}
+
 describe('imagePullSecrets', () => {
   test('the environment, the service and the process add up, on every pod berth writes', () => {
     const objects = synthSpec(everyPod({ imagePullSecrets: ['registry-a'], workers: { worker: { command: ['w'], imagePullSecrets: ['registry-b', 'registry-a'] } } }), environment({ imagePullSecrets: ['cluster-pull'] }));
-    const pods = podTemplates(objects);
-    expect(names(pods)).toEqual(EVERY_POD);
+    const pods = everyPodTemplate(objects);
     for (const { owner, template } of pods) {
       const expected = owner.metadata.name === 'demo-worker' ? ['cluster-pull', 'registry-a', 'registry-b'] : ['cluster-pull', 'registry-a'];
       expect([owner.metadata.name, template.spec.imagePullSecrets]).toEqual([owner.metadata.name, expected.map((name) => ({ name }))]);
     }
     // None by default: the pods have no imagePullSecrets field at all.
-    for (const { template } of podTemplates(synthSpec(everyPod()))) expect(template.spec).not.toHaveProperty('imagePullSecrets');
+    for (const { template } of everyPodTemplate(synthSpec(everyPod()))) expect(template.spec).not.toHaveProperty('imagePullSecrets');
   });
 
   test('registry credentials from an ExternalSecret: a dockerconfigjson Secret every pod names', () => {
@@ -64,8 +70,7 @@ describe('imagePullSecrets', () => {
     expect(es.spec.target.template).toEqual({ type: 'kubernetes.io/dockerconfigjson', engineVersion: 'v2', data: { '.dockerconfigjson': '{{ .dockerconfigjson | toString }}' } });
     expect(es.spec.data).toEqual([{ secretKey: 'dockerconfigjson', remoteRef: { key: 'demo/registry', property: 'dockerconfigjson' } }]);
     expect(es.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
-    const pods = podTemplates(objects);
-    expect(names(pods)).toEqual(EVERY_POD);
+    const pods = everyPodTemplate(objects);
     for (const { template } of pods) expect(template.spec.imagePullSecrets).toEqual([{ name: 'demo-registry' }]);
   });
 
@@ -97,7 +102,7 @@ describe('serviceAccount', () => {
     expect(sa.metadata.name).toBe('ledger-irsa');
     expect(sa.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/ledger');
     expect(sa.automountServiceAccountToken).toBe(false);
-    for (const { template } of podTemplates(objects)) {
+    for (const { template } of everyPodTemplate(objects)) {
       expect(template.spec.serviceAccountName).toBe('ledger-irsa');
       expect(template.spec.automountServiceAccountToken).toBe(false);
     }
@@ -105,7 +110,7 @@ describe('serviceAccount', () => {
 
   test('Azure Workload Identity: the client-id annotation labels every pod azure.workload.identity/use', () => {
     const objects = synthSpec(everyPod({ serviceAccount: { annotations: { 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000000' } } }));
-    for (const { template } of podTemplates(objects)) expect(template.metadata.labels['azure.workload.identity/use']).toBe('true');
+    for (const { template } of everyPodTemplate(objects)) expect(template.metadata.labels['azure.workload.identity/use']).toBe('true');
     // A label on the pods only: selectors do not change.
     expect(find(objects, 'Deployment', 'demo-api').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/component': 'api' });
   });
@@ -159,7 +164,7 @@ describe('metadata', () => {
         workers: { worker: { command: ['w'], podAnnotations: { 'example.com/mesh': 'off' } } },
       }),
     );
-    for (const { owner, template } of podTemplates(objects)) {
+    for (const { owner, template } of everyPodTemplate(objects)) {
       expect(template.metadata.labels['example.com/tier']).toBe('backend');
       expect(template.metadata.annotations['example.com/mesh']).toBe(owner.metadata.name === 'demo-worker' ? 'off' : 'service');
     }
@@ -185,7 +190,7 @@ describe('metadata', () => {
       expect([o.kind, o.metadata.labels['example.com/team']]).toEqual([o.kind, 'payments']);
       expect([o.kind, o.metadata.annotations['example.com/owner']]).toEqual([o.kind, 'ledger@example.com']);
     }
-    for (const { template } of podTemplates(objects)) expect(template.metadata.labels).not.toHaveProperty('example.com/team');
+    for (const { template } of everyPodTemplate(objects)) expect(template.metadata.labels).not.toHaveProperty('example.com/team');
     expect(find(objects, 'Service', 'demo-api').spec.selector).toEqual({ 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/component': 'api' });
   });
 });
@@ -212,8 +217,8 @@ describe('scheduling', () => {
     expect(api.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
     expect(api.priorityClassName).toBe('business-critical');
     expect(api.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight).toBe(50);
-    // The tmp cleanup job keeps its co-location with the one process mounting a ReadWriteOnce claim beside the spec's affinity.
-    for (const { template } of podTemplates(objects)) expect(template.spec.tolerations).toContainEqual({ key: 'dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' });
+    // Every pod berth writes, the Jobs and CronJobs too, gets the service-level tolerations.
+    for (const { template } of everyPodTemplate(objects)) expect(template.spec.tolerations).toContainEqual({ key: 'dedicated', operator: 'Equal', value: 'payments', effect: 'NoSchedule' });
   });
 
   test("a tmp cleanup job co-located with its claim's user keeps that term beside the spec's pod affinity", () => {
