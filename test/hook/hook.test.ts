@@ -11,6 +11,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { SERVICE_NAMESPACED_KINDS } from '../../src/chart/delivery';
 import { HOOK_FILE, HOOK_MODULES } from '../../src/main';
+import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from '../../src/util/sync-waves';
 import { berth, berthInProcess, find, hashTree, REPO, tempDir } from '../helpers';
 
 const FIXTURE = path.join(__dirname, '../fixtures/hook-repo');
@@ -54,7 +55,7 @@ describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => 
       const api = find(objects, 'Deployment', 'payments-api');
       expect(api.metadata.annotations).toMatchObject({ 'example.com/owner': 'payments-team', 'example.com/environment': env });
       // berth's sync wave is still applied after the patch.
-      expect(api.metadata.annotations['argocd.argoproj.io/sync-wave']).toBeDefined();
+      expect(api.metadata.annotations[SYNC_WAVE_ANNOTATION]).toBe(String(SYNC_WAVES.Deployment));
     }
   });
 
