@@ -452,7 +452,8 @@ maybe(`scripts/validate-openapi.js against ${HAVE_OPENAPI ? SHOWN_OPENAPI : `the
   test('the valid fixtures pass, with a count line', () => {
     const r = run(VALID);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(`${load(VALID).length} object(s) in 5 file(s) valid against openapi-v2.json\n`);
+    const valid = load(VALID);
+    expect(r.stdout).toBe(`${valid.length} object(s) in ${new Set(valid.map((m) => m.file)).size} file(s) valid against openapi-v2.json\n`);
     expect(r.status).toBe(0);
   });
 

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO } from '../helpers';
+import { REPO, tempDir } from '../helpers';
 
 /** Every `.ts` file under a folder of src/: the constructs, and the public API's own modules (src/api/). */
 function sources(dir = path.join(REPO, 'src/constructs')): string[] {
@@ -54,6 +54,23 @@ describe('construct props', () => {
     expect(files.length).toBeGreaterThan(30);
     expect(files.some((f) => f.endsWith(path.join('workloads', 'pod.ts')))).toBe(true);
     expect(files.some((f) => f.endsWith(path.join('api', 'service-chart.ts')))).toBe(true);
+  });
+
+  test('the scan finds each kind of problem (a scan that matched no prop would pass)', () => {
+    const file = path.join(tempDir(), 'bad.ts');
+    const text = [
+      'export interface Undocumented {',
+      '  /** Documented, required. */',
+      '  readonly a: string;',
+      '  readonly b: string;',
+      '  /** Optional, no default. */',
+      '  readonly c?: string;',
+      '  /** A generated type. @default - none */',
+      '  readonly d?: k8s.Quantity;',
+      '}',
+    ];
+    fs.writeFileSync(file, text.join('\n'));
+    expect(propProblems(file).map((p) => p.replace(/^.*bad\.ts:/, ''))).toEqual(['1 Undocumented: no JSDoc', '4 b: no JSDoc', '6 c: optional without @default', '8 d: a generated k8s.* type']);
   });
 
   test('every exported interface and prop is documented, every optional prop has @default, no prop is a k8s.* type', () => {

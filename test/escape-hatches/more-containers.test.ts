@@ -136,8 +136,10 @@ describe('the pods', () => {
     for (const c of pod.initContainers) {
       expect(c.securityContext).toEqual(pod.containers[0].securityContext);
       expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
-      expect(c.resources).toBeDefined();
     }
+    // Each its own resources, from the spec: requests, and a memory limit equal to the request.
+    const own = (r: { cpu: string; memory: string }) => ({ requests: r, limits: { memory: r.memory } });
+    expect(pod.initContainers.map((c: Obj) => [c.name, c.resources])).toEqual([['otel-collector', own(COLLECTOR.resources)], ['wait-for-db', own(WAIT.resources)]]);
     expect(pod.initContainers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
   });
 
