@@ -385,8 +385,13 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
   const hardened = containerSecurity(readOnlyRoot);
 
   const container: k8s.Container = {
-    ...imageFields(c),
-    ports: c.ports && toPorts(c.ports),
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: c.command ? [...c.command] : undefined,
+    args: c.args ? [...c.args] : undefined,
+    workingDir: c.workingDir,
+    ports: c.ports?.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
     envFrom: envFrom.length ? envFrom.map((name) => ({ configMapRef: { name } })) : undefined,
     env: envByName.size ? [...envByName.values()].map(toEnv) : undefined,
     resources: toResources(c.resources),
@@ -486,22 +491,6 @@ function scratchMounts(props: ScratchProps): Mount[] {
   return [...(scratch({ tmp: props.tmp }).mounts ?? [])];
 }
 
-/** The fields of a container that say what it runs (the image is pulled only when absent: tags are pinned). */
-function imageFields(c: ContainerImageProps): Pick<k8s.Container, 'name' | 'image' | 'imagePullPolicy' | 'command' | 'args' | 'workingDir'> {
-  return {
-    name: c.name,
-    image: c.image,
-    imagePullPolicy: 'IfNotPresent',
-    command: c.command ? [...c.command] : undefined,
-    args: c.args ? [...c.args] : undefined,
-    workingDir: c.workingDir,
-  };
-}
-
-function toPorts(ports: ContainerProps['ports'] & object): k8s.ContainerPort[] {
-  return ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' }));
-}
-
 /**
  * The pod's `initContainers`: the sidecars first (with `restartPolicy: Always`), so the init
  * containers after them (and the app) can use them, then the init containers, in order.
@@ -522,8 +511,13 @@ function renderExtraContainers(app: string, props: ExtraContainersProps, hardene
     for (const e of c.env ?? []) env.set(e.name, e);
     const s = c as SidecarProps;
     return {
-      ...imageFields(c),
-      ports: sidecar && s.ports ? toPorts(s.ports) : undefined,
+      name: c.name,
+      image: c.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: c.command ? [...c.command] : undefined,
+      args: c.args ? [...c.args] : undefined,
+      workingDir: c.workingDir,
+      ports: sidecar ? s.ports?.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) : undefined,
       env: env.size ? [...env.values()].map(toEnv) : undefined,
       resources: toResources(c.resources),
       restartPolicy: sidecar ? 'Always' : undefined,
