@@ -1,4 +1,8 @@
 /**
+ * The cdk8s CLI around berth: `npx cdk8s synth` runs berth's synth through cdk8s.yaml, and the
+ * patch of the CLI's start-up still lets every command work. These run the real cdk8s CLI (about a
+ * second of CPU a run), so they sit with the other tests of real tools, which CI runs.
+ *
  * patches/cdk8s-cli+<version>.patch (applied by patch-package at npm ci) makes the cdk8s CLI load
  * a command's heavy modules when that command runs. yargs' commandDir requires every command
  * module for every command, so `npx cdk8s synth` used to load jsii-pacmak and the TypeScript
@@ -7,7 +11,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { REPO } from '../helpers';
+import { hashTree, REPO, tempRepo } from '../helpers';
 import { tempDir } from '../temp-dir';
 
 const CLI = path.join(REPO, 'node_modules/cdk8s-cli/bin/cdk8s');
@@ -65,5 +69,38 @@ describe('cdk8s CLI start-up (patch-package)', () => {
     expect(r.stderr).toContain('Initializing a project from the python-app template');
     expect(r.stderr).toContain('Unable to find "uv"');
     expect(r.stderr).not.toMatch(/Cannot find module|TypeError|ReferenceError/);
+  });
+});
+
+describe('npx cdk8s synth', () => {
+  const cdk8s = (cwd: string) =>
+    spawnSync(path.join(REPO, 'node_modules/.bin/cdk8s'), ['synth'], { cwd, encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  const project = () => {
+    const repo = tempRepo();
+    // The cdk8s CLI runs the app from cdk8s.yaml; point it at this checkout's berth.
+    fs.writeFileSync(path.join(repo, 'cdk8s.yaml'), `language: typescript\napp: node ${path.join(REPO, 'bin/berth.js')} synth --from-cdk8s-cli\noutput: .cdk8s.out\n`);
+    return repo;
+  };
+
+  test('writes the same dist/ as npm run synth, and lists a copy in its own output folder', () => {
+    const repo = project();
+    const before = hashTree(path.join(repo, 'dist'));
+    const r = cdk8s(repo);
+    expect(r.status).toBe(0);
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+    expect(fs.readFileSync(path.join(repo, '.cdk8s.out/prod.rag.k8s.yaml'), 'utf8')).toBe(fs.readFileSync(path.join(repo, 'dist/prod/rag/manifests.yaml'), 'utf8'));
+  });
+
+  // One run of the CLI (a second costs a second of CPU) for both what it leaves and what it prints.
+  test('fails on a broken spec and leaves dist/ untouched, although the CLI empties its own output first; prints berth\'s problems and one line from the CLI, no stack trace', () => {
+    const repo = project();
+    const before = hashTree(path.join(repo, 'dist'));
+    fs.writeFileSync(path.join(repo, 'charts/reporting/prod.yaml'), 'web: { api: { replicas: -1 } }\n');
+    const r = cdk8s(repo);
+    expect(hashTree(path.join(repo, 'dist'))).toEqual(before);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('charts/reporting/prod.yaml\n  ✖ must be at least 1');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr.trimEnd().split('\n').pop()).toMatch(/^cdk8s: command "node .*berth\.js synth --from-cdk8s-cli ?" at .* returned a non-zero exit code 1$/);
   });
 });
