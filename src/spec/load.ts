@@ -448,7 +448,7 @@ export function mergeSpec(base: Record<string, unknown>, overlay: unknown, baseF
   const fromBase = own(base);
   const fromOverlay = own(overlay);
   const at = (file: SourceFile, n: number) => {
-    const lines = new YamlLines(file.text);
+    const lines = linesOf(file);
     const ops = (index: number) => {
       const patch = (isPlainObject(file === baseFile ? base : overlay) ? own(file === baseFile ? base : overlay)[index] : undefined) as { patch?: unknown } | undefined;
       return Array.isArray(patch?.patch) ? patch.patch.map((_, i) => lines.line(['patches', index, 'patch', i])) : [];
@@ -460,6 +460,17 @@ export function mergeSpec(base: Record<string, unknown>, overlay: unknown, baseF
   const patchFiles = [...(fromBase.length && !dropped ? at(baseFile, fromBase.length) : []), ...(overlayFile && fromOverlay.length ? at(overlayFile, fromOverlay.length) : [])];
   if (fromBase.length && isPlainObject(overlay) && Array.isArray(overlay.patches) && isPlainObject(merged)) merged.patches = [...fromBase, ...fromOverlay];
   return { merged, patchFiles };
+}
+
+/**
+ * The key lines of a file, read once per file object: a service's spec is merged with the overlay
+ * of each environment, and reading its lines is a YAML parse of its own.
+ */
+const fileLines = new WeakMap<SourceFile, YamlLines>();
+function linesOf(file: SourceFile): YamlLines {
+  let lines = fileLines.get(file);
+  if (!lines) fileLines.set(file, (lines = new YamlLines(file.text)));
+  return lines;
 }
 
 /**

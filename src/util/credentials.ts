@@ -20,6 +20,10 @@ const KNOWN_PREFIXES: ReadonlyArray<[RegExp, string]> = [
 
 /** The password of `scheme://user:password@host` (the user may be empty: `redis://:password@host`); group 1. */
 const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/gi;
+/** {@link URL_PASSWORD} for one match: not global, so it keeps no lastIndex between calls and is made once, not per value. */
+const URL_PASSWORD_ONCE = new RegExp(URL_PASSWORD.source, 'i');
+/** The shortest token {@link looksRandom} is asked about. */
+const MIN_RANDOM_TOKEN = 24;
 
 /** Does this env var name say it holds a secret? */
 export function isSecretName(name: string): boolean {
@@ -55,10 +59,12 @@ export function entropy(s: string): number {
  */
 export function credentialReason(value: string): string | undefined {
   for (const [re, what] of KNOWN_PREFIXES) if (re.test(value)) return `looks like ${what}`;
-  const url = new RegExp(URL_PASSWORD.source, 'i').exec(value);
+  const url = URL_PASSWORD_ONCE.exec(value);
   if (url && !/^\$\(|^\$\{/.test(url[1])) return 'is a URL with a password in it (scheme://user:password@host)';
+  // Most values of a spec are shorter than any token worth splitting out.
+  if (value.length < MIN_RANDOM_TOKEN) return undefined;
   for (const token of value.split(/[\s,;"'=]+/)) {
-    if (token.length >= 24 && looksRandom(token)) return 'is a long high-entropy string (a key or token?)';
+    if (token.length >= MIN_RANDOM_TOKEN && looksRandom(token)) return 'is a long high-entropy string (a key or token?)';
   }
   return undefined;
 }

@@ -17,8 +17,17 @@ const edit = (repo: string, file: string, from: string | RegExp, to: string) => 
 };
 
 describe('berth diff', () => {
+  /**
+   * One copy of the repository for the tests that only read it (a diff, or a command refused
+   * before it reads a spec): each copy costs a copy and a compile of ledger's hook.
+   */
+  let unchanged: string;
+  beforeAll(() => {
+    unchanged = tempRepo();
+  });
+
   test('an unchanged repo: no changes, exit 0, naming every environment compared', async () => {
-    expect(await berthInProcess(tempRepo(), 'diff', '--exit-code')).toEqual({
+    expect(await berthInProcess(unchanged, 'diff', '--exit-code')).toEqual({
       code: 0,
       stdout: 'berth diff: no changes (environments prod, staging, with their Argo CD objects); dist/ is what a synth writes.\n',
       stderr: '',
@@ -57,15 +66,14 @@ describe('berth diff', () => {
 
   test('fails when --env names an environment berth.yaml does not define, listing those it does', async () => {
     for (const args of [['diff', '--env', 'production'], ['explain', 'rag', '--env', 'production']]) {
-      const r = await berthInProcess(tempRepo(), ...args);
+      const r = await berthInProcess(unchanged, ...args);
       expect(r).toEqual({ code: 2, stdout: '', stderr: `berth ${args[0]}: --env production: berth.yaml has no environment "production"; use one of: prod, staging\n` });
     }
   });
 
   test('fails when explain or alerts names a service the environment does not have, exit 2 like an unknown environment', async () => {
-    const repo = tempRepo();
     for (const command of ['explain', 'alerts']) {
-      const r = await berthInProcess(repo, command, 'nosuch', '--env', 'prod');
+      const r = await berthInProcess(unchanged, command, 'nosuch', '--env', 'prod');
       expect(r).toEqual({
         code: 2,
         stdout: '',

@@ -102,6 +102,17 @@ describe('berth promote: sidecars and init containers', () => {
 });
 
 describe('berth set-image', () => {
+  /**
+   * One copy of the repository for the runs that must change nothing (each test proves it did
+   * not), and its hashes taken once.
+   */
+  let unchanged: string;
+  let pristine: Record<string, string>;
+  beforeAll(() => {
+    unchanged = tempRepo();
+    pristine = hashTree(unchanged);
+  });
+
   test('sets one process image in the base spec, in place, and prints berth diff', async () => {
     const repo = tempRepo();
     const spec = read(repo, 'charts/rag/service.yaml');
@@ -126,8 +137,8 @@ describe('berth set-image', () => {
   });
 
   test('writes nothing when the environment already runs the image', async () => {
-    const repo = tempRepo();
-    const before = hashTree(repo);
+    const repo = unchanged;
+    const before = pristine;
     const r = await berthInProcess(repo, 'set-image', 'rag', 'registry.example.com/rag-backend:1.4.2', '--env', 'prod');
     expect(r).toEqual({ code: 0, stdout: 'berth set-image: rag already runs registry.example.com/rag-backend:1.4.2 in prod; nothing changed.\n', stderr: '' });
     expect(hashTree(repo)).toEqual(before);
@@ -137,8 +148,8 @@ describe('berth set-image', () => {
     [['registry.example.com/rag-backend:latest'], 'charts/rag/service.yaml', 'image', '"registry.example.com/rag-backend:latest" must not use the "latest" tag: pin a version so a sync is reproducible'],
     [['registry.example.com/rag-backend', '--env', 'prod'], 'charts/rag/prod.yaml', 'image', '"registry.example.com/rag-backend" must be an image reference with a tag or digest, such as registry.example.com/app:1.4.2'],
   ])('fails when the image is %j, naming the file and field and changing nothing', async (args, file, field, message) => {
-    const repo = tempRepo();
-    const before = hashTree(repo);
+    const repo = unchanged;
+    const before = pristine;
     const r = await berthInProcess(repo, 'set-image', 'rag', ...args);
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')).toEqual(expect.arrayContaining([file, `  ✖ ${message}`, `    → at ${field}`]));
@@ -168,8 +179,8 @@ describe('berth set-image', () => {
     [['--container', 'otel'], '', 'Service "ledger" has no init container or sidecar "otel"', '--container takes one of: wait-for-db (initContainers.wait-for-db), otel-collector (sidecars.otel-collector); add --process P for a process\'s own'],
     [['--container', 'otel-collector', '--process', 'api'], 'web.api', 'Service "ledger" has no init container or sidecar "otel-collector" of process "api"', "otel-collector is the service's (sidecars.otel-collector), not api's own: leave out --process to set it for every process that runs it"],
   ])('refuses a container that is not there (%j) with the names that are, changing nothing', async (args, at, message, fix) => {
-    const repo = tempRepo();
-    const before = hashTree(repo);
+    const repo = unchanged;
+    const before = pristine;
     const r = await berthInProcess(repo, 'set-image', 'ledger', 'otel/opentelemetry-collector-contrib:0.117.0', ...args);
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')).toEqual(expect.arrayContaining(['charts/ledger/service.yaml', `  ✖ ${message}`, ...(at ? [`    → at ${at}`] : []), `    → fix: ${fix}`]));
@@ -177,8 +188,8 @@ describe('berth set-image', () => {
   });
 
   test('--container refuses an unpinned image with the schema\'s rule, at the container\'s key', async () => {
-    const repo = tempRepo();
-    const before = hashTree(repo);
+    const repo = unchanged;
+    const before = pristine;
     const r = await berthInProcess(repo, 'set-image', 'ledger', 'postgres:latest', '--container', 'wait-for-db', '--env', 'prod');
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')).toEqual(expect.arrayContaining(['charts/ledger/prod.yaml', '  ✖ "postgres:latest" must not use the "latest" tag: pin a version so a sync is reproducible', '    → at initContainers.wait-for-db.image']));

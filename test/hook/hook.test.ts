@@ -4,6 +4,11 @@
  * patches berth's API Deployment), run through the real CLI as a user runs it. The refusals
  * (a privileged Pod, a Secret with a value, a throw, a syntax error) are cases of the bad-input
  * catalogue (test/bad-inputs/cases/26x-hook-*).
+ *
+ * Three runs go through a process of its own, where the process is what they test: the synth of
+ * the shared fixture (the bundle runs the hook), the throw (its line comes through the source map
+ * of the bundle's run) and `--from-cdk8s-cli`. The rest run the CLI's `run` in this process, which
+ * compiles hooks through the same bin/build.js and its cache on disk.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -24,6 +29,20 @@ function fixtureRepo(): string {
   return dir;
 }
 
+/**
+ * The fixture synthesized once by the real CLI, for the tests that only read it (and as the copy
+ * to start from for those that need its dist/).
+ */
+const synthesized = fixtureRepo();
+const synth = berth(synthesized, 'synth');
+
+/** A fresh copy of {@link synthesized}: the fixture and the dist/ the CLI wrote for it. */
+function synthesizedRepo(): string {
+  const dir = tempDir();
+  fs.cpSync(synthesized, dir, { recursive: true });
+  return dir;
+}
+
 const objectsOf = (dir: string, file: string): any[] => yaml.loadAll(fs.readFileSync(path.join(dir, file), 'utf8')) as any[];
 const manifests = (dir: string, env: string) => objectsOf(dir, `dist/${env}/payments/manifests.yaml`);
 /** The (group, kind) pairs the service's AppProject lets its Application write. */
@@ -31,8 +50,7 @@ const allowedKinds = (dir: string, env: string): string[] =>
   find(objectsOf(dir, `dist/argocd/${env}/payments-${env}.yaml`), 'AppProject').spec.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`);
 
 describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => {
-  const repo = fixtureRepo();
-  const synth = berth(repo, 'synth');
+  const repo = synthesized;
 
   test('explain lists what the hook adds and what it changes, at the hook\'s file', async () => {
     const r = await berthInProcess(repo, 'explain', 'payments', '--env', 'prod');
@@ -65,9 +83,9 @@ describe('a hook on a reference-style service (test/fixtures/hook-repo)', () => 
     for (const env of ['prod', 'staging']) expect(allowedKinds(repo, env)).toEqual([...berths, 'monitoring.coreos.com/PodMonitor']);
   });
 
-  test('what it wrote passes `berth check`, and `berth diff` (which runs the hook too) sees nothing to change', () => {
-    expect(berth(repo, 'check', 'dist')).toMatchObject({ code: 0 });
-    expect(berth(repo, 'diff', '--exit-code')).toMatchObject({ code: 0 });
+  test('what it wrote passes `berth check`, and `berth diff` (which runs the hook too) sees nothing to change', async () => {
+    expect(await berthInProcess(repo, 'check', 'dist')).toMatchObject({ code: 0 });
+    expect(await berthInProcess(repo, 'diff', '--exit-code')).toMatchObject({ code: 0 });
   });
 
   test('the in-process synth (berth from src/, as jest loads it) writes the same dist/', async () => {
@@ -180,26 +198,28 @@ describe('what a hook may not do to the chart', () => {
   test('what it does to ctx.spec and ctx.environment reaches neither the Application nor another environment', async () => {
     const r = await synthWith("(ctx.spec as { description?: string }).description = 'changed by the hook'; (ctx.environment as { cluster: string }).cluster = 'https://elsewhere.example.com';");
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    const clean = await synthWith('');
-    expect(clean).toMatchObject({ code: 0, stderr: '' });
+    // The fixture's own synth is one whose hook left ctx alone (the in-process synth writes the same dist/, tested above).
+    expect(synth).toMatchObject({ code: 0, stderr: '' });
     const app = (repo: string) => find(objectsOf(repo, 'dist/argocd/prod/payments-prod.yaml'), 'Application');
-    expect(app(r.repo).spec.destination.server).toBe(app(clean.repo).spec.destination.server);
+    expect(app(r.repo).spec.destination.server).toBe(app(synthesized).spec.destination.server);
     // Nothing anywhere in dist/, in either environment, differs from a synth whose hook left ctx alone.
-    expect(hashTree(path.join(r.repo, 'dist'))).toEqual(hashTree(path.join(clean.repo, 'dist')));
+    expect(hashTree(path.join(r.repo, 'dist'))).toEqual(hashTree(path.join(synthesized, 'dist')));
   });
 });
 
 describe('hooks are compiled again when they change', () => {
-  test('an edited hook is recompiled, a removed one no longer runs (nor is allowed in the AppProject)', () => {
+  // In process: the hook is compiled by bin/build.js and kept in its cache on disk, as in a
+  // process of its own, and a second run in the same process must not keep the first one's hook.
+  test('an edited hook is recompiled, a removed one no longer runs (nor is allowed in the AppProject)', async () => {
     const repo = fixtureRepo();
-    expect(berth(repo, 'synth').code).toBe(0);
+    expect((await berthInProcess(repo, 'synth')).code).toBe(0);
     const file = path.join(repo, HOOK);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("'payments-team'", "'ledger-team'"));
-    expect(berth(repo, 'synth').code).toBe(0);
+    expect((await berthInProcess(repo, 'synth')).code).toBe(0);
     expect(find(manifests(repo, 'prod'), 'Deployment', 'payments-api').metadata.annotations['example.com/owner']).toBe('ledger-team');
 
     fs.rmSync(file);
-    expect(berth(repo, 'synth').code).toBe(0);
+    expect((await berthInProcess(repo, 'synth')).code).toBe(0);
     const objects = manifests(repo, 'prod');
     expect(objects.filter((o) => o.kind === 'PodMonitor')).toEqual([]);
     expect(find(objects, 'Deployment', 'payments-api').metadata.annotations['example.com/owner']).toBeUndefined();
@@ -207,9 +227,11 @@ describe('hooks are compiled again when they change', () => {
   });
 
   test('fails when a hook throws: its file and line, no stack trace, dist/ byte for byte as it was', () => {
-    const repo = fixtureRepo();
-    expect(berth(repo, 'synth').code).toBe(0);
+    // The fixture as the CLI synthesized it: a dist/ to keep.
+    const repo = synthesizedRepo();
+    expect(synth.code).toBe(0);
     const before = hashTree(path.join(repo, 'dist'));
+    expect(Object.keys(before).length).toBeGreaterThan(0);
     const file = path.join(repo, HOOK);
     // Line 20 of the fixture's hook becomes a throw, inside the exported function.
     const lines = fs.readFileSync(file, 'utf8').split('\n');
