@@ -13,7 +13,7 @@
  * base, so an in-cluster and an external dependency are both contexts; a leaf under a union
  * (`secrets.source`, `edge.tls`) is tried with its branch in place.
  */
-import { buildOutput } from '../../src/app';
+import { buildOutput, synthUnit } from '../../src/app';
 import { SpecError } from '../../src/spec/errors';
 import { jsonSchemas } from '../../src/spec/json-schema';
 import { loadProject, SourceFile } from '../../src/spec/load';
@@ -345,6 +345,11 @@ function contexts(spec: Json, segments: Segment[]): Array<{ spec: Json; path: st
   return out;
 }
 
+/** The contexts of a leaf in each base, one base at a time: most leaves are decided in the first, so the others are never copied. */
+function* contextsInBases(segments: Segment[]): Generator<{ spec: Json; path: string[] }> {
+  for (const base of BASES) yield* contexts(base, segments);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Synthesizing
 // ---------------------------------------------------------------------------------------------
@@ -352,9 +357,20 @@ function contexts(spec: Json, segments: Segment[]): Array<{ spec: Json; path: st
 /** The environments, in the order they are synthesized: production first, where most fields show. */
 const ENVS = ['prod', 'staging', 'gw'] as const;
 type Env = (typeof ENVS)[number];
-/** A spec's output in one environment, synthesized on first use (most leaves change the first). */
-type Outcome = { refused: string } | { text: (env: Env) => string };
+/**
+ * A spec's output, synthesized on first use (most leaves change the first thing compared): the
+ * production unit's objects as JSON, or undefined when synthesizing them throws (the full
+ * comparison then meets the same error); and every file of an environment, as written.
+ */
+type Accepted = { objects: () => string | undefined; text: (env: Env) => string };
+type Outcome = { refused: string } | Accepted;
 const cache = new Map<string, Outcome>();
+
+/** Computes a value once, on first use. */
+const once = <T>(make: () => T): (() => T) => {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+};
 
 /** The loaded spec, whose output each environment synthesizes when asked; or the spec error that refused it. */
 function outcome(spec: Json): Outcome {
@@ -366,6 +382,13 @@ function outcome(spec: Json): Outcome {
     const project = loadProject(CONFIG, [{ path: 'charts/demo/service.yaml', text: key }]);
     const texts = new Map<Env, string>();
     result = {
+      objects: once(() => {
+        try {
+          return JSON.stringify(synthUnit(project, project.units.find((u) => u.env === 'prod')!));
+        } catch {
+          return undefined;
+        }
+      }),
       text: (env) => {
         let text = texts.get(env);
         if (text === undefined) {
@@ -383,8 +406,19 @@ function outcome(spec: Json): Outcome {
   return result;
 }
 
-/** Does the output of `after` differ from `before`'s in some environment? */
-const changes = (before: { text: (env: Env) => string }, after: { text: (env: Env) => string }) => ENVS.some((env) => after.text(env) !== before.text(env));
+/**
+ * Does the output of `after` differ from `before`'s in some environment? The production unit's
+ * objects are compared first: the YAML writer is a function of them that tells every JSON value
+ * apart (test/output/yaml.test.ts), so when they differ, so does production's manifests file, and
+ * the Argo CD Applications (which never refuse a spec) need not be built. When they are equal (or
+ * did not synthesize), every file of every environment is compared, where a field read only by
+ * the Applications (description) or by another environment shows.
+ */
+const changes = (before: Accepted, after: Accepted) => {
+  const objects = after.objects();
+  if (objects !== undefined && before.objects() !== undefined && objects !== before.objects()) return true;
+  return ENVS.some((env) => after.text(env) !== before.text(env));
+};
 
 const setAt = (spec: Json, path: string[], value: Json) => {
   const copy = structuredClone(spec);
@@ -399,7 +433,7 @@ function verdict(leaf: Leaf): { verdict: 'live' | 'refused' | 'dead'; detail: st
   const unchanged: string[] = [];
   const refusals: string[] = [];
   let tried = 0;
-  for (const ctx of BASES.flatMap((base) => contexts(base, leaf.segments))) {
+  for (const ctx of contextsInBases(leaf.segments)) {
     const before = outcome(ctx.spec);
     if ('refused' in before) continue; // a parent made from required fields alone that is not valid here
     const current = getAt(ctx.spec, ctx.path) ?? leaf.schema.default;
