@@ -274,9 +274,11 @@ export function unitNamed(project: LoadedProject, service: string, envName: stri
   throw new UsageError(`no service "${service}" in environment "${envName}"; the services there are: ${known.join(', ') || 'none'}`, false);
 }
 
-/** Loads every service spec and overlay; throws one SpecError listing every problem in every file. */
-export function loadProject(configFile: SourceFile, chartFiles: readonly SourceFile[]): LoadedProject {
-  const config = loadProjectConfig(configFile);
+/**
+ * Loads every service spec and overlay; throws one SpecError listing every problem in every file.
+ * @param config berth.yaml as {@link loadProjectConfig} validated it, for a caller that loads many sets of charts against one @default - `configFile` validated
+ */
+export function loadProject(configFile: SourceFile, chartFiles: readonly SourceFile[], config: ProjectConfig = loadProjectConfig(configFile)): LoadedProject {
   const envs = Object.keys(config.environments).sort();
   const problems: Problem[] = [];
 

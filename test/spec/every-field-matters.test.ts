@@ -16,7 +16,7 @@
 import { buildOutput, synthUnit } from '../../src/app';
 import { SpecError } from '../../src/spec/errors';
 import { jsonSchemas } from '../../src/spec/json-schema';
-import { loadProject, SourceFile } from '../../src/spec/load';
+import { loadProject, loadProjectConfig, SourceFile } from '../../src/spec/load';
 
 type Json = any;
 
@@ -31,6 +31,9 @@ const CONFIG: SourceFile = {
     },
   }),
 };
+
+/** berth.yaml, validated once for every spec the walk loads. */
+const PROJECT_CONFIG = loadProjectConfig(CONFIG);
 
 /** A service with every optional part present, so each leaf has a parent to live in. */
 const BASE: Json = {
@@ -379,7 +382,7 @@ function outcome(spec: Json): Outcome {
   if (hit) return hit;
   let result: Outcome;
   try {
-    const project = loadProject(CONFIG, [{ path: 'charts/demo/service.yaml', text: key }]);
+    const project = loadProject(CONFIG, [{ path: 'charts/demo/service.yaml', text: key }], PROJECT_CONFIG);
     const texts = new Map<Env, string>();
     result = {
       objects: once(() => {
