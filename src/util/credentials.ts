@@ -20,6 +20,8 @@ const KNOWN_PREFIXES: ReadonlyArray<[RegExp, string]> = [
 
 /** The password of `scheme://user:password@host` (the user may be empty: `redis://:password@host`); group 1. */
 const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:([^/\s@]+)@/gi;
+/** The same, for the first match only: not global, so `exec` keeps no position between calls (and it is compiled once, not per value). */
+const URL_PASSWORD_FIRST = new RegExp(URL_PASSWORD.source, 'i');
 
 /** Does this env var name say it holds a secret? */
 export function isSecretName(name: string): boolean {
@@ -55,7 +57,7 @@ export function entropy(s: string): number {
  */
 export function credentialReason(value: string): string | undefined {
   for (const [re, what] of KNOWN_PREFIXES) if (re.test(value)) return `looks like ${what}`;
-  const url = new RegExp(URL_PASSWORD.source, 'i').exec(value);
+  const url = URL_PASSWORD_FIRST.exec(value);
   if (url && !/^\$\(|^\$\{/.test(url[1])) return 'is a URL with a password in it (scheme://user:password@host)';
   for (const token of value.split(/[\s,;"'=]+/)) {
     if (token.length >= 24 && looksRandom(token)) return 'is a long high-entropy string (a key or token?)';
