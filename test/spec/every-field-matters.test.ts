@@ -4,10 +4,10 @@
  * not fail), so this walks EVERY LEAF of the generated JSON Schema (what editors offer), sets it
  * on a rich base spec to valid non-default values generated from its JSON Schema type, enum,
  * range or pattern (or hand-picked below where generation is hard), and synthesizes the result in
- * three environments, one per edge profile (one at a time, production first: the first that
- * differs decides, so most values cost one synthesis instead of three). A leaf passes when some value changes the output,
- * or when every value is refused with a spec error; it fails when a value is accepted and
- * changes nothing anywhere.
+ * three environments, one per edge profile (production's objects first, then every file of each
+ * environment only when those are equal: the first that differs decides, so most values cost one
+ * synthesis of one unit). A leaf passes when some value changes the output, or when every value
+ * is refused with a spec error; it fails when a value is accepted and changes nothing anywhere.
  *
  * A leaf under a record (`web.<name>`, `dependencies.<name>`, …) is tried in each entry of the
  * base, so an in-cluster and an external dependency are both contexts; a leaf under a union
