@@ -13,14 +13,14 @@ import { ApiObject, GroupVersionKind, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { KubeKind } from './k8s';
 
-/** JSON field names the typed props spell differently (props name → API name). */
-const API_NAMES: Readonly<Record<string, string>> = {
+/** JSON field names the typed props spell differently (props name → API name). A Map: looked up for every key rendered. */
+const API_NAMES: ReadonlyMap<string, string> = new Map(Object.entries({
   clusterIp: 'clusterIP', datasetUuid: 'datasetUUID', diskUri: 'diskURI', externalId: 'externalID', hostIp: 'hostIP',
   hostIpc: 'hostIPC', hostPid: 'hostPID', insecureSkipTlsVerify: 'insecureSkipTLSVerify', loadBalancerIp: 'loadBalancerIP',
   nodeId: 'nodeID', nonResourceUrLs: 'nonResourceURLs', pdId: 'pdID', podCidr: 'podCIDR', podCidRs: 'podCIDRs',
   providerId: 'providerID', setHostnameAsFqdn: 'setHostnameAsFQDN', storagePolicyId: 'storagePolicyID',
   targetCpuUtilizationPercentage: 'targetCPUUtilizationPercentage', targetWwNs: 'targetWWNs', volumeId: 'volumeID',
-};
+}));
 
 /** Maps whose keys are data (labels, env names, file names), never renamed. */
 const FREE_FORM = new Set(['labels', 'annotations', 'data', 'binaryData', 'stringData', 'matchLabels', 'nodeSelector', 'selector', 'capacity', 'requests', 'limits']);
@@ -50,7 +50,12 @@ function sortNames(names: string[]): void {
 export function toPlainJson(value: unknown, freeForm = false): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => toPlainJson(v));
+  // Indexed loops and no closures: this walks every value of every object a synth writes.
+  if (Array.isArray(value)) {
+    const items = new Array(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = toPlainJson(value[i]);
+    return items;
+  }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
     // Quantity, IntOrString and the other number-or-string unions of the typed props.
@@ -69,17 +74,25 @@ export function toPlainJson(value: unknown, freeForm = false): unknown {
   let renamed: Map<string, string> | undefined;
   if (!freeForm) {
     for (let i = 0; i < keys.length; i++) {
-      if (!Object.hasOwn(API_NAMES, keys[i])) continue;
+      const api = API_NAMES.get(keys[i]);
+      if (api === undefined) continue;
       if (names === keys) names = keys.slice();
-      names[i] = API_NAMES[keys[i]];
-      (renamed ??= new Map()).set(names[i], keys[i]);
+      names[i] = api;
+      (renamed ??= new Map()).set(api, keys[i]);
     }
   }
   sortNames(names);
-  for (const name of names) {
-    const k = renamed?.get(name) ?? name;
-    const v = toPlainJson(src[k], !freeForm && FREE_FORM.has(k));
-    if (v !== undefined) out[name] = v;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const k = renamed === undefined ? name : (renamed.get(name) ?? name);
+    const v = src[k];
+    // Scalars, most values, are copied as they are; null and undefined are dropped.
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'object') out[name] = v;
+    else {
+      const json = toPlainJson(v, !freeForm && FREE_FORM.has(k));
+      if (json !== undefined) out[name] = json;
+    }
   }
   return out;
 }

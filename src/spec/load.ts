@@ -274,9 +274,11 @@ export function unitNamed(project: LoadedProject, service: string, envName: stri
   throw new UsageError(`no service "${service}" in environment "${envName}"; the services there are: ${known.join(', ') || 'none'}`, false);
 }
 
-/** Loads every service spec and overlay; throws one SpecError listing every problem in every file. */
-export function loadProject(configFile: SourceFile, chartFiles: readonly SourceFile[]): LoadedProject {
-  const config = loadProjectConfig(configFile);
+/**
+ * Loads every service spec and overlay; throws one SpecError listing every problem in every file.
+ * @param config berth.yaml as {@link loadProjectConfig} validated it, for a caller that loads many sets of charts against one @default - `configFile` validated
+ */
+export function loadProject(configFile: SourceFile, chartFiles: readonly SourceFile[], config: ProjectConfig = loadProjectConfig(configFile)): LoadedProject {
   const envs = Object.keys(config.environments).sort();
   const problems: Problem[] = [];
 
@@ -354,6 +356,14 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       seenNames.set(name, baseFile.path);
     }
 
+    const validate = (overlay: unknown, overlayFile: SourceFile | undefined) => {
+      const { merged, patchFiles } = mergeSpec(baseData, overlay, baseFile, overlayFile);
+      return { merged, patchFiles, result: ServiceSpec.safeParse(merged) };
+    };
+    // Every environment without an overlay validates the same spec: the schema, most of a load's
+    // time, runs once for all of them, and their units share the result, which nothing changes
+    // (a hook gets copies).
+    let withoutOverlay: ReturnType<typeof validate> | undefined;
     for (const env of envs) {
       const overlayFile = files.get(env);
       let overlay: unknown = {};
@@ -371,10 +381,9 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
           continue;
         }
       }
-      const { merged, patchFiles } = mergeSpec(baseData, overlay, baseFile, overlayFile);
+      const { merged, patchFiles, result } = overlayFile ? validate(overlay, overlayFile) : (withoutOverlay ??= validate(overlay, undefined));
       const fileFor = (path: readonly PropertyKey[]) =>
         path[0] === 'patches' && typeof path[1] === 'number' && patchFiles[path[1]] ? patchFiles[path[1]].file : overlayFile && overlayTouches(overlay, path) ? overlayFile.path : baseFile.path;
-      const result = ServiceSpec.safeParse(merged);
       if (!result.success) {
         const schemaProblems = issuesToProblems(ServiceSpec as unknown as z.core.$ZodType, result.error.issues, fileFor, merged);
         // A patch's index in the file it was written in (an overlay's come after the service's).
