@@ -28,6 +28,23 @@ function synth(p: ProjectCase): { project: LoadedProject; output: SynthOutput } 
   return { project, output: buildOutput(project) };
 }
 
+/**
+ * {@link synth}, once per project in this file: the properties share a seed, so (c) meets the
+ * projects (a) synthesized, and only reads the result (the checks of (a) do not change their
+ * objects). Determinism (b) compares a synth from here with a fresh one.
+ */
+const synthesized = new Map<string, ReturnType<typeof synth>>();
+/** Outputs kept: every CI-sized run; under `npm run fuzz` the first ones, so memory stays bounded. */
+const KEPT = 100;
+function synthOnce(p: ProjectCase): ReturnType<typeof synth> {
+  const key = JSON.stringify(toFiles(p));
+  const kept = synthesized.get(key);
+  if (kept) return kept;
+  const result = synth(p);
+  if (synthesized.size < KEPT) synthesized.set(key, result);
+  return result;
+}
+
 /** A property that also records the slowest run, which a hang would show. */
 function timed<T>(name: string, arb: fc.Arbitrary<T>, check: (value: T) => void, runs = RUNS): fc.IProperty<[T]> {
   timings[name] = { runs, ms: 0, maxRunMs: 0 };
@@ -50,7 +67,7 @@ describe('fuzz: valid specs', () => {
       const name = 'a: load + synth + checks';
       const { ms } = assertProperty(
         timed(name, validProject(), (p) => {
-          const { project, output } = synth(p);
+          const { project, output } = synthOnce(p);
           // Every service in every environment made it into the output.
           expect(project.units).toHaveLength(p.services.length * 2);
           const findings = checkOutput(project, output, { schema: validateSchema });
@@ -70,7 +87,7 @@ describe('fuzz: valid specs', () => {
       const name = 'b: determinism';
       const { ms } = assertProperty(
         timed(name, validProject(), (p) => {
-          const first = synth(p).output.files;
+          const first = synthOnce(p).output.files;
           const second = synth(p).output.files;
           expect([...second.keys()]).toEqual([...first.keys()]);
           for (const [file, text] of first) expect(second.get(file)).toBe(text);
@@ -89,7 +106,7 @@ describe('fuzz: valid specs', () => {
       const name = 'c: reachability';
       const { ms } = assertProperty(
         timed(name, validProject(), (p) => {
-          const { project, output } = synth(p);
+          const { project, output } = synthOnce(p);
           for (const unit of project.units) checkReachability(project, output, unit);
         }),
         RUNS,
