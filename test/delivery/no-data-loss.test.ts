@@ -25,12 +25,12 @@ const output = buildOutput(project);
 const before = byFile(output.units);
 
 /**
- * The output after a change to one service's specs (`service`, named `renamed` afterwards): that
- * service synthesized again, with its Applications and the roots, and every other file as
+ * The output after a change to one service (`service`, named `renamed` afterwards, or removed):
+ * that service synthesized again, with its Applications and the roots, and every other file as
  * `before` has it. buildOutput synthesizes each unit and each Application from berth.yaml and
  * that unit alone, so the other files cannot change; a test below checks it against whole synths.
  */
-function resynthesized(p: LoadedProject, service: string, renamed = service): FileObject[] {
+function resynthesized(p: LoadedProject, service: string, renamed: string | undefined = service): FileObject[] {
   const fresh = buildOutput({ ...p, units: p.units.filter((u) => u.name === renamed) }).units;
   return byFile([...output.units.filter((u) => u.service !== undefined && u.service !== service), ...fresh]);
 }
@@ -56,6 +56,8 @@ function editUnits(p: LoadedProject, edit: (u: ServiceUnit) => ServiceUnit | und
 function withoutService(service: string): LoadedProject {
   return loadProject(sources.config, sources.charts.filter((f) => !f.path.startsWith(`charts/${service}/`)));
 }
+
+const withoutRag = withoutService('rag');
 
 /** The project after removing an environment from berth.yaml and its overlays (`charts/<service>/<env>.yaml`). */
 function withoutEnvironment(env: string): LoadedProject {
@@ -102,17 +104,18 @@ describe('the model over the reference systems', () => {
     }
   });
 
-  test('synthesizing a changed service alone, beside the other files of before, gives what a whole synth gives', () => {
+  test('synthesizing a changed service alone (or none, for a removed one), beside the other files of before, gives what a whole synth gives', () => {
     // ledger has patches, extra objects and pod settings; rag's uploads claim is used by a cleanup job.
     const renamed = editUnits(project, (u) => (u.name === 'ledger' ? renamedService(u) : u));
     expect(resynthesized(renamed, 'ledger', 'ledger-v2')).toEqual(manifests(renamed));
     const volumeless = editUnits(project, (u) => (u.name === 'rag' ? withoutVolume(u, 'uploads') : u));
     expect(resynthesized(volumeless, 'rag')).toEqual(manifests(volumeless));
+    expect(resynthesized(withoutRag, 'rag', undefined)).toEqual(manifests(withoutRag));
   });
 
   test('the model is not vacuous: with the sync-options stripped, removing a service loses its Namespace, claims and Secret', () => {
     const strip = (ms: FileObject[]) => ms.map((m) => ({ ...m, object: { ...m.object, metadata: { ...m.object.metadata, annotations: undefined } } }));
-    const without = manifests(withoutService('rag'));
+    const without = resynthesized(withoutRag, 'rag', undefined);
     expect(lostData(changeGit(strip(before), strip(without)))).toEqual(
       expect.arrayContaining(['berth-prod: Namespace//rag (cascade of Application rag-prod)', 'berth-prod: PersistentVolumeClaim/rag/rag-uploads (Namespace rag deleted)']),
     );
@@ -132,7 +135,8 @@ describe('no data is ever deleted', () => {
   });
 
   test.each(services)('removing charts/%s/: its stateless objects go, its data stays', (service) => {
-    const clusters = changeGit(before, manifests(withoutService(service)));
+    // The project is loaded without the service's files; what is left of it is synthesized as before.
+    const clusters = changeGit(before, resynthesized(withoutService(service), service, undefined));
     expect(lostData(clusters)).toEqual([]);
     for (const [root, c] of clusters) {
       const gone = c.deleted.map((d) => d.key);
