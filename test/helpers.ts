@@ -5,11 +5,18 @@ import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
-import { z } from 'zod';
-import { ServiceChart } from '../src/chart/service-chart';
-import { Environment, ServiceSpec, ServiceSpecInput } from '../src/spec/schema';
+import type { Chart } from 'cdk8s';
+import type { z } from 'zod';
+import type { Environment, ServiceSpecInput } from '../src/spec/schema';
 import { tempDir } from './temp-dir';
+
+// cdk8s, the schema and the chart are loaded on first use: a test file that needs only REPO, a
+// folder or the CLI does not pay for loading the constructs (a third of a second of each).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const cdk8s = () => require('cdk8s') as typeof import('cdk8s');
+const schema = () => require('../src/spec/schema') as typeof import('../src/spec/schema');
+const chart = () => require('../src/chart/service-chart') as typeof import('../src/chart/service-chart');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export { tempDir } from './temp-dir';
 
@@ -30,22 +37,23 @@ export function specInput(overrides: Partial<ServiceSpecInput> = {}): ServiceSpe
 
 /** Parses an environment through the real schema (so defaults apply). */
 export function environment(overrides: z.input<typeof Environment> = {}): Environment {
-  return Environment.parse(overrides);
+  return schema().Environment.parse(overrides);
 }
 
 /** Synthesizes one spec in one environment and returns the objects. */
 export function synthSpec(input: ServiceSpecInput, env: Environment = environment(), envName = 'staging'): any[] {
-  const spec = ServiceSpec.parse(input);
-  const app = new App({ outdir: '/nonexistent' });
-  return new ServiceChart(app, spec.name, { spec, env, envName }).toJson();
+  const spec = schema().ServiceSpec.parse(input);
+  const app = new (cdk8s().App)({ outdir: '/nonexistent' });
+  return new (chart().ServiceChart)(app, spec.name, { spec, env, envName }).toJson();
 }
 
 /** Synthesizes whatever a test adds to a bare chart. */
 export function synthConstruct(build: (chart: Chart) => void, namespace = 'demo'): any[] {
+  const { App, Chart } = cdk8s();
   const app = new App({ outdir: '/nonexistent' });
-  const chart = new Chart(app, 'test', { namespace, disableResourceNameHashes: true });
-  build(chart);
-  return chart.toJson();
+  const scope = new Chart(app, 'test', { namespace, disableResourceNameHashes: true });
+  build(scope);
+  return scope.toJson();
 }
 
 /** The one object of a kind (and name, when given); throws when it is missing or ambiguous. */

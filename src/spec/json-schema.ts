@@ -12,8 +12,18 @@ function optionalEverywhere(node: unknown): unknown {
   return Object.fromEntries(Object.entries(node).filter(([k]) => k !== 'required').map(([k, v]) => [k, optionalEverywhere(v)]));
 }
 
+/** The texts of {@link jsonSchemas}, made on first use: they depend on nothing but the schemas. */
+let made: ReadonlyMap<string, string> | undefined;
+
 /** File name → JSON Schema text, as committed under `schema/`. */
 export function jsonSchemas(): Map<string, string> {
+  // Converting the zod schemas walks all of them (about 50 ms): a process that asks again, such
+  // as a test running `berth schema` in several folders, gets a copy of the first result.
+  made ??= makeJsonSchemas();
+  return new Map(made);
+}
+
+function makeJsonSchemas(): Map<string, string> {
   const render = (schema: object, id: string, title: string) => JSON.stringify({ ...schema, $id: id, title }, null, 2) + '\n';
   // A schema used in more than one place (a container, a toleration, resources: per process kind)
   // is written once under $defs and referenced: inlined, the service schema was 680 KB.

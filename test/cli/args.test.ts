@@ -61,7 +61,10 @@ describe('berth command lines', () => {
   });
 
   test('synth keeps --no-checks (and --from-cdk8s-cli, which cdk8s.yaml passes)', async () => {
-    const repo = shared;
+    // Any valid repository shows the flags are kept: one reference service synthesizes in a
+    // sixth of the time all of them take.
+    const repo = tempRepo();
+    for (const service of fs.readdirSync(path.join(repo, 'charts'))) if (service !== 'fluxion') fs.rmSync(path.join(repo, 'charts', service), { recursive: true });
     expect((await berthInProcess(repo, 'synth', '--no-checks')).code).toBe(0);
     expect((await berthInProcess(repo, 'synth', '--from-cdk8s-cli')).code).toBe(0);
   });

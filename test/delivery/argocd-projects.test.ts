@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { readManifests } from '../../src/main';
-import { berth, CHART_SERVICES, REPO, tempRepo } from '../helpers';
+import { berthInProcess, CHART_SERVICES, REPO, tempRepo } from '../helpers';
 import { implicitObjects, refusal } from './argocd-permission-model';
 
 type Obj = Record<string, any>;
@@ -97,18 +97,19 @@ describe('AppProjects', () => {
 });
 
 describe('berth.yaml argocd settings', () => {
-  const withConfig = (edit: (text: string) => string) => {
+  // What is tested is the output of a synth with these settings, not the process around it: in this process.
+  const withConfig = async (edit: (text: string) => string) => {
     const repo = tempRepo();
     const file = path.join(repo, 'berth.yaml');
     fs.writeFileSync(file, edit(fs.readFileSync(file, 'utf8')));
-    const r = berth(repo, 'synth');
+    const r = await berthInProcess(repo, 'synth');
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     const read = (rel: string) => (rel.endsWith('.yaml') ? (yaml.loadAll(fs.readFileSync(path.join(repo, rel), 'utf8')) as Obj[]).map((object) => ({ file: rel, object })) : readManifests(repo, rel));
     return { repo, read };
   };
 
-  test('an existing project named per environment replaces the projects berth writes there', () => {
-    const { read } = withConfig((t) => t.replace('    production: true\n', '    production: true\n    argocd: { project: platform }\n'));
+  test('an existing project named per environment replaces the projects berth writes there', async () => {
+    const { read } = await withConfig((t) => t.replace('    production: true\n', '    production: true\n    argocd: { project: platform }\n'));
     const prod = read('dist/argocd/prod').map((m) => m.object as Obj);
     expect(prod.filter((o) => o.kind === 'AppProject')).toEqual([]);
     expect(prod.map((o) => o.spec.project)).toEqual(Array(CHART_SERVICES.length).fill('platform'));
@@ -118,8 +119,8 @@ describe('berth.yaml argocd settings', () => {
     expect(read('dist/argocd/root-prod.yaml').map((m) => `${m.object.kind}/${(m.object as Obj).spec.project ?? (m.object as Obj).metadata.name}`)).toEqual(['AppProject/berth-prod', 'Application/berth-prod']);
   });
 
-  test('sync windows go on the projects, notification subscriptions on the Applications', () => {
-    const { read } = withConfig((t) =>
+  test('sync windows go on the projects, notification subscriptions on the Applications', async () => {
+    const { read } = await withConfig((t) =>
       t.replace(
         '    production: true\n',
         [

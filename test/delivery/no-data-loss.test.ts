@@ -7,7 +7,7 @@
  */
 import { resolveService } from '../../src/model/service-model';
 import * as yaml from 'js-yaml';
-import { buildOutput } from '../../src/app';
+import { buildOutput, SynthOutput } from '../../src/app';
 import { LoadedProject, loadProject, ServiceUnit } from '../../src/spec/load';
 import { readSources } from '../../src/main';
 import { REPO } from '../helpers';
@@ -17,8 +17,23 @@ import { Cluster, FileObject, HAND_MADE_SECRET, changeGit, deploy, objectKey } f
 // a user would on disk, and synthesizes again.
 const sources = readSources(REPO);
 const project = loadProject(sources.config, sources.charts);
-const manifests = (p: LoadedProject): FileObject[] => buildOutput(p).manifests as unknown as FileObject[];
-const before = manifests(project);
+/** Objects by file, in file order: the order of files is not one Argo CD reads (it reads folders). */
+const byFile = (units: SynthOutput['units']): FileObject[] =>
+  (units.flatMap((u) => u.objects) as unknown as FileObject[]).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+const manifests = (p: LoadedProject): FileObject[] => byFile(buildOutput(p).units);
+const output = buildOutput(project);
+const before = byFile(output.units);
+
+/**
+ * The output after a change to one service (`service`, named `renamed` afterwards, or removed):
+ * that service synthesized again, with its Applications and the roots, and every other file as
+ * `before` has it. buildOutput synthesizes each unit and each Application from berth.yaml and
+ * that unit alone, so the other files cannot change; a test below checks it against whole synths.
+ */
+function resynthesized(p: LoadedProject, service: string, renamed: string | undefined = service): FileObject[] {
+  const fresh = buildOutput({ ...p, units: p.units.filter((u) => u.name === renamed) }).units;
+  return byFile([...output.units.filter((u) => u.service !== undefined && u.service !== service), ...fresh]);
+}
 const services = [...new Set(project.units.map((u) => u.name))].sort();
 const environments = Object.keys(project.config.environments).sort();
 
@@ -41,6 +56,8 @@ function editUnits(p: LoadedProject, edit: (u: ServiceUnit) => ServiceUnit | und
 function withoutService(service: string): LoadedProject {
   return loadProject(sources.config, sources.charts.filter((f) => !f.path.startsWith(`charts/${service}/`)));
 }
+
+const withoutRag = withoutService('rag');
 
 /** The project after removing an environment from berth.yaml and its overlays (`charts/<service>/<env>.yaml`). */
 function withoutEnvironment(env: string): LoadedProject {
@@ -66,6 +83,16 @@ function withoutVolume(unit: ServiceUnit, volume: string, renameTo?: string): Se
   return { ...unit, spec, model: resolveService(spec, project.config.environments[unit.env], unit.env) };
 }
 
+/** The service of a unit renamed to `<name>-v2`. */
+function renamedService(u: ServiceUnit): ServiceUnit {
+  const name = `${u.name}-v2`;
+  // A person renaming the service renames the objects its patches target too.
+  const patches = u.spec.patches.map((p) => ({ ...p, target: { ...p.target, name: p.target.name.replace(u.name, name) } }));
+  const spec = { ...u.spec, name, patches };
+  // The charts read the model: resolved again, or the rename would change no object name.
+  return { ...u, name, spec, model: resolveService(spec, project.config.environments[u.env], u.env) };
+}
+
 describe('the model over the reference systems', () => {
   test('a first sync deletes nothing, and every Namespace has its hand-made Secret', () => {
     const clusters = deploy(before);
@@ -77,9 +104,18 @@ describe('the model over the reference systems', () => {
     }
   });
 
+  test('synthesizing a changed service alone (or none, for a removed one), beside the other files of before, gives what a whole synth gives', () => {
+    // ledger has patches, extra objects and pod settings; rag's uploads claim is used by a cleanup job.
+    const renamed = editUnits(project, (u) => (u.name === 'ledger' ? renamedService(u) : u));
+    expect(resynthesized(renamed, 'ledger', 'ledger-v2')).toEqual(manifests(renamed));
+    const volumeless = editUnits(project, (u) => (u.name === 'rag' ? withoutVolume(u, 'uploads') : u));
+    expect(resynthesized(volumeless, 'rag')).toEqual(manifests(volumeless));
+    expect(resynthesized(withoutRag, 'rag', undefined)).toEqual(manifests(withoutRag));
+  });
+
   test('the model is not vacuous: with the sync-options stripped, removing a service loses its Namespace, claims and Secret', () => {
     const strip = (ms: FileObject[]) => ms.map((m) => ({ ...m, object: { ...m.object, metadata: { ...m.object.metadata, annotations: undefined } } }));
-    const without = manifests(withoutService('rag'));
+    const without = resynthesized(withoutRag, 'rag', undefined);
     expect(lostData(changeGit(strip(before), strip(without)))).toEqual(
       expect.arrayContaining(['berth-prod: Namespace//rag (cascade of Application rag-prod)', 'berth-prod: PersistentVolumeClaim/rag/rag-uploads (Namespace rag deleted)']),
     );
@@ -99,7 +135,8 @@ describe('no data is ever deleted', () => {
   });
 
   test.each(services)('removing charts/%s/: its stateless objects go, its data stays', (service) => {
-    const clusters = changeGit(before, manifests(withoutService(service)));
+    // The project is loaded without the service's files; what is left of it is synthesized as before.
+    const clusters = changeGit(before, resynthesized(withoutService(service), service, undefined));
     expect(lostData(clusters)).toEqual([]);
     for (const [root, c] of clusters) {
       const gone = c.deleted.map((d) => d.key);
@@ -110,14 +147,7 @@ describe('no data is ever deleted', () => {
   });
 
   test.each(services)('renaming %s: the old Namespace and claims stay', (service) => {
-    const rename = (u: ServiceUnit): ServiceUnit => {
-      // A person renaming the service renames the objects its patches target too.
-      const patches = u.spec.patches.map((p) => ({ ...p, target: { ...p.target, name: p.target.name.replace(service, `${service}-v2`) } }));
-      const spec = { ...u.spec, name: `${service}-v2`, patches };
-      // The charts read the model: resolved again, or the rename would change no object name.
-      return { ...u, name: spec.name, spec, model: resolveService(spec, project.config.environments[u.env], u.env) };
-    };
-    const renamed = manifests(editUnits(project, (u) => (u.name === service ? rename(u) : u)));
+    const renamed = resynthesized(editUnits(project, (u) => (u.name === service ? renamedService(u) : u)), service, `${service}-v2`);
     // The renamed service's objects carry the new name (its claims too).
     expect(renamed.some((m) => m.object.kind === 'PersistentVolumeClaim' || m.object.kind === 'Namespace' ? String(m.object.metadata.name).startsWith(`${service}-v2`) : false)).toBe(true);
     expect(lostData(changeGit(before, renamed))).toEqual([]);
@@ -129,7 +159,7 @@ describe('no data is ever deleted', () => {
   test.each(volumes)('removing or renaming the volume %s keeps its claim', (id) => {
     const [service, volume] = id.split('/');
     for (const renameTo of [undefined, `${volume}-v2`]) {
-      const after = manifests(editUnits(project, (u) => (u.name === service ? withoutVolume(u, volume, renameTo) : u)));
+      const after = resynthesized(editUnits(project, (u) => (u.name === service ? withoutVolume(u, volume, renameTo) : u)), service);
       const clusters = changeGit(before, after);
       expect({ renameTo, lost: lostData(clusters) }).toEqual({ renameTo, lost: [] });
       for (const c of clusters.values()) expect(c.get(`PersistentVolumeClaim/${project.units.find((u) => u.name === service)!.spec.namespace ?? service}/${service}-${volume}`)).toBeDefined();

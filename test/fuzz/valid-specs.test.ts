@@ -14,7 +14,7 @@ import { validateSchema } from '../../src/check/schema';
 import { Endpoint, evaluate, ExternalEndpoint, NetworkPolicy, PodEndpoint } from '../../src/explain/reachability';
 import { LoadedProject, loadProject, ServiceUnit } from '../../src/spec/load';
 import { processNames } from '../../src/spec/processes';
-import { assertProperty, FUZZ_SEED, fuzzRuns, fuzzTimeout, ProjectCase, toFiles, validProject, withFiles } from './arbitraries';
+import { assertProperty, FUZZ_SEED, fuzzRuns, fuzzTimeout, ProjectCase, ProjectFiles, toFiles, validProject, withFiles } from './arbitraries';
 
 /** Runs per property; determinism is cheap to break and costly to check (two synths), so it runs half. */
 const RUNS = fuzzRuns(25);
@@ -22,18 +22,39 @@ const DETERMINISM_RUNS = process.env.FUZZ_RUNS ? RUNS : 12;
 const timings: Record<string, { runs: number; ms: number; maxRunMs: number }> = {};
 
 /** Loads and synthesizes the project's files exactly as `berth synth` does, in memory. */
-function synth(p: ProjectCase): { project: LoadedProject; output: SynthOutput } {
-  const files = toFiles(p);
+function synth(files: ProjectFiles): { project: LoadedProject; output: SynthOutput } {
   const project = loadProject(files.config, files.charts);
   return { project, output: buildOutput(project) };
 }
 
-/** A property that also records the slowest run, which a hang would show. */
-function timed<T>(name: string, arb: fc.Arbitrary<T>, check: (value: T) => void, runs = RUNS): fc.IProperty<[T]> {
+/**
+ * {@link synth}, once per project in this file: the properties share a seed, so (c) meets the
+ * projects (a) synthesized, and only reads the result (the checks of (a) do not change their
+ * objects). Determinism (b) synthesizes twice in a row, as before.
+ */
+const synthesized = new Map<string, ReturnType<typeof synth>>();
+/** Outputs kept: every CI-sized run; under `npm run fuzz` the first ones, so memory stays bounded. */
+const KEPT = 100;
+function synthOnce(files: ProjectFiles): ReturnType<typeof synth> {
+  const key = JSON.stringify(files);
+  const kept = synthesized.get(key);
+  if (kept) return kept;
+  const result = synth(files);
+  if (synthesized.size < KEPT) synthesized.set(key, result);
+  return result;
+}
+
+/**
+ * A property over valid projects that also records the slowest run, which a hang would show. The
+ * project's files are written once per run (YAML dumps are a good part of a run's time) and
+ * given to the check with the project.
+ */
+function timed(name: string, check: (p: ProjectCase, files: ProjectFiles) => void, runs = RUNS): fc.IProperty<[ProjectCase]> {
   timings[name] = { runs, ms: 0, maxRunMs: 0 };
-  return fc.property(arb, (value) => {
+  return fc.property(validProject(), (p) => {
     const t0 = Date.now();
-    withFiles(toFiles(value as ProjectCase), () => check(value));
+    const files = toFiles(p);
+    withFiles(files, () => check(p, files));
     timings[name].maxRunMs = Math.max(timings[name].maxRunMs, Date.now() - t0);
   });
 }
@@ -49,8 +70,8 @@ describe('fuzz: valid specs', () => {
     () => {
       const name = 'a: load + synth + checks';
       const { ms } = assertProperty(
-        timed(name, validProject(), (p) => {
-          const { project, output } = synth(p);
+        timed(name, (p, files) => {
+          const { project, output } = synthOnce(files);
           // Every service in every environment made it into the output.
           expect(project.units).toHaveLength(p.services.length * 2);
           const findings = checkOutput(project, output, { schema: validateSchema });
@@ -69,9 +90,9 @@ describe('fuzz: valid specs', () => {
     () => {
       const name = 'b: determinism';
       const { ms } = assertProperty(
-        timed(name, validProject(), (p) => {
-          const first = synth(p).output.files;
-          const second = synth(p).output.files;
+        timed(name, (_, files) => {
+          const first = synth(files).output.files;
+          const second = synth(files).output.files;
           expect([...second.keys()]).toEqual([...first.keys()]);
           for (const [file, text] of first) expect(second.get(file)).toBe(text);
         }, DETERMINISM_RUNS),
@@ -88,8 +109,8 @@ describe('fuzz: valid specs', () => {
     () => {
       const name = 'c: reachability';
       const { ms } = assertProperty(
-        timed(name, validProject(), (p) => {
-          const { project, output } = synth(p);
+        timed(name, (_, files) => {
+          const { project, output } = synthOnce(files);
           for (const unit of project.units) checkReachability(project, output, unit);
         }),
         RUNS,

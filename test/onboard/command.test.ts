@@ -31,6 +31,12 @@ async function runAndSynth(argv: string[], io: MemoryIo = memoryIo()) {
   return { result, io, project, output };
 }
 
+/** {@link runAndSynth} once, on first use, for a group of tests that only read what it wrote, printed and read. */
+function once<T>(run: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= run());
+}
+
 function expectNoSecretValues(texts: readonly string[]): void {
   for (const text of texts) for (const secret of SECRET_VALUES) expect(text).not.toContain(secret);
 }
@@ -94,9 +100,10 @@ describe('berth new', () => {
 
   describe('from PM2 and a .env (fluxion, seed 000)', () => {
     const argv = ['fluxion', '--from-pm2', 'in/fluxion/ecosystem.config.js', '--from-env', 'in/fluxion/.env'];
+    const fluxion = once(() => runAndSynth(argv));
 
     test('maps the app, keeps config, turns secrets into references delivered as a .env', async () => {
-      const { io, output } = await runAndSynth(argv);
+      const { io, output } = await fluxion();
       const spec = writtenSpec(io, 'fluxion');
       expect(spec.web).toEqual({
         api: { server: 'other', command: ['python', 'run.py'], workingDir: '/app', port: 8005, replicas: 1, health: { liveness: '/health' }, resources: { memory: '768Mi' } },
@@ -117,12 +124,12 @@ describe('berth new', () => {
     });
 
     test('never writes or prints a secret value', async () => {
-      const { io, result, output } = await runAndSynth(argv);
+      const { io, result, output } = await fluxion();
       expectNoSecretValues([...io.written().values(), result.stdout, result.stderr, ...output.files.values()]);
     });
 
     test('reports what it cannot evaluate, line by line', async () => {
-      const { result } = await runAndSynth(argv);
+      const { result } = await fluxion();
       expect(result.stdout).toContain('  in/fluxion/ecosystem.config.js:24: unsupported expression at apps[0].env.LOG_DIR: a function call (path.join(…)) (not evaluated, so not imported: set it by hand)\n');
       expect(result.stdout).toContain('  in/fluxion/ecosystem.config.js:25: unsupported expression at apps[0].env.GIT_SHA: a template literal with ${…} expressions (not evaluated, so not imported: set it by hand)\n');
       expect(result.stdout).toContain('  in/fluxion/ecosystem.config.js:27: unsupported expression at apps[0]: a spread (...logDefaults) inside the object (not evaluated, so not imported: set it by hand)\n');
@@ -158,9 +165,15 @@ describe('berth new', () => {
 
   describe('from docker-compose (rag, seed 001)', () => {
     const argv = ['rag', '--from-compose', 'in/rag/docker-compose.yml', '--host', 'rag.example.com'];
+    // Every file berth new reads is recorded, for the test that no secret file is read.
+    const rag = once(() => {
+      const io = memoryIo();
+      const read = jest.spyOn(io, 'readFile');
+      return runAndSynth(argv, io).then((r) => ({ ...r, read }));
+    });
 
     test('maps services to processes, jobs, secrets, volumes and dependencies', async () => {
-      const { io, output } = await runAndSynth(argv);
+      const { io, output } = await rag();
       const spec = writtenSpec(io, 'rag');
       expect(spec.image).toBe('registry.example.com/rag-backend:1.4.2');
       expect(Object.keys(spec.web)).toEqual(['backend', 'frontend']);
@@ -204,15 +217,13 @@ describe('berth new', () => {
     });
 
     test('never writes or prints a secret value, and never reads secret files', async () => {
-      const io = memoryIo();
-      const read = jest.spyOn(io, 'readFile');
-      const { result, output } = await runAndSynth(argv, io);
+      const { io, read, result, output } = await rag();
       expectNoSecretValues([...io.written().values(), result.stdout, result.stderr, ...output.files.values()]);
       expect(read.mock.calls.map(([p]) => p).filter((p) => p.includes('/secrets/'))).toEqual([]);
     });
 
     test('reports what it does not map, line by line', async () => {
-      const { result } = await runAndSynth(argv);
+      const { result } = await rag();
       const notes = result.stdout.split('\n').filter((l) => l.startsWith('  in/rag/'));
       expect(notes).toEqual(expect.arrayContaining([
         '  in/rag/docker-compose.yml:2: top-level "version" is not imported (it is obsolete in the Compose specification)',
