@@ -34,6 +34,12 @@ const CONFIG: SourceFile = {
 
 /** berth.yaml, validated once for every spec the walk loads. */
 const PROJECT_CONFIG = loadProjectConfig(CONFIG);
+/**
+ * The same berth.yaml with production alone: most values change production's objects, so a spec is
+ * first loaded (resolved, validated) for that one environment; the three are loaded only when its
+ * objects do not tell. Production's unit is the same in both: no environment reads another's.
+ */
+const PROD_ONLY = { ...PROJECT_CONFIG, environments: { prod: PROJECT_CONFIG.environments.prod } };
 
 /** A service with every optional part present, so each leaf has a parent to live in. */
 const BASE: Json = {
@@ -361,9 +367,10 @@ function* contextsInBases(segments: Segment[]): Generator<{ spec: Json; path: st
 const ENVS = ['prod', 'staging', 'gw'] as const;
 type Env = (typeof ENVS)[number];
 /**
- * A spec's output, synthesized on first use (most leaves change the first thing compared): the
- * production unit's objects as JSON, or undefined when synthesizing them throws (the full
- * comparison then meets the same error); and every file of an environment, as written.
+ * A spec's output, made on first use (most leaves change the first thing compared): the production
+ * unit's objects as JSON, from a load of production alone (undefined when that load or synthesis
+ * throws: the full comparison then meets the same error); and every file of an environment, as
+ * written, from a load of all three.
  */
 type Accepted = { objects: () => string | undefined; text: (env: Env) => string };
 type Outcome = { refused: string } | Accepted;
@@ -375,24 +382,32 @@ const once = <T>(make: () => T): (() => T) => {
   return () => (made ??= { value: make() }).value;
 };
 
+const refusal = (e: unknown): string => {
+  if (!(e instanceof SpecError)) throw e;
+  return e.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+};
+
 /**
- * The loaded spec, whose output each environment synthesizes when asked; or the spec error that
- * refused it. Kept for the next leaf only when asked (the contexts, which most leaves share): a
- * spec with one leaf changed is rarely seen again, and keeping hundreds of loaded projects makes
- * every garbage collection slower.
+ * The spec loaded for production alone, whose output each environment synthesizes when asked (after
+ * loading the spec for all three); or the spec error that refused it. A spec production refuses is
+ * refused by the load of all three too (the same unit, validated the same way). Kept for the next
+ * leaf only when asked (the contexts, which most leaves share): a spec with one leaf changed is
+ * rarely seen again, and keeping hundreds of loaded projects makes every garbage collection slower.
  */
 function outcome(spec: Json, keep: boolean): Outcome {
   const key = JSON.stringify(spec);
   const hit = cache.get(key);
   if (hit) return hit;
+  const files = [{ path: 'charts/demo/service.yaml', text: key }];
   let result: Outcome;
   try {
-    const project = loadProject(CONFIG, [{ path: 'charts/demo/service.yaml', text: key }], PROJECT_CONFIG);
+    const prod = loadProject(CONFIG, files, PROD_ONLY);
+    const all = once(() => loadProject(CONFIG, files, PROJECT_CONFIG));
     const texts = new Map<Env, string>();
     result = {
       objects: once(() => {
         try {
-          return JSON.stringify(synthUnit(project, project.units.find((u) => u.env === 'prod')!));
+          return JSON.stringify(synthUnit(prod, prod.units[0]));
         } catch {
           return undefined;
         }
@@ -400,6 +415,7 @@ function outcome(spec: Json, keep: boolean): Outcome {
       text: (env) => {
         let text = texts.get(env);
         if (text === undefined) {
+          const project = all();
           text = [...buildOutput({ ...project, units: project.units.filter((u) => u.env === env) }, { keepManifests: false }).files.values()].join('\n');
           texts.set(env, text);
         }
@@ -407,8 +423,7 @@ function outcome(spec: Json, keep: boolean): Outcome {
       },
     };
   } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    result = { refused: e.problems.map((p) => `${p.path}: ${p.message}`).join('; ') };
+    result = { refused: refusal(e) };
   }
   if (keep) cache.set(key, result);
   return result;
@@ -420,7 +435,8 @@ function outcome(spec: Json, keep: boolean): Outcome {
  * apart (test/output/yaml.test.ts), so when they differ, so does production's manifests file, and
  * the Argo CD Applications (which never refuse a spec) need not be built. When they are equal (or
  * did not synthesize), every file of every environment is compared, where a field read only by
- * the Applications (description) or by another environment shows.
+ * the Applications (description) or by another environment shows; a value that another
+ * environment refuses is then refused.
  */
 const changes = (before: Accepted, after: Accepted) => {
   const objects = after.objects();
