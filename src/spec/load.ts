@@ -275,6 +275,41 @@ export function unitNamed(project: LoadedProject, service: string, envName: stri
 }
 
 /**
+ * What validating one service's files yields, and what resolving them for an environment yields:
+ * pure functions of the files' paths and texts (and of the environment's settings), kept for the
+ * next load in this process. A command that loads the repository twice (promote, set-image, diff),
+ * and a test that runs many commands on copies of one repository, validate an unchanged service
+ * once. Frozen, because every load that finds them shares them: a consumer that wrote to a spec or a
+ * model would change what the next load returns (a hook gets copies). The newest entries are kept:
+ * a synth of a thousand services finds none again and holds at most this many beyond its own units.
+ */
+const MEMO_ENTRIES = 512;
+type Validated = { merged: unknown; patchFiles: PatchSource[]; result: ReturnType<typeof ServiceSpec.safeParse> };
+type Resolved = { model: ServiceModel; semantic: ReturnType<typeof checkSemantics> };
+const validatedMemo = new Map<string, Validated>();
+const resolvedMemo = new Map<string, Resolved>();
+
+function memoized<T>(memo: Map<string, T>, key: string, make: () => T): T {
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const made = deepFreeze(make());
+  if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+  memo.set(key, made);
+  return made;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** A memo key for files: their paths and texts, unambiguously joined. */
+const filesKey = (files: ReadonlyArray<SourceFile | undefined>): string => JSON.stringify(files.map((f) => f && [f.path, f.text]));
+
+/**
  * Loads every service spec and overlay; throws one SpecError listing every problem in every file.
  * @param config berth.yaml as {@link loadProjectConfig} validated it, for a caller that loads many sets of charts against one @default - `configFile` validated
  */
@@ -356,14 +391,14 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       seenNames.set(name, baseFile.path);
     }
 
-    const validate = (overlay: unknown, overlayFile: SourceFile | undefined) => {
-      const { merged, patchFiles } = mergeSpec(baseData, overlay, baseFile, overlayFile);
-      return { merged, patchFiles, result: ServiceSpec.safeParse(merged) };
-    };
     // Every environment without an overlay validates the same spec: the schema, most of a load's
-    // time, runs once for all of them, and their units share the result, which nothing changes
-    // (a hook gets copies).
-    let withoutOverlay: ReturnType<typeof validate> | undefined;
+    // time, runs once for all of them (and once per process for the same files, see validatedMemo),
+    // and their units share the result, which nothing changes (a hook gets copies).
+    const validate = (overlay: unknown, overlayFile: SourceFile | undefined): Validated =>
+      memoized(validatedMemo, filesKey([baseFile, overlayFile]), () => {
+        const { merged, patchFiles } = mergeSpec(baseData, overlay, baseFile, overlayFile);
+        return { merged, patchFiles, result: ServiceSpec.safeParse(merged) };
+      });
     for (const env of envs) {
       const overlayFile = files.get(env);
       let overlay: unknown = {};
@@ -381,7 +416,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
           continue;
         }
       }
-      const { merged, patchFiles, result } = overlayFile ? validate(overlay, overlayFile) : (withoutOverlay ??= validate(overlay, undefined));
+      const { merged, patchFiles, result } = validate(overlay, overlayFile);
       const fileFor = (path: readonly PropertyKey[]) =>
         path[0] === 'patches' && typeof path[1] === 'number' && patchFiles[path[1]] ? patchFiles[path[1]].file : overlayFile && overlayTouches(overlay, path) ? overlayFile.path : baseFile.path;
       if (!result.success) {
@@ -395,8 +430,11 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
         problems.push(...schemaProblems.map(own).filter((p) => !literals.has(`${p.file}\0${p.path}`)));
         continue;
       }
-      const model = resolveService(result.data, config.environments[env], env);
-      const semantic = checkSemantics(result.data, config.environments[env], env, model);
+      const environment = config.environments[env];
+      const { model, semantic } = memoized(resolvedMemo, `${filesKey([baseFile, overlayFile])}\0${env}\0${JSON.stringify(environment)}`, () => {
+        const resolved = resolveService(result.data, environment, env);
+        return { model: resolved, semantic: checkSemantics(result.data, environment, env, resolved) };
+      });
       for (const p of semantic) problems.push({ file: fileFor(parsePath(p.path)), ...p });
       const ns = model.namespace;
       const owner = namespaces.get(`${env}/${ns}`);

@@ -211,10 +211,17 @@ describe('what a construct refuses past the spec checks', () => {
       ['charts/demo/service.yaml', 'charts/demo/prod.yaml'],
       ['charts/demo/service.yaml', 'charts/demo/staging.yaml'],
     ]);
-    // Past the spec checks: a dependency whose egress policy takes the name of to-db's ingress policy.
-    for (const u of project.units) (u.spec.dependencies as Record<string, Dependency>)['db-ingress'] = Dependency.parse({ port: 5432, cidr: '10.0.0.5/32' });
-    // The charts read each unit's model, resolved at load: resolved again from the changed spec.
-    const changed = { ...project, units: project.units.map((u) => ({ ...u, model: resolveService(u.spec, project.config.environments[u.env], u.env) })) };
+    // Past the spec checks: a dependency whose egress policy takes the name of to-db's ingress policy,
+    // on a copy (loaded specs are frozen: the next load shares them). The charts read each unit's
+    // model, resolved at load: resolved again from the changed spec.
+    const changed = {
+      ...project,
+      units: project.units.map((u) => {
+        const spec = structuredClone(u.spec);
+        (spec.dependencies as Record<string, Dependency>)['db-ingress'] = Dependency.parse({ port: 5432, cidr: '10.0.0.5/32' });
+        return { ...u, spec, model: resolveService(spec, project.config.environments[u.env], u.env) };
+      }),
+    };
 
     let error: unknown;
     try {
@@ -333,5 +340,39 @@ describe('credentials outside env', () => {
     }
     expect(formatProblems((error as SpecError).problems)).toContain('  ✖ The value looks like a GitHub token (40 characters): credentials never go in a spec or berth.yaml\n    → at targetRevision (line 2)');
     expect(loadProjectConfig({ path: 'berth.yaml', text: `repoURL: https://github.com/example/x.git\ntargetRevision: ${'0123456789abcdef'.repeat(2)}01234567\nenvironments: { prod: {} }\n` }).targetRevision).toHaveLength(40);
+  });
+});
+
+describe('a service validated once per process', () => {
+  test('a second load of the same files shares the first one\'s spec and model, frozen', () => {
+    const files = { 'charts/demo/service.yaml': BASE, 'charts/demo/prod.yaml': 'web: { api: { replicas: 4 } }\n' };
+    const first = load(files);
+    const second = load(files);
+    for (const i of [0, 1]) {
+      expect(second.units[i].spec).toBe(first.units[i].spec);
+      expect(second.units[i].model).toBe(first.units[i].model);
+    }
+    // Shared, so nothing may write to them: a write throws instead of changing the next load.
+    expect(Object.isFrozen(first.units[0].spec.web.api)).toBe(true);
+    expect(Object.isFrozen(first.units[0].model)).toBe(true);
+    expect(() => {
+      (first.units[0].spec.web.api as { replicas: number }).replicas = 9;
+    }).toThrow(TypeError);
+    expect(load(files).units.map((u) => u.spec.web.api.replicas)).toEqual([4, 2]);
+  });
+
+  test('a changed file, another path or other settings of the environment are validated again', () => {
+    const first = load({ 'charts/demo/service.yaml': BASE });
+    const edited = load({ 'charts/demo/service.yaml': BASE.replace('port: 8000', 'port: 8080') });
+    expect(edited.units[0].spec).not.toBe(first.units[0].spec);
+    expect(edited.units[0].spec.web.api.port).toBe(8080);
+    const moved = load({ 'charts/other/service.yaml': BASE });
+    expect(moved.units[0].spec).not.toBe(first.units[0].spec);
+    const staging = loadProject({ ...CONFIG, text: CONFIG.text.replace('staging: {}', 'staging: { production: true }') }, [{ path: 'charts/demo/service.yaml', text: BASE }]);
+    const before = first.units.find((u) => u.env === 'staging')!;
+    const after = staging.units.find((u) => u.env === 'staging')!;
+    // The same files validate to the same spec; the model of an environment with other settings is resolved again.
+    expect(after.spec).toBe(before.spec);
+    expect(after.model).not.toBe(before.model);
   });
 });
