@@ -5,6 +5,7 @@
  * `charts/<service>/<env>.yaml` overlays. An overlay is deep-merged over the base (objects merge,
  * arrays and scalars replace, `null` removes a key), then the result is validated.
  */
+import { createHash } from 'crypto';
 import * as yaml from 'js-yaml';
 import { z } from 'zod';
 import { YamlLines } from '../onboard/yaml-positions';
@@ -280,10 +281,11 @@ export function unitNamed(project: LoadedProject, service: string, envName: stri
  * next load in this process. A command that loads the repository twice (promote, set-image, diff),
  * and a test that runs many commands on copies of one repository, validate an unchanged service
  * once. Frozen, because every load that finds them shares them: a consumer that wrote to a spec or a
- * model would change what the next load returns (a hook gets copies). The newest entries are kept:
- * a synth of a thousand services finds none again and holds at most this many beyond its own units.
+ * model would change what the next load returns (a hook gets copies). The newest entries are kept,
+ * by a digest of their files: a synth of a thousand services finds none again, and holds no more
+ * than a handful of services beyond its own units.
  */
-const MEMO_ENTRIES = 512;
+const MEMO_ENTRIES = 64;
 type Validated = { merged: unknown; patchFiles: PatchSource[]; result: ReturnType<typeof ServiceSpec.safeParse> };
 type Resolved = { model: ServiceModel; semantic: ReturnType<typeof checkSemantics> };
 const validatedMemo = new Map<string, Validated>();
@@ -306,8 +308,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** A memo key for files: their paths and texts, unambiguously joined. */
-const filesKey = (files: ReadonlyArray<SourceFile | undefined>): string => JSON.stringify(files.map((f) => f && [f.path, f.text]));
+/** A memo key for files: a digest of their paths and texts, unambiguously joined. */
+const filesKey = (files: ReadonlyArray<SourceFile | undefined>): string => createHash('sha256').update(JSON.stringify(files.map((f) => f && [f.path, f.text]))).digest('base64');
 
 /**
  * Loads every service spec and overlay; throws one SpecError listing every problem in every file.
@@ -431,7 +433,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
         continue;
       }
       const environment = config.environments[env];
-      const { model, semantic } = memoized(resolvedMemo, `${filesKey([baseFile, overlayFile])}\0${env}\0${JSON.stringify(environment)}`, () => {
+      const { model, semantic } = memoized(resolvedMemo, `${filesKey([baseFile, overlayFile])} ${env} ${JSON.stringify(environment)}`, () => {
         const resolved = resolveService(result.data, environment, env);
         return { model: resolved, semantic: checkSemantics(result.data, environment, env, resolved) };
       });
