@@ -288,6 +288,7 @@ export function unitNamed(project: LoadedProject, service: string, envName: stri
 const MEMO_ENTRIES = 64;
 type Validated = { merged: unknown; patchFiles: PatchSource[]; result: ReturnType<typeof ServiceSpec.safeParse> };
 type Resolved = { model: ServiceModel; semantic: ReturnType<typeof checkSemantics> };
+const parsedMemo = new Map<string, ReturnType<typeof parseYamlFile>>();
 const validatedMemo = new Map<string, Validated>();
 const resolvedMemo = new Map<string, Resolved>();
 
@@ -306,6 +307,17 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/**
+ * {@link parseYamlFile} of a spec or overlay, kept like its validation (the next load shares the
+ * frozen data). Its values are remembered for redaction again on every load, which may have
+ * cleared what the last one remembered.
+ */
+function parseChartFile(file: SourceFile): ReturnType<typeof parseYamlFile> {
+  const parsed = memoized(parsedMemo, filesKey([file]), () => parseYamlFile(file));
+  if ('data' in parsed) rememberSecrets(parsed.data);
+  return parsed;
 }
 
 /** A memo key for files: a digest of their paths and texts, unambiguously joined. */
@@ -370,7 +382,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
         problems.push({ file: f.path, path: '', message: `Overlay for unknown environment "${base}"`, fix: `environments in berth.yaml: ${envs.join(', ')}; rename the file or add the environment` });
       }
     }
-    const baseParsed = parseYamlFile(baseFile);
+    const baseParsed = parseChartFile(baseFile);
     if ('problem' in baseParsed) {
       problems.push(baseParsed.problem);
       continue;
@@ -405,7 +417,7 @@ export function loadProject(configFile: SourceFile, chartFiles: readonly SourceF
       const overlayFile = files.get(env);
       let overlay: unknown = {};
       if (overlayFile) {
-        const parsed = parseYamlFile(overlayFile);
+        const parsed = parseChartFile(overlayFile);
         if ('problem' in parsed) {
           problems.push(parsed.problem);
           continue;

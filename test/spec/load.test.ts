@@ -3,6 +3,7 @@ import { buildOutput } from '../../src/app';
 import { formatProblems, SpecError } from '../../src/spec/errors';
 import { deepMerge, loadProject, loadProjectConfig, SourceFile } from '../../src/spec/load';
 import { Dependency } from '../../src/spec/schema';
+import { forgetSecrets, rememberedSecrets } from '../../src/util/redact';
 
 const CONFIG: SourceFile = {
   path: 'berth.yaml',
@@ -374,5 +375,19 @@ describe('a service validated once per process', () => {
     // The same files validate to the same spec; the model of an environment with other settings is resolved again.
     expect(after.spec).toBe(before.spec);
     expect(after.model).not.toBe(before.model);
+  });
+  test('a second load of the same file remembers its secret values for redaction again, after they were forgotten', () => {
+    // A value under a secret-looking name: refused as a literal, and remembered so no message shows it.
+    const files = { 'charts/demo/service.yaml': `${BASE}env:\n  SESSION_SECRET: not-a-reference-value\n` };
+    const attempt = () => expect(() => load(files)).toThrow(SpecError);
+    const remembered = () => rememberedSecrets().filter((v) => v === 'not-a-reference-value');
+    forgetSecrets();
+    attempt();
+    expect(remembered()).toEqual(['not-a-reference-value']);
+    forgetSecrets();
+    expect(remembered()).toEqual([]);
+    // The same file: parsed once already, and its value remembered again on this load.
+    attempt();
+    expect(remembered()).toEqual(['not-a-reference-value']);
   });
 });
