@@ -320,8 +320,21 @@ function parseChartFile(file: SourceFile): ReturnType<typeof parseYamlFile> {
   return parsed;
 }
 
-/** A memo key for files: a digest of their paths and texts, unambiguously joined. */
-const filesKey = (files: ReadonlyArray<SourceFile | undefined>): string => createHash('sha256').update(JSON.stringify(files.map((f) => f && [f.path, f.text]))).digest('base64');
+/** A memo key for files: a digest of their paths and texts, each hashed once per file object. */
+const fileDigests = new WeakMap<SourceFile, string>();
+function filesKey(files: ReadonlyArray<SourceFile | undefined>): string {
+  return files
+    .map((f) => {
+      if (f === undefined) return '-';
+      let digest = fileDigests.get(f);
+      if (digest === undefined) {
+        digest = createHash('sha256').update(f.path).update('\0').update(f.text).digest('base64');
+        fileDigests.set(f, digest);
+      }
+      return digest;
+    })
+    .join(' ');
+}
 
 /**
  * Loads every service spec and overlay; throws one SpecError listing every problem in every file.
