@@ -243,29 +243,38 @@ const RelativePath = z
   .string()
   .regex(/^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\0]+$/, 'must be a relative path without "." or ".." segments, such as config.yaml');
 /** A key of a ConfigMap or Secret projected to a file. */
+const FileMode = z.number().int().min(0, 'must be a file mode between 0 and 0777 (511)').max(0o777, 'must be a file mode between 0 and 0777 (511)');
 const KeyToPath = z.strictObject({
   key: z.string().regex(/^[-._a-zA-Z0-9]+$/, 'must be a key: letters, digits, ".", "_" and "-"').describe('the key of the ConfigMap or Secret'),
   path: RelativePath.describe('file name (relative path) in the volume'),
-  mode: z.number().int().min(0).max(0o777).optional().describe('file mode (decimal in JSON, e.g. 292 for 0444)'),
+  mode: FileMode.optional().describe('file mode (decimal in JSON, e.g. 292 for 0444)'),
 });
 const ObjectName = (what: string) => z.string().max(253).regex(DNS_SUBDOMAIN, `must be the name of ${what} (lower-case letters, digits, "-" and ".")`);
-const FileMode = z.number().int().min(0, 'must be a file mode between 0 and 0777 (511)').max(0o777, 'must be a file mode between 0 and 0777 (511)');
+/**
+ * The fields that name a ConfigMap or Secret and pick its keys, in a projected source and in an
+ * extra volume (a Secret's name is `name` in one and `secretName` in the other, as in Kubernetes).
+ * Made anew for each use, so the JSON Schema shows them in place.
+ */
+const configMapName = () => ObjectName('a ConfigMap').describe("a ConfigMap of the service's extra objects, or one that exists in the namespace");
+const configMapItems = () => z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key as a file of its name');
+const secretName = () => ObjectName('a Secret').describe('an existing Secret (a reference, never a value)');
+const secretItems = () => z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key');
 
 /** One source of a projected volume. */
 export const ProjectedSource = z.union([
   z.strictObject({
     configMap: z
       .strictObject({
-        name: ObjectName('a ConfigMap').describe("a ConfigMap of the service's extra objects, or one that exists in the namespace"),
-        items: z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key as a file of its name'),
+        name: configMapName(),
+        items: configMapItems(),
       })
       .describe('the keys of a ConfigMap as files'),
   }),
   z.strictObject({
     secret: z
       .strictObject({
-        name: ObjectName('a Secret').describe('an existing Secret (a reference, never a value)'),
-        items: z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key'),
+        name: secretName(),
+        items: secretItems(),
       })
       .describe('the keys of a Secret as files'),
   }),
@@ -300,16 +309,16 @@ export const ExtraVolume = z
   .strictObject({
     configMap: z
       .strictObject({
-        name: ObjectName('a ConfigMap').describe("a ConfigMap of the service's extra objects, or one that exists in the namespace"),
-        items: z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key as a file of its name'),
+        name: configMapName(),
+        items: configMapItems(),
         defaultMode: FileMode.optional().describe('mode of the files (decimal in JSON); default 0644'),
       })
       .optional()
       .describe('the keys of a ConfigMap as files'),
     secret: z
       .strictObject({
-        secretName: ObjectName('a Secret').describe('an existing Secret (a reference, never a value)'),
-        items: z.array(KeyToPath).min(1).optional().describe('only these keys, at these paths; default every key'),
+        secretName: secretName(),
+        items: secretItems(),
       })
       .optional()
       .describe("the keys of a Secret as files, mode 0440 (readable through the pod's fsGroup)"),
