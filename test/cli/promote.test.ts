@@ -10,6 +10,14 @@ import { berthInProcess, hashTree, tempRepo } from '../helpers';
 
 const read = (repo: string, rel: string) => fs.readFileSync(path.join(repo, rel), 'utf8');
 
+/** A second promote of a service from staging to prod says so, and changes nothing in the repository. */
+async function expectPromotedAlready(repo: string, service: string): Promise<void> {
+  const before = hashTree(repo);
+  const again = await berthInProcess(repo, 'promote', service, '--from', 'staging', '--to', 'prod');
+  expect(again).toEqual({ code: 0, stdout: `berth promote: prod already runs the images staging runs for ${service}; nothing changed.\n`, stderr: '' });
+  expect(hashTree(repo)).toEqual(before);
+}
+
 describe('berth promote', () => {
   test("copies staging's images into the prod overlay, keeps its comments, and prints berth diff --env prod", async () => {
     const repo = tempRepo();
@@ -32,10 +40,7 @@ describe('berth promote', () => {
         .concat('image: registry.example.com/rag-backend:1.5.0\n'),
     );
     // Only the overlay changed; dist/ is the synth's job.
-    const before = hashTree(repo);
-    const again = await berthInProcess(repo, 'promote', 'rag', '--from', 'staging', '--to', 'prod');
-    expect(again).toEqual({ code: 0, stdout: 'berth promote: prod already runs the images staging runs for rag; nothing changed.\n', stderr: '' });
-    expect(hashTree(repo)).toEqual(before);
+    await expectPromotedAlready(repo, 'rag');
   });
 
   test('creates the overlay when the target environment has none', async () => {
@@ -74,10 +79,7 @@ describe('berth promote: sidecars and init containers', () => {
     expect(read(repo, 'charts/ledger/prod.yaml')).toBe(
       `${prod.replace(`${COLLECTOR}:0.115.0`, `${COLLECTOR}:0.117.0`)}initContainers:\n  wait-for-db:\n    image: postgres:17.3-alpine\nsidecars:\n  otel-collector:\n    image: ${COLLECTOR}:0.117.0\n`,
     );
-    const before = hashTree(repo);
-    const again = await berthInProcess(repo, 'promote', 'ledger', '--from', 'staging', '--to', 'prod');
-    expect(again).toEqual({ code: 0, stdout: 'berth promote: prod already runs the images staging runs for ledger; nothing changed.\n', stderr: '' });
-    expect(hashTree(repo)).toEqual(before);
+    await expectPromotedAlready(repo, 'ledger');
   });
 
   test("says what to copy by hand when the source process declares its own container and the target's takes the service's", async () => {
