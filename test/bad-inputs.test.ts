@@ -5,8 +5,8 @@
  *
  * For every case berth must: exit non-zero, print the pinned lines on stderr (in order, each a
  * whole line), print no stack trace and nothing on stdout, leave dist/ byte for byte as it was,
- * and finish well within the hang guard. Durations are recorded and summarized; speed itself is
- * the benchmark's business, not this test's.
+ * and finish within the test's timeout (a hang guard). Durations are recorded and summarized;
+ * speed itself is the benchmark's business, not this test's.
  *
  * Most cases run the CLI's `run` in this process (what a case tests is the message, and a
  * process per case cost most of the suite's time); the cases of {@link THROUGH_THE_CLI} run
@@ -236,8 +236,6 @@ describe('bad-input catalogue', () => {
           expect(hashTree(path.join(repo, 'charts'))).toEqual(inputs);
           expect(fs.readFileSync(path.join(repo, 'berth.yaml'), 'utf8')).toBe(config);
           distProven = true;
-          // A hang guard only: the one-second target is the benchmark's.
-          expect(ms).toBeLessThan(5000);
         } finally {
           undo();
           fs.rmSync(outside, { recursive: true, force: true });
