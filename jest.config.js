@@ -3,7 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/test/integration/'],
+  // Two other suites, both run by CI: real tools (`npm run test:integration`) and exhaustive walks
+  // (`*.exhaustive.test.ts`, `npm run test:exhaustive`). test/repo-hygiene.test.ts checks that every
+  // test file belongs to exactly one of the three.
+  testPathIgnorePatterns: ['/node_modules/', '/test/integration/', '\\.exhaustive\\.test\\.ts$'],
   // jest's default is one worker per core but one (a single worker on a 2-core machine). Most
   // suites are CPU-bound and a few wait on a child process: a worker per core keeps both busy.
   maxWorkers: '100%',

@@ -1,11 +1,12 @@
 /**
- * The repository as a reader meets it: npm scripts honour the knobs the README names, and the docs
- * link nothing outside the repository. (That `npm test` says why it skips what it skips runs jest
+ * The repository as a reader meets it: npm scripts honour the knobs the README names, every test
+ * file is in exactly one suite that CI runs, and the docs link nothing outside the repository. (That `npm test` says why it skips what it skips runs jest
  * itself: test/integration/jest-reporter.test.ts.)
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { globsToMatcher } from 'jest-util';
 import { REPO } from './helpers';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -21,6 +22,49 @@ describe('npm run fuzz', () => {
 
   test('runs 10,000 cases per property by default', () => expect(runsSeen({})).toBe('10000'));
   test('honours FUZZ_RUNS=N', () => expect(runsSeen({ FUZZ_RUNS: '25' })).toBe('25'));
+});
+
+describe('the test suites', () => {
+  interface SuiteConfig {
+    roots: string[];
+    testMatch: string[];
+    testPathIgnorePatterns?: string[];
+  }
+  const SUITES = { 'npm test': 'jest.config.js', 'npm run test:integration': 'jest.integration.config.js', 'npm run test:exhaustive': 'jest.exhaustive.config.js' };
+  const configs = Object.entries(SUITES).map(([command, file]) => ({ command, file, config: require(path.join(REPO, file)) as SuiteConfig }));
+
+  /** Whether jest, run with this config, picks the file: under a root, matched by testMatch, not ignored (as jest's SearchSource decides). */
+  function selects(config: SuiteConfig, file: string): boolean {
+    const abs = path.join(REPO, file);
+    const roots = config.roots.map((r) => r.replace('<rootDir>', REPO) + path.sep);
+    const ignored = (config.testPathIgnorePatterns ?? []).map((p) => new RegExp(p.replace('<rootDir>', REPO)));
+    return roots.some((r) => abs.startsWith(r)) && globsToMatcher(config.testMatch)(abs) && !ignored.some((re) => re.test(abs));
+  }
+
+  const testFiles = (fs.readdirSync(path.join(REPO, 'test'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.test.ts') && !f.split(path.sep).includes('fixtures'))
+    .map((f) => path.join('test', f).split(path.sep).join('/'));
+
+  test('finds the test files of each suite', () => {
+    const suitesOf = (f: string) => configs.filter((c) => selects(c.config, f)).map((c) => c.command);
+    expect(suitesOf('test/golden.test.ts')).toEqual(['npm test']);
+    expect(suitesOf('test/integration/package.test.ts')).toEqual(['npm run test:integration']);
+    expect(suitesOf('test/spec/every-field-matters.exhaustive.test.ts')).toEqual(['npm run test:exhaustive']);
+    expect(testFiles.length).toBeGreaterThan(90);
+  });
+
+  test('put every test file in exactly one suite', () => {
+    const misplaced = testFiles
+      .map((f) => ({ f, suites: configs.filter((c) => selects(c.config, f)).map((c) => c.command) }))
+      .filter((x) => x.suites.length !== 1)
+      .map((x) => `${x.f}: ${x.suites.length ? x.suites.join(' and ') : 'no suite'}`);
+    expect(misplaced).toEqual([]);
+  });
+
+  test('all run in CI', () => {
+    const ci = fs.readFileSync(path.join(REPO, '.ci/run'), 'utf8').split('\n').filter((l) => !/^\s*#/.test(l));
+    expect(Object.keys(SUITES).filter((command) => !ci.some((l) => l.trim() === command))).toEqual([]);
+  });
 });
 
 describe('the docs', () => {

@@ -12,6 +12,9 @@
  * A leaf under a record (`web.<name>`, `dependencies.<name>`, …) is tried in each entry of the
  * base, so an in-cluster and an external dependency are both contexts; a leaf under a union
  * (`secrets.source`, `edge.tls`) is tried with its branch in place.
+ *
+ * About 850 loads and 800 syntheses, 10–20 s: too long for every save, so `npm run test:exhaustive`
+ * runs it (CI does), not `npm test`.
  */
 import { buildOutput, synthUnit } from '../../src/app';
 import { SpecError } from '../../src/spec/errors';
