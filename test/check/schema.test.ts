@@ -407,7 +407,7 @@ function realisticMix(apps: number): Manifest[] {
 // Speed is measured by `npm run bench` (docs/benchmarks.md), never by a timed test.
 describe('validateSchema: learns each shape once', () => {
   test('traces only the first object of each shape, not every object', () => {
-    const manifests = realisticMix(400);
+    const manifests = realisticMix(40);
     // Count the tracing proxies: learning must happen once per shape, not once per object.
     const RealProxy = globalThis.Proxy;
     let proxies = 0;
