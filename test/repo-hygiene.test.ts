@@ -67,6 +67,26 @@ describe('the test suites', () => {
   });
 });
 
+describe('the tests', () => {
+  /**
+   * `not.toHaveProperty('example.com/team')` reads the dots as a path (`example` → `com/team`), so
+   * it passes whatever the object holds: a label or annotation key goes in an array, `[key]`.
+   */
+  const dottedNegations = (text: string) => [...text.matchAll(/not\.toHaveProperty\(\s*(['"`])([^'"`]*\.[^'"`]*)\1/g)].map((m) => m[2]);
+
+  test('finds a dotted key given to not.toHaveProperty as a path', () => {
+    expect(dottedNegations(`expect(a).not.toHaveProperty('example.com/team'); expect(b).not.toHaveProperty(['example.com/team']); expect(c).not.toHaveProperty('spec')`)).toEqual(['example.com/team']);
+  });
+
+  test('never give not.toHaveProperty a key with a dot as a path', () => {
+    // This file's own examples aside.
+    const files = (fs.readdirSync(path.join(REPO, 'test'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && f !== 'repo-hygiene.test.ts');
+    expect(files.length).toBeGreaterThan(90);
+    const found = files.flatMap((f) => dottedNegations(fs.readFileSync(path.join(REPO, 'test', f), 'utf8')).map((k) => `test/${f}: ${k}`));
+    expect(found).toEqual([]);
+  });
+});
+
 describe('the docs', () => {
   const docs = ['README.md', ...fs.readdirSync(path.join(REPO, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 

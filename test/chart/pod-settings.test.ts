@@ -190,7 +190,7 @@ describe('metadata', () => {
       expect([o.kind, o.metadata.labels['example.com/team']]).toEqual([o.kind, 'payments']);
       expect([o.kind, o.metadata.annotations['example.com/owner']]).toEqual([o.kind, 'ledger@example.com']);
     }
-    for (const { template } of everyPodTemplate(objects)) expect(template.metadata.labels).not.toHaveProperty('example.com/team');
+    for (const { template } of everyPodTemplate(objects)) expect(template.metadata.labels).not.toHaveProperty(['example.com/team']);
     expect(find(objects, 'Service', 'demo-api').spec.selector).toEqual({ 'app.kubernetes.io/name': 'demo', 'app.kubernetes.io/component': 'api' });
   });
 });
