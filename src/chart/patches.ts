@@ -36,6 +36,12 @@ function readOnlyRoots(object: Record<string, any>): Map<string, boolean> {
   return out;
 }
 
+/** Whether some container of `after` has a writable root filesystem that it did not have in `before` (a container added counts). */
+function loosensReadOnlyRoot(before: Record<string, any>, after: Record<string, any>): boolean {
+  const was = readOnlyRoots(before);
+  return [...readOnlyRoots(after)].some(([k, ro]) => !ro && was.get(k) !== false);
+}
+
 /** The Pod Security admission labels of a Namespace (none for other kinds). */
 function podSecurityLabels(object: Record<string, any>): Array<[string, unknown]> {
   if (object.kind !== 'Namespace') return [];
@@ -102,10 +108,9 @@ export function applyPatches(objects: Array<Record<string, any>>, patches: reado
       problem(field, `patch ${source.index + 1} changes ${changedLabels.join(', ')} of ${kindAndName(before)}`, 'remove the change: every namespace berth writes enforces Pod Security "restricted", which every pod berth checks passes');
       return;
     }
-    const roBefore = readOnlyRoots(before);
-    // A container the patch adds counts too: it would otherwise be a way around the rule.
-    const loosened = [...readOnlyRoots(object)].filter(([k, ro]) => !ro && roBefore.get(k) !== false).map(([k]) => k.slice(k.lastIndexOf('/') + 1));
-    if (loosened.length && patch.reason !== undefined) recordException(object, patch.reason);
+    // The patch's reason is recorded where it turned readOnlyRootFilesystem off, or added a
+    // container without it; the production guardrail reads it there.
+    if (patch.reason !== undefined && loosensReadOnlyRoot(before, object)) recordException(object, patch.reason);
     objects[at] = object;
     const ref = objectRef(object);
     applied.set(ref, [...(applied.get(ref) ?? []), { source, changed: result.changed }]);

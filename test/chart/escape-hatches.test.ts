@@ -260,6 +260,21 @@ describe('patches', () => {
     expect(d.spec.template.metadata.annotations[SECURITY_EXCEPTION_ANNOTATION]).toBe('the vendor SDK writes its cache under /opt');
   });
 
+  test("a container a patch adds without a read-only root passes production with the patch's reason, recorded on the pods", () => {
+    const sidecar = { name: 'shell', image: 'busybox:1.36.1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
+    const patch = { target: { kind: 'Deployment', name: 'demo-api' }, merge: { spec: { template: { spec: { containers: [sidecar] } } } }, reason: 'the debug shell writes its history' };
+    expect(writableRoots(patch)).toEqual([]);
+    const d = synth([spec({ patches: [patch] } as never)], 'prod').objects.find((o) => o.kind === 'Deployment');
+    expect(d.spec.template.metadata.annotations[SECURITY_EXCEPTION_ANNOTATION]).toBe('the debug shell writes its history');
+  });
+
+  test("a patch's reason is recorded only where the patch makes a root filesystem writable", () => {
+    const patch = { target: { kind: 'Deployment', name: 'demo-api' }, merge: { spec: { minReadySeconds: 5 } }, reason: 'not needed' };
+    const d = synth([spec({ patches: [patch] } as never)], 'prod').objects.find((o) => o.kind === 'Deployment');
+    expect(d.spec.minReadySeconds).toBe(5);
+    expect(d.spec.template.metadata.annotations ?? {}).not.toHaveProperty([SECURITY_EXCEPTION_ANNOTATION]);
+  });
+
   test('fails when a patch renames its target', () => {
     const patch = { target: { kind: 'Deployment', name: 'demo-api' }, patch: [{ op: 'replace', path: '/metadata/name', value: 'other' }] };
     expect(problems([spec({ patches: [patch] } as never)]).map((p) => p.message)).toEqual(['prod, staging: patch 1 changes the kind, name or namespace of Deployment demo-api']);
