@@ -384,24 +384,7 @@ export function renderPodTemplate(props: PodProps): k8s.PodTemplateSpec {
   if (props.security.reason) annotations[SECURITY_EXCEPTION_ANNOTATION] = props.security.reason;
   const hardened = containerSecurity(readOnlyRoot);
 
-  const container: k8s.Container = {
-    name: c.name,
-    image: c.image,
-    imagePullPolicy: 'IfNotPresent',
-    command: c.command ? [...c.command] : undefined,
-    args: c.args ? [...c.args] : undefined,
-    workingDir: c.workingDir,
-    ports: c.ports?.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
-    envFrom: envFrom.length ? envFrom.map((name) => ({ configMapRef: { name } })) : undefined,
-    env: envByName.size ? [...envByName.values()].map(toEnv) : undefined,
-    resources: toResources(c.resources),
-    livenessProbe: c.livenessProbe && toProbe(c.livenessProbe),
-    readinessProbe: c.readinessProbe && toProbe(c.readinessProbe),
-    startupProbe: c.startupProbe && toProbe(c.startupProbe),
-    securityContext: hardened,
-    volumeMounts: mounts.length ? mounts.map(toMount) : undefined,
-    terminationMessagePolicy: 'FallbackToLogsOnError',
-  };
+  const container = toContainer(c, { ports: c.ports, probes: c, envFrom, env: [...envByName.values()], securityContext: hardened, mounts });
   const initContainers = renderExtraContainers(c.name, props.extraContainers ?? {}, hardened, scratchMounts(props.scratch ?? {}), new Set(volumes.keys()));
 
   return {
@@ -509,31 +492,61 @@ function renderExtraContainers(app: string, props: ExtraContainersProps, hardene
     if (missing) throw new Error(`pod: container "${c.name}" mounts volume "${missing.name}", which the pod does not have; add it to the pod's contributions`);
     const env = new Map<string, EnvVar>();
     for (const e of c.env ?? []) env.set(e.name, e);
-    const s = c as SidecarProps;
-    return {
-      name: c.name,
-      image: c.image,
-      imagePullPolicy: 'IfNotPresent',
-      command: c.command ? [...c.command] : undefined,
-      args: c.args ? [...c.args] : undefined,
-      workingDir: c.workingDir,
-      ports: sidecar ? s.ports?.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) : undefined,
-      env: env.size ? [...env.values()].map(toEnv) : undefined,
-      resources: toResources(c.resources),
+    // Only a sidecar listens and is probed: an init container runs to completion.
+    const s: SidecarProps | undefined = sidecar ? c : undefined;
+    return toContainer(c, {
+      ports: s?.ports,
+      probes: s ?? {},
+      env: [...env.values()],
       restartPolicy: sidecar ? 'Always' : undefined,
-      livenessProbe: sidecar && s.livenessProbe ? toProbe(s.livenessProbe) : undefined,
-      readinessProbe: sidecar && s.readinessProbe ? toProbe(s.readinessProbe) : undefined,
-      startupProbe: sidecar && s.startupProbe ? toProbe(s.startupProbe) : undefined,
       securityContext: {
         ...hardened,
         ...(c.runAsUser !== undefined && { runAsUser: c.runAsUser }),
         ...(c.runAsGroup !== undefined && { runAsGroup: c.runAsGroup }),
         ...(c.privileged === false && { privileged: false }),
       },
-      volumeMounts: mounts.length ? mounts.map(toMount) : undefined,
-      terminationMessagePolicy: 'FallbackToLogsOnError',
-    };
+      mounts,
+    });
   });
+}
+
+/** What differs between the app's container and an init container or sidecar. */
+interface ContainerParts {
+  readonly ports?: ContainerProps['ports'];
+  readonly probes: Pick<ContainerProps, 'livenessProbe' | 'readinessProbe' | 'startupProbe'>;
+  readonly envFrom?: readonly string[];
+  readonly env: readonly EnvVar[];
+  readonly restartPolicy?: 'Always';
+  readonly securityContext: k8s.SecurityContext;
+  readonly mounts: readonly Mount[];
+}
+
+/**
+ * A container as berth writes every one, the app's and the others alike: the image pulled only when
+ * absent (tags are pinned), explicit resources, the log's tail as the termination message. One
+ * literal with every field, so each container has the same shape.
+ */
+function toContainer(c: ContainerImageProps & { readonly resources: ResourceProps }, parts: ContainerParts): k8s.Container {
+  const { probes } = parts;
+  return {
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: c.command ? [...c.command] : undefined,
+    args: c.args ? [...c.args] : undefined,
+    workingDir: c.workingDir,
+    ports: parts.ports?.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
+    envFrom: parts.envFrom?.length ? parts.envFrom.map((name) => ({ configMapRef: { name } })) : undefined,
+    env: parts.env.length ? parts.env.map(toEnv) : undefined,
+    resources: toResources(c.resources),
+    restartPolicy: parts.restartPolicy,
+    livenessProbe: probes.livenessProbe && toProbe(probes.livenessProbe),
+    readinessProbe: probes.readinessProbe && toProbe(probes.readinessProbe),
+    startupProbe: probes.startupProbe && toProbe(probes.startupProbe),
+    securityContext: parts.securityContext,
+    volumeMounts: parts.mounts.length ? parts.mounts.map(toMount) : undefined,
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
 }
 
 function sortKeys(o: Record<string, string>): Record<string, string> {
