@@ -4,7 +4,7 @@
  * text, so a cdk8s user's unit tests hold their charts to what `berth check` holds `dist/` to.
  */
 import { runChecks } from '../check/index';
-import { parseManifests } from '../check/parse-manifests';
+import { manifestsOf, parseManifests } from '../check/parse-manifests';
 import { validateSchema } from '../check/schema';
 import { Finding, Manifest } from '../check/types';
 
@@ -27,8 +27,7 @@ export interface CheckManifestsOptions {
  */
 export function checkManifests(objects: string | readonly object[], options: CheckManifestsOptions = {}): Finding[] {
   const file = options.file ?? 'manifests.yaml';
-  const manifests: Manifest[] =
-    typeof objects === 'string' ? parseManifests(file, objects) : objects.filter((o): o is Record<string, unknown> => !!o && typeof o === 'object' && !Array.isArray(o)).map((object) => ({ file, object }));
+  const manifests: Manifest[] = typeof objects === 'string' ? parseManifests(file, objects) : manifestsOf(file, objects);
   return runChecks(manifests, {
     production: options.production ?? true,
     guardrails: options.guardrails ?? true,

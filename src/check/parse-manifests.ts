@@ -14,6 +14,11 @@ export function parseManifests(file: string, text: string): Manifest[] {
   } catch (e) {
     throw new SpecError([{ file, path: '', message: `YAML syntax error: ${(e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]}`, fix: 'fix the YAML syntax (indentation, quoting, a missing colon), or move the file out of this folder' }]);
   }
+  return manifestsOf(file, docs);
+}
+
+/** The documents that are objects, named by their file (an empty document, a scalar or a list is not a manifest). */
+export function manifestsOf(file: string, docs: readonly unknown[]): Manifest[] {
   const out: Manifest[] = [];
   for (const object of docs) if (object && typeof object === 'object' && !Array.isArray(object)) out.push({ file, object: object as Record<string, unknown> });
   return out;
