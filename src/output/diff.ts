@@ -9,6 +9,7 @@
  */
 import * as yaml from 'js-yaml';
 import { DELETE_FALSE, parseSyncOptions, PRUNE_FALSE, RESOURCES_FINALIZER, SYNC_OPTIONS_ANNOTATION } from '../util/sync-options';
+import { isPlainKey } from '../util/field-path';
 
 /** One changed field: a dotted path with the old and new values (undefined = absent). */
 export interface FieldChange {
@@ -108,7 +109,8 @@ export function diffValues(before: unknown, after: unknown, path = ''): FieldCha
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   if (isObj(before) && isObj(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((k) => diffValues(before[k], after[k], path ? `${path}.${k}` : k));
+    // A key as the checks write it (util/field-path.ts): `metadata.annotations["berth.dev/security-exception"]`.
+    return keys.flatMap((k) => diffValues(before[k], after[k], isPlainKey(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const b = keyed(before);

@@ -37,7 +37,7 @@ describe('pod settings in berth diff and explain', () => {
     for (const env of ['prod', 'staging']) {
       expect(r.stdout).toContain(`#### ${env} · ledger: 0 added, 2 changed, 0 removed`);
     }
-    expect(r.stdout).toContain('- ~ ServiceAccount ledger/ledger\n  - `metadata.annotations.eks.amazonaws.com/role-arn`: `arn:aws:iam::123456789012:role/ledger` → `arn:aws:iam::123456789012:role/ledger-v2`\n');
+    expect(r.stdout).toContain('- ~ ServiceAccount ledger/ledger\n  - `metadata.annotations["eks.amazonaws.com/role-arn"]`: `arn:aws:iam::123456789012:role/ledger` → `arn:aws:iam::123456789012:role/ledger-v2`\n');
     expect(r.stdout).toContain('- ~ Deployment ledger/ledger-worker\n');
     expect(r.stdout).toContain('spec.template.spec.tolerations');
   });

@@ -45,6 +45,12 @@ describe('diff', () => {
     ]);
   });
 
+  test('a key that is not an identifier is written as the checks write it, in brackets', () => {
+    const before = { metadata: { annotations: { 'berth.dev/security-exception': 'a' }, labels: { team: 'x' } } };
+    const after = { metadata: { annotations: { 'berth.dev/security-exception': 'b' }, labels: { team: 'y' } } };
+    expect(diffValues(before, after).map((c) => c.path)).toEqual(['metadata.annotations["berth.dev/security-exception"]', 'metadata.labels.team']);
+  });
+
   test('lists whose keys repeat are compared by position', () => {
     const before = { rules: [{ alert: 'A', expr: '1' }, { alert: 'A', expr: '2' }] };
     const after = { rules: [{ alert: 'A', expr: '1' }, { alert: 'A', expr: '3' }] };
