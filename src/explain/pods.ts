@@ -7,7 +7,7 @@
  */
 import { podTemplates } from '../check/pod-walker';
 import { COMPONENT_LABEL } from '../constructs/workloads/labels';
-import { WORKLOAD_IDENTITY_ANNOTATIONS } from '../util/annotations';
+import { SECURITY_EXCEPTION_ANNOTATION, WORKLOAD_IDENTITY_ANNOTATIONS } from '../util/annotations';
 
 // Synthesized objects are open-ended JSON, read defensively.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -21,8 +21,11 @@ function toleration(t: K8sObject): string {
 }
 
 /** What one pod template sets beyond berth's defaults, as short phrases. */
-function podPhrases(spec: K8sObject): string[] {
+function podPhrases(spec: K8sObject, annotations: Record<string, string> | undefined): string[] {
   const out: string[] = [];
+  // The one hardening default a reason may loosen (security.reason, or a patch's reason).
+  const exception = annotations?.[SECURITY_EXCEPTION_ANNOTATION];
+  if (exception) out.push(`writable root filesystem: ${exception}`);
   if (spec.imagePullSecrets?.length) out.push(`pulls with ${spec.imagePullSecrets.map((s: K8sObject) => s.name).join(', ')}`);
   if (spec.automountServiceAccountToken === true) out.push('API token mounted');
   for (const v of spec.volumes ?? []) {
@@ -42,7 +45,7 @@ export function explainPods(objects: readonly K8sObject[], service: string): str
   const annotations = Object.entries((account?.metadata?.annotations ?? {}) as Record<string, string>).filter(([k]) => WORKLOAD_IDENTITY_ANNOTATIONS.includes(k));
   // The pod templates the checks walk (check/pod-walker.ts): workloads, Jobs, CronJobs, bare Pods.
   const rows = podTemplates(objects.map((object) => ({ file: '', object })))
-    .map((t) => ({ name: (t.metadata.labels?.[COMPONENT_LABEL] ?? t.manifest.object.metadata?.name) as string, phrases: podPhrases(t.spec) }))
+    .map((t) => ({ name: (t.metadata.labels?.[COMPONENT_LABEL] ?? t.manifest.object.metadata?.name) as string, phrases: podPhrases(t.spec, t.metadata.annotations as Record<string, string> | undefined) }))
     .filter((r) => r.phrases.length);
   if (!annotations.length && !rows.length) return '';
   const width = Math.max(0, ...rows.map((r) => r.name.length));

@@ -2,6 +2,7 @@
  * explain's account of who the pods are and where they run (src/explain/pods.ts), from objects.
  */
 import { explainPods } from '../../src/explain/pods';
+import { SECURITY_EXCEPTION_ANNOTATION } from '../../src/util/annotations';
 
 const account = (annotations: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'shop', annotations } });
 const deployment = (spec: Record<string, unknown>) => ({
@@ -29,6 +30,17 @@ describe('explainPods', () => {
       'Identity and placement of the pods of shop:\n' +
         '  service account shop: iam.gke.io/gcp-service-account: shop@p.iam.gserviceaccount.com\n' +
         '  api  API token mounted; token for vault; tolerates every taint, dedicated=shop:NoSchedule; priority high\n',
+    );
+  });
+
+  test("names a pod whose root filesystem is writable, with the recorded reason", () => {
+    const d = deployment({});
+    const template = d.spec.template as { metadata: Record<string, unknown> };
+    template.metadata.annotations = { [SECURITY_EXCEPTION_ANNOTATION]: 'the PDF renderer caches fonts beside its code' };
+    expect(explainPods([account({}), d], 'shop')).toBe(
+      'Identity and placement of the pods of shop:\n' +
+        '  service account shop: no workload identity annotations; Kubernetes API token not mounted\n' +
+        '  api  writable root filesystem: the PDF renderer caches fonts beside its code\n',
     );
   });
 
