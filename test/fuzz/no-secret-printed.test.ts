@@ -155,7 +155,7 @@ describe('no command prints a secret', () => {
           writeRepo(dir, new Map([clean.config, ...clean.charts].map((f) => [f.path, f.text])));
           const fromDist = [await berthInProcess(dir, 'check', 'dist'), await berthInProcess(dir, 'diff')];
           // Both must have seen it: a leak finding from check, the field with its old value in diff.
-          if (fromDist[0].code !== 1 || !fromDist[1].stdout.includes('`metadata.annotations.example.com/canary`: ')) {
+          if (fromDist[0].code !== 1 || !fromDist[1].stdout.includes('`metadata.annotations["example.com/canary"]`: ')) {
             throw new Error(`check or diff did not see the canary written into dist/:\n${fromDist.map((r) => r.stdout + r.stderr).join('\n').slice(0, 3000)}`);
           }
           runs.push(...fromDist);
